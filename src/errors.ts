@@ -1,0 +1,261 @@
+/**
+ * Every error faultline throws on purpose is a {@link FaultlineError} with a stable `code`, so
+ * callers can branch on `error.code` without parsing messages.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   sim.run({ until: Number.NaN });
+ * } catch (error) {
+ *   if (error instanceof FaultlineError) console.log(error.code); // 'INVALID_ARGUMENT'
+ * }
+ * ```
+ */
+export class FaultlineError extends Error {
+  /** A stable, machine-readable identifier of the kind of failure. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/**
+ * A configuration value or argument is out of its accepted range or of the wrong type.
+ * Carries the field path, the offending value and the accepted range.
+ *
+ * @example
+ * ```ts
+ * new Simulation({ seed: 1, maxEvents: -5 }); // throws InvalidArgumentError, field 'maxEvents'
+ * ```
+ */
+export class InvalidArgumentError extends FaultlineError {
+  /** Path of the offending field, e.g. `network.link.lossProbability`. */
+  readonly field: string;
+  /** The value that was given. */
+  readonly value: unknown;
+  /** Human-readable description of what is accepted, e.g. `a number in [0, 1]`. */
+  readonly expected: string;
+
+  constructor(field: string, value: unknown, expected: string) {
+    super('INVALID_ARGUMENT', `${field} must be ${expected}; got ${describeValue(value)}`);
+    this.field = field;
+    this.value = value;
+    this.expected = expected;
+  }
+}
+
+/**
+ * A node id was used that no node in the simulation has.
+ *
+ * @example
+ * ```ts
+ * sim.crash('ghost'); // throws UnknownNodeError: unknown node 'ghost' (known: a, b, c)
+ * ```
+ */
+export class UnknownNodeError extends FaultlineError {
+  /** The id that was not found. */
+  readonly nodeId: string;
+
+  constructor(field: string, nodeId: unknown, knownIds: readonly string[]) {
+    const known = knownIds.length === 0 ? 'no nodes exist yet' : `known: ${summariseIds(knownIds)}`;
+    super('UNKNOWN_NODE', `${field}: unknown node ${describeValue(nodeId)} (${known})`);
+    this.nodeId = String(nodeId);
+  }
+}
+
+/**
+ * Two nodes were given the same id.
+ *
+ * @example
+ * ```ts
+ * sim.addNode('a', behaviour);
+ * sim.addNode('a', behaviour); // throws DuplicateNodeError
+ * ```
+ */
+export class DuplicateNodeError extends FaultlineError {
+  /** The id that is already taken. */
+  readonly nodeId: string;
+
+  constructor(nodeId: string) {
+    super('DUPLICATE_NODE', `node id '${nodeId}' is already used by another node; ids must be unique`);
+    this.nodeId = nodeId;
+  }
+}
+
+/**
+ * A run went past one of the simulation's bounds (`maxEvents` or `maxTimeMs`).
+ * The message names the bound and how to raise it.
+ *
+ * @example
+ * ```ts
+ * try { sim.runUntilQuiet(); } catch (e) {
+ *   if (e instanceof LimitExceededError && e.limit === 'maxEvents') console.log('never went quiet');
+ * }
+ * ```
+ */
+export class LimitExceededError extends FaultlineError {
+  /** Which bound was hit. */
+  readonly limit: 'maxEvents' | 'maxTimeMs' | 'maxPendingEvents';
+  /** The bound's value. */
+  readonly bound: number;
+  /** Simulated time when the run stopped. */
+  readonly timeMs: number;
+
+  constructor(limit: 'maxEvents' | 'maxTimeMs' | 'maxPendingEvents', bound: number, timeMs: number, howToRaise: string) {
+    super('LIMIT_EXCEEDED', `run stopped at t=${timeMs}ms: ${limit} (${bound}) exceeded; ${howToRaise}`);
+    this.limit = limit;
+    this.bound = bound;
+    this.timeMs = timeMs;
+  }
+}
+
+/**
+ * A node's handler (or async process) threw. The original error is kept as `cause`; the message
+ * names the node, the event and the simulated time.
+ *
+ * @example
+ * ```ts
+ * try { sim.run({ until: 1000 }); } catch (e) {
+ *   if (e instanceof HandlerError) console.log(e.nodeId, e.event, e.timeMs, e.cause);
+ * }
+ * ```
+ */
+export class HandlerError extends FaultlineError {
+  /** Node whose handler threw, or `undefined` for a plain scheduled callback. */
+  readonly nodeId: string | undefined;
+  /** Description of the event being handled, e.g. `onMessage from 'b'`. */
+  readonly event: string;
+  /** Simulated (true) time of the event. */
+  readonly timeMs: number;
+
+  constructor(nodeId: string | undefined, event: string, timeMs: number, cause: unknown) {
+    const where = nodeId === undefined ? '' : `node '${nodeId}' `;
+    super('HANDLER_FAILED', `${where}${event} threw at t=${timeMs}ms: ${causeMessage(cause)}`, { cause });
+    this.nodeId = nodeId;
+    this.event = event;
+    this.timeMs = timeMs;
+  }
+}
+
+/**
+ * An operation was called in a state that does not allow it: crashing a node that is already
+ * down, running a simulation from inside one of its own handlers, and the like.
+ *
+ * @example
+ * ```ts
+ * sim.crash('a');
+ * sim.crash('a'); // throws InvalidStateError: node 'a' is already crashed
+ * ```
+ */
+export class InvalidStateError extends FaultlineError {
+  constructor(message: string) {
+    super('INVALID_STATE', message);
+  }
+}
+
+/**
+ * Async node code (`ctx.sleep`, `ctx.receive`, `ctx.call`, or a handler returning a Promise) ran
+ * under the synchronous `run()`. Async code needs `await sim.runAsync()` so the simulation can
+ * let each continuation finish before it moves time forward.
+ *
+ * @example
+ * ```ts
+ * await sim.runAsync({ until: 5_000 }); // instead of sim.run(...)
+ * ```
+ */
+export class AsyncRunRequiredError extends FaultlineError {
+  constructor(what: string) {
+    super('ASYNC_RUN_REQUIRED', `${what} needs the async runner: use \`await sim.runAsync(...)\` instead of \`sim.run(...)\``);
+  }
+}
+
+/**
+ * `await ctx.call(...)` got no reply within its `timeoutMs` (on the caller's local clock).
+ * This is a normal outcome under faults; catch it in node code.
+ *
+ * @example
+ * ```ts
+ * try { await ctx.call('b', { get: 'x' }, { timeoutMs: 100 }); }
+ * catch (e) { if (e instanceof CallTimeoutError) ctx.log('b did not answer'); }
+ * ```
+ */
+export class CallTimeoutError extends FaultlineError {
+  /** The node that was called. */
+  readonly to: string;
+  /** The timeout that expired, in local milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(to: string, timeoutMs: number) {
+    super('CALL_TIMEOUT', `call to '${to}' got no reply within ${timeoutMs}ms`);
+    this.to = to;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * `await ctx.receive(...)` with a `timeoutMs` got no matching message in time.
+ *
+ * @example
+ * ```ts
+ * try { await ctx.receive((m) => m.type === 'ack', { timeoutMs: 50 }); }
+ * catch (e) { if (e instanceof ReceiveTimeoutError) retry(); }
+ * ```
+ */
+export class ReceiveTimeoutError extends FaultlineError {
+  /** The timeout that expired, in local milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    super('RECEIVE_TIMEOUT', `no matching message arrived within ${timeoutMs}ms`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * The node that an async operation was waiting on crashed and restarted under it; the operation
+ * belongs to a dead incarnation and will never complete. Thrown only to code of that dead
+ * incarnation if it is somehow still running.
+ *
+ * @example
+ * ```ts
+ * // Never seen in normal code: a crashed node's pending awaits are simply abandoned.
+ * ```
+ */
+export class NodeCrashedError extends FaultlineError {
+  constructor(nodeId: string, what: string) {
+    super('NODE_CRASHED', `node '${nodeId}' is crashed: ${what} is not possible`);
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
+    return String(value);
+  }
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  return `an object (${safeJson(value)})`;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    const text = JSON.stringify(value) ?? 'unserialisable';
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    return 'unserialisable';
+  }
+}
+
+function summariseIds(ids: readonly string[]): string {
+  const shown = ids.slice(0, 8).join(', ');
+  return ids.length > 8 ? `${shown}, … ${ids.length - 8} more` : shown;
+}
+
+function causeMessage(cause: unknown): string {
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
+  return describeValue(cause);
+}

@@ -1,0 +1,36 @@
+/**
+ * faultline: a deterministic discrete-event simulator of distributed systems under failure.
+ *
+ * @example
+ * ```ts
+ * import { Simulation } from 'faultline';
+ * const sim = new Simulation({ seed: 1 });
+ * sim.addNode('a', (ctx) => ({ onStart() { ctx.log('hello'); } }));
+ * sim.run();
+ * ```
+ * @packageDocumentation
+ */
+export {
+  FaultlineError,
+  InvalidArgumentError,
+  UnknownNodeError,
+  DuplicateNodeError,
+  LimitExceededError,
+  HandlerError,
+  InvalidStateError,
+  AsyncRunRequiredError,
+  CallTimeoutError,
+  ReceiveTimeoutError,
+} from './errors.js';
+export { EventLoop, type EventLoopOptions, type EventHandler, type EventKindDefinition, type RunOptions, type RunResult } from './kernel/event-loop.js';
+export { EventQueue } from './kernel/event-queue.js';
+export { Rng, type Seed } from './kernel/rng.js';
+export { DistributionSampler, distributionKinds, type Distribution } from './kernel/distribution.js';
+export { TraceHash } from './kernel/trace-hash.js';
+export { TraceRecorder, type TraceRecord, type TraceRecordType } from './kernel/trace-recorder.js';
+export { RingBuffer } from './kernel/ring-buffer.js';
+export { NodeClock, type ClockConfig } from './world/clock.js';
+export { baseLinkModel, type LinkModel } from './world/link-model.js';
+export { Network, dropReasons, type NetworkConfig, type DropReason, type LinkStats } from './world/network.js';
+export type { NodeContext, NodeHandlers, NodeBehaviour, AddNodeOptions, NodeView } from './world/node-context.js';
+export { Simulation, type SimulationOptions, type LogEntry } from './simulation.js';

@@ -1,0 +1,465 @@
+import { AsyncRunRequiredError, HandlerError, InvalidArgumentError, InvalidStateError, LimitExceededError } from '../errors.js';
+import { rejectUnknownKeys, requireObject, requireOneOf, requirePositiveInteger } from '../validate.js';
+import { EventQueue } from './event-queue.js';
+import { yieldToMacrotask } from './macrotask.js';
+import { Rng, type Seed } from './rng.js';
+import { TraceHash } from './trace-hash.js';
+import { TraceRecorder, type TraceRecord } from './trace-recorder.js';
+
+/**
+ * Handles one kind of event. The integer fields and the payload are whatever the code that
+ * scheduled the event put there; the handler reads the time from `loop.now`.
+ */
+export type EventHandler = (target: number, a: number, b: number, c: number, payload: unknown) => void;
+
+/**
+ * Defines a kind of event for {@link EventLoop.defineEvent}.
+ *
+ * @example
+ * ```ts
+ * const ping = sim.defineEvent({ name: 'ping', handle: (target) => console.log('ping', target, sim.now) });
+ * sim.scheduleEvent(10, ping, 3);
+ * ```
+ */
+export interface EventKindDefinition {
+  /** A name for error messages and benchmarks. */
+  name: string;
+  handle: EventHandler;
+  /**
+   * Describes an event of this kind for error messages: which node it belongs to and what it is.
+   * Only called when a handler throws.
+   */
+  describe?: (target: number, a: number, b: number, c: number, payload: unknown) => { nodeId?: string; event: string };
+}
+
+/**
+ * Options of an event loop (and of a {@link Simulation}, which extends it).
+ *
+ * @example
+ * ```ts
+ * const options: EventLoopOptions = { seed: 'bug-1234', tieBreak: 'random', maxEvents: 1e6, trace: true };
+ * ```
+ */
+export interface EventLoopOptions {
+  /** Seed of every random stream. Equal seeds and inputs give equal runs. */
+  seed: Seed;
+  /**
+   * How events at the same time are ordered: `fifo` (default) in the order they were scheduled;
+   * `random` by a seeded stream, to explore other interleavings (still deterministic per seed).
+   */
+  tieBreak?: 'fifo' | 'random';
+  /** Default bound on events processed by one `run`/`runUntilQuiet` call. Default 100,000,000. */
+  maxEvents?: number;
+  /** Simulated time no event may pass, in ms. Default 30 days. */
+  maxTimeMs?: number;
+  /** Bound on events waiting at once. Default 2^26. */
+  maxPendingEvents?: number;
+  /** Record a trace: `true` keeps the last 100,000 records; `{ limit }` chooses how many. */
+  trace?: boolean | { limit: number };
+}
+
+/**
+ * Options of one run.
+ *
+ * @example
+ * ```ts
+ * sim.run({ until: 60_000, maxEvents: 5_000_000 });
+ * ```
+ */
+export interface RunOptions {
+  /** Stop once the next event is later than this simulated time (ms); `now` is then set to it. */
+  until?: number;
+  /** Bound on events this call may process; past it the run throws {@link LimitExceededError}. */
+  maxEvents?: number;
+}
+
+/**
+ * What a run did.
+ *
+ * @example
+ * ```ts
+ * const { eventsProcessed, stoppedBy } = sim.run({ until: 1_000 });
+ * ```
+ */
+export interface RunResult {
+  /** Events processed by this call. */
+  eventsProcessed: number;
+  /** Simulated time at the end of the call. */
+  timeMs: number;
+  /** `until` if the time bound was reached, `quiet` if no event was left. */
+  stoppedBy: 'until' | 'quiet';
+}
+
+const DEFAULT_MAX_EVENTS = 100_000_000;
+const DEFAULT_MAX_TIME_MS = 30 * 24 * 3600 * 1000;
+const DEFAULT_TRACE_LIMIT = 100_000;
+const MAX_EVENT_KINDS = 256;
+const CALLBACK_KIND = 0;
+
+/**
+ * The deterministic kernel: virtual time, an event queue ordered by (time, sequence), named
+ * random streams, a running trace hash and an optional trace recorder. It knows nothing of nodes
+ * or networks; {@link Simulation} builds the world on top of it.
+ *
+ * Two ways to schedule: `schedule(delayMs, callback)` is the convenient one; for hot paths,
+ * `defineEvent` once and `scheduleEvent(delayMs, kind, target, a, b, c, payload)` allocates
+ * nothing per event.
+ *
+ * @example
+ * ```ts
+ * const loop = new EventLoop({ seed: 42 });
+ * loop.schedule(10, () => console.log('at', loop.now)); // at 10
+ * loop.runUntilQuiet();
+ * ```
+ */
+export class EventLoop {
+  /** Option keys the constructor accepts; subclasses that take more options extend the list. */
+  static readonly optionKeys: readonly string[] = ['seed', 'tieBreak', 'maxEvents', 'maxTimeMs', 'maxPendingEvents', 'trace'];
+
+  /** The seed every random stream derives from. */
+  readonly seed: Seed;
+  /** Equal-time ordering in force. */
+  readonly tieBreak: 'fifo' | 'random';
+  /** Simulated time no event may pass, in ms. */
+  readonly maxTimeMs: number;
+  /** Default bound on events per run call. */
+  readonly maxEvents: number;
+  /** The trace recorder, when tracing is on. */
+  readonly trace: TraceRecorder | undefined;
+
+  private timeMs = 0;
+  private sequence = 0;
+  private processed = 0;
+  private running = false;
+  private asyncMode = false;
+  private asyncWorkPending = false;
+  private asyncFailure: HandlerError | undefined = undefined;
+  private readonly queue: EventQueue;
+  private readonly hash = new TraceHash();
+  private readonly handlers: EventHandler[] = [];
+  private readonly kinds: EventKindDefinition[] = [];
+  private readonly streams = new Map<string, Rng>();
+  private readonly tieBreakRng: Rng;
+
+  constructor(options: EventLoopOptions) {
+    requireObject(options, 'options');
+    rejectUnknownKeys(options as unknown as Record<string, unknown>, '', (new.target as typeof EventLoop).optionKeys);
+    this.seed = readSeed(options.seed);
+    this.tieBreak = options.tieBreak ?? 'fifo';
+    requireOneOf(this.tieBreak, 'tieBreak', ['fifo', 'random']);
+    this.maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
+    requirePositiveInteger(this.maxEvents, 'maxEvents');
+    this.maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
+    if (typeof this.maxTimeMs !== 'number' || !(this.maxTimeMs > 0) || !Number.isFinite(this.maxTimeMs)) {
+      throw new InvalidArgumentError('maxTimeMs', this.maxTimeMs, 'a finite number > 0');
+    }
+    const maxPending = options.maxPendingEvents ?? 2 ** 26;
+    requirePositiveInteger(maxPending, 'maxPendingEvents', 2 ** 26);
+    this.queue = new EventQueue(maxPending);
+    this.trace = readTrace(options.trace);
+    this.tieBreakRng = new Rng(this.seed, 'kernel:tie-break');
+    this.defineEvent({ name: 'callback', handle: runCallback, describe: () => ({ event: 'scheduled callback' }) });
+  }
+
+  /** Current simulated (true) time in ms. Nodes see their own clocks instead; see `ctx.now()`. */
+  get now(): number {
+    return this.timeMs;
+  }
+
+  /** Events processed since the loop was created. */
+  get eventsProcessed(): number {
+    return this.processed;
+  }
+
+  /** Events waiting to run (cancelled ones excluded). */
+  get pendingEvents(): number {
+    return this.queue.size;
+  }
+
+  /** True while `run`, `runAsync` or `step` is executing events. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /**
+   * Registers a kind of event and returns its number for {@link EventLoop.scheduleEvent}. At most
+   * 255 kinds besides the built-in callback kind.
+   */
+  defineEvent(definition: EventKindDefinition): number {
+    requireObject(definition, 'definition');
+    if (typeof definition.handle !== 'function') throw new InvalidArgumentError('definition.handle', definition.handle, 'a function');
+    if (this.kinds.length >= MAX_EVENT_KINDS) {
+      throw new InvalidStateError(`at most ${MAX_EVENT_KINDS} event kinds can be defined; '${definition.name}' is one too many`);
+    }
+    this.kinds.push(definition);
+    this.handlers.push(definition.handle);
+    return this.kinds.length - 1;
+  }
+
+  /** Runs `callback` after `delayMs` of simulated time. Returns a handle for {@link EventLoop.cancel}. */
+  schedule(delayMs: number, callback: () => void): number {
+    if (typeof callback !== 'function') throw new InvalidArgumentError('callback', callback, 'a function');
+    return this.scheduleEvent(delayMs, CALLBACK_KIND, 0, 0, 0, 0, callback);
+  }
+
+  /** Runs `callback` at simulated time `timeMs` (not before `now`). */
+  scheduleAt(timeMs: number, callback: () => void): number {
+    return this.schedule(this.delayUntil(timeMs), callback);
+  }
+
+  /**
+   * Schedules an event of a kind from {@link EventLoop.defineEvent} after `delayMs`, with up to
+   * four integer fields and one payload. Allocates nothing. Returns a cancellation handle.
+   */
+  scheduleEvent(delayMs: number, kind: number, target = 0, a = 0, b = 0, c = 0, payload?: unknown): number {
+    if (!(delayMs >= 0 && delayMs < Infinity)) throw new InvalidArgumentError('delayMs', delayMs, 'a finite number >= 0');
+    if (!(kind >= 0 && kind < this.kinds.length)) {
+      throw new InvalidArgumentError('kind', kind, `an event kind returned by defineEvent (0 to ${this.kinds.length - 1})`);
+    }
+    const order = this.tieBreak === 'fifo' ? this.sequence++ : this.tieBreakRng.random();
+    return this.queue.push(this.timeMs + delayMs, order, kind, target, a, b, c, payload);
+  }
+
+  /** Like {@link EventLoop.scheduleEvent}, at an absolute time not before `now`. */
+  scheduleEventAt(timeMs: number, kind: number, target = 0, a = 0, b = 0, c = 0, payload?: unknown): number {
+    return this.scheduleEvent(this.delayUntil(timeMs), kind, target, a, b, c, payload);
+  }
+
+  /** Cancels a scheduled event in O(1). Returns false if it already ran or was cancelled. */
+  cancel(handle: number): boolean {
+    if (typeof handle !== 'number' || !Number.isSafeInteger(handle) || handle < 0) return false;
+    return this.queue.cancel(handle);
+  }
+
+  /** True if `handle` names an event that has not run and was not cancelled. */
+  isPending(handle: number): boolean {
+    return typeof handle === 'number' && Number.isSafeInteger(handle) && handle >= 0 && this.queue.isPending(handle);
+  }
+
+  /** A named random stream derived from (seed, name); the same name returns the same stream. */
+  rng(name: string): Rng {
+    if (typeof name !== 'string') throw new InvalidArgumentError('rng(name)', name, 'a string');
+    let stream = this.streams.get(name);
+    if (stream === undefined) {
+      stream = new Rng(this.seed, name);
+      this.streams.set(name, stream);
+    }
+    return stream;
+  }
+
+  /** The running hash of every event processed so far, as 16 hex digits. */
+  traceHash(): string {
+    return this.hash.hex();
+  }
+
+  /** Mixes extra values into the trace hash (world code calls this for what the kernel cannot see). */
+  protected mixIntoHash(value: number): void {
+    this.hash.mixInt(value);
+  }
+
+  /** Mixes a string into the trace hash. */
+  protected mixStringIntoHash(text: string): void {
+    this.hash.mixString(text);
+  }
+
+  /** Appends a trace record when tracing is on. */
+  protected record(record: TraceRecord): void {
+    this.trace?.push(record);
+  }
+
+  /** True while running under `runAsync`. */
+  protected get isAsyncRun(): boolean {
+    return this.asyncMode;
+  }
+
+  /** Throws unless running under `runAsync`; `what` names the async operation. */
+  protected requireAsyncRun(what: string): void {
+    if (!this.asyncMode) throw new AsyncRunRequiredError(what);
+  }
+
+  /** Tells `runAsync` that continuations were released and must finish before time moves on. */
+  protected noteAsyncWork(): void {
+    this.asyncWorkPending = true;
+  }
+
+  /** Records an error thrown by async node code; `runAsync` rethrows it after the current event. */
+  protected noteAsyncFailure(error: HandlerError): void {
+    this.asyncFailure ??= error;
+  }
+
+  /** Processes the next event, if any. Returns false when none is left. */
+  step(): boolean {
+    this.enter();
+    try {
+      if (!this.queue.pop()) return false;
+      this.dispatchPopped();
+      return true;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /**
+   * Processes events in (time, order) order until none is left or the next one is later than
+   * `until`. Throws {@link LimitExceededError} past `maxEvents` or the loop's `maxTimeMs`, and
+   * {@link HandlerError} when a handler throws.
+   */
+  run(options: RunOptions = {}): RunResult {
+    const { until, maxEvents } = this.readRunOptions(options);
+    this.enter();
+    try {
+      return this.loop(until, maxEvents);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Runs until no event is left; bounded by `maxEvents` so a system that never quiets fails clearly. */
+  runUntilQuiet(options: { maxEvents?: number } = {}): RunResult {
+    requireObject(options as unknown, 'options');
+    return this.run({ maxEvents: options.maxEvents ?? this.maxEvents });
+  }
+
+  /**
+   * Like {@link EventLoop.run}, for node code written with async/await. After each event that
+   * released async continuations, it lets them run to their next await before moving on, so
+   * async code is exactly as deterministic as handler code.
+   */
+  async runAsync(options: RunOptions = {}): Promise<RunResult> {
+    const { until, maxEvents } = this.readRunOptions(options);
+    this.enter();
+    this.asyncMode = true;
+    try {
+      let eventsProcessed = 0;
+      for (;;) {
+        await this.settleAsyncWork();
+        const nextTimeMs = this.queue.peekTime();
+        if (nextTimeMs === Infinity || nextTimeMs > until) break;
+        this.checkBounds(nextTimeMs, eventsProcessed, maxEvents);
+        this.queue.pop();
+        this.dispatchPopped();
+        eventsProcessed++;
+      }
+      return this.finish(until, eventsProcessed);
+    } finally {
+      this.running = false;
+      this.asyncMode = false;
+    }
+  }
+
+  private async settleAsyncWork(): Promise<void> {
+    while (this.asyncWorkPending) {
+      this.asyncWorkPending = false;
+      await yieldToMacrotask();
+    }
+    const failure = this.asyncFailure;
+    if (failure !== undefined) {
+      this.asyncFailure = undefined;
+      throw failure;
+    }
+  }
+
+  private loop(until: number, maxEvents: number): RunResult {
+    const queue = this.queue;
+    let eventsProcessed = 0;
+    for (;;) {
+      const nextTimeMs = queue.peekTime();
+      if (nextTimeMs === Infinity || nextTimeMs > until) break;
+      if (eventsProcessed >= maxEvents || nextTimeMs > this.maxTimeMs) this.checkBounds(nextTimeMs, eventsProcessed, maxEvents);
+      queue.pop();
+      this.dispatchPopped();
+      eventsProcessed++;
+    }
+    return this.finish(until, eventsProcessed);
+  }
+
+  private finish(until: number, eventsProcessed: number): RunResult {
+    const stoppedBy = this.queue.peekTime() === Infinity ? 'quiet' : 'until';
+    if (until !== Infinity && until > this.timeMs) this.timeMs = until;
+    return { eventsProcessed, timeMs: this.timeMs, stoppedBy };
+  }
+
+  private checkBounds(nextTimeMs: number, eventsProcessed: number, maxEvents: number): void {
+    if (eventsProcessed >= maxEvents) {
+      throw new LimitExceededError('maxEvents', maxEvents, this.timeMs, 'raise it with run({ maxEvents }) or new Simulation({ maxEvents })');
+    }
+    if (nextTimeMs > this.maxTimeMs) {
+      throw new LimitExceededError('maxTimeMs', this.maxTimeMs, this.timeMs, 'raise it with new Simulation({ maxTimeMs })');
+    }
+  }
+
+  private dispatchPopped(): void {
+    const queue = this.queue;
+    const time = queue.currentTime;
+    const kind = queue.currentKind;
+    const target = queue.currentTarget;
+    const a = queue.currentA;
+    const b = queue.currentB;
+    this.timeMs = time;
+    this.processed++;
+    const hash = this.hash;
+    hash.mixNumber(time);
+    hash.mixInt((kind << 24) ^ target);
+    hash.mixInt(a);
+    hash.mixInt(b);
+    try {
+      this.handlers[kind]!(target, a, b, queue.currentC, queue.currentPayload);
+    } catch (error) {
+      throw this.wrapHandlerError(error, kind, target, a, b, queue.currentC, queue.currentPayload);
+    }
+  }
+
+  private wrapHandlerError(error: unknown, kind: number, target: number, a: number, b: number, c: number, payload: unknown): unknown {
+    if (error instanceof LimitExceededError || error instanceof AsyncRunRequiredError || error instanceof HandlerError) return error;
+    const definition = this.kinds[kind]!;
+    const description = definition.describe?.(target, a, b, c, payload) ?? { event: `event '${definition.name}'` };
+    return new HandlerError(description.nodeId, description.event, this.timeMs, error);
+  }
+
+  private enter(): void {
+    if (this.running) throw new InvalidStateError('the simulation is already running: run, runAsync and step cannot be called from inside a handler');
+    this.running = true;
+  }
+
+  private readRunOptions(options: RunOptions): { until: number; maxEvents: number } {
+    const raw: unknown = options;
+    requireObject(raw, 'options');
+    rejectUnknownKeys(raw, '', ['until', 'maxEvents']);
+    const until = options.until ?? Infinity;
+    if (options.until !== undefined) {
+      if (typeof until !== 'number' || !Number.isFinite(until)) throw new InvalidArgumentError('until', until, 'a finite number of ms (omit it to run until quiet)');
+      if (until < this.timeMs) throw new InvalidArgumentError('until', until, `a time >= now (${this.timeMs}ms)`);
+      if (until > this.maxTimeMs) throw new InvalidArgumentError('until', until, `a time <= maxTimeMs (${this.maxTimeMs}ms); raise maxTimeMs in the Simulation options`);
+    }
+    const maxEvents = options.maxEvents ?? this.maxEvents;
+    requirePositiveInteger(maxEvents, 'maxEvents');
+    return { until, maxEvents };
+  }
+
+  private delayUntil(timeMs: number): number {
+    if (typeof timeMs !== 'number' || !Number.isFinite(timeMs) || timeMs < this.timeMs) {
+      throw new InvalidArgumentError('timeMs', timeMs, `a finite time >= now (${this.timeMs}ms)`);
+    }
+    return timeMs - this.timeMs;
+  }
+}
+
+function runCallback(_target: number, _a: number, _b: number, _c: number, payload: unknown): void {
+  (payload as () => void)();
+}
+
+function readSeed(seed: unknown): Seed {
+  if (typeof seed === 'string') return seed;
+  if (typeof seed === 'number' && Number.isFinite(seed)) return seed;
+  throw new InvalidArgumentError('seed', seed, 'a string or a finite number');
+}
+
+function readTrace(trace: unknown): TraceRecorder | undefined {
+  if (trace === undefined || trace === false) return undefined;
+  if (trace === true) return new TraceRecorder(DEFAULT_TRACE_LIMIT);
+  requireObject(trace, 'trace');
+  rejectUnknownKeys(trace, 'trace', ['limit']);
+  const limit = trace['limit'];
+  requirePositiveInteger(limit, 'trace.limit', 100_000_000);
+  return new TraceRecorder(limit);
+}

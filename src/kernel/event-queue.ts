@@ -1,0 +1,303 @@
+import { LimitExceededError } from '../errors.js';
+
+/** Handles encode (generation, slot); slots stay below this bound so a handle is a safe integer. */
+const SLOT_LIMIT = 2 ** 26;
+const GENERATION_LIMIT = 2 ** 27;
+const INITIAL_CAPACITY = 1024;
+
+const FREE = 0;
+const PENDING = 1;
+const CANCELLED = 2;
+
+/**
+ * A binary min-heap of events keyed by (time, order), stored in typed arrays.
+ *
+ * Keys live inline in the heap arrays so sifting touches contiguous memory; an event's fields
+ * live in a slot (struct-of-arrays) that the heap entry points to. Slots are recycled through a
+ * free list and carry a generation, so a handle is `generation * SLOT_LIMIT + slot` and
+ * cancellation is O(1): the slot is marked and skipped when it reaches the top. When cancelled
+ * entries outnumber live ones the heap is compacted, so timer churn cannot grow it without bound.
+ *
+ * Popping copies the event's fields into the `current*` registers and frees the slot at once,
+ * so handlers can schedule into the same slot without any allocation.
+ *
+ * @example
+ * ```ts
+ * const queue = new EventQueue(1_000_000);
+ * const handle = queue.push(5, 0, 1, 0, 0, 0, 0, undefined);
+ * queue.cancel(handle); // true
+ * queue.pop();          // false: the only event was cancelled
+ * ```
+ */
+export class EventQueue {
+  /** Time of the event most recently popped. */
+  currentTime = 0;
+  /** Kind of the event most recently popped. */
+  currentKind = 0;
+  /** Integer fields of the event most recently popped. */
+  currentTarget = 0;
+  currentA = 0;
+  currentB = 0;
+  currentC = 0;
+  /** Object payload of the event most recently popped. */
+  currentPayload: unknown = undefined;
+
+  private heapTime: Float64Array;
+  private heapOrder: Float64Array;
+  private heapSlot: Int32Array;
+  private heapSize = 0;
+
+  private slotKind: Uint8Array;
+  private slotTarget: Int32Array;
+  private slotA: Int32Array;
+  private slotB: Int32Array;
+  private slotC: Int32Array;
+  private slotGeneration: Uint32Array;
+  private slotState: Uint8Array;
+  private slotPayload: unknown[] = [];
+  private freeSlots: Int32Array;
+  private freeCount = 0;
+  private slotsUsed = 0;
+  private cancelledCount = 0;
+  private capacity: number;
+  private readonly maxPending: number;
+
+  constructor(maxPending: number = SLOT_LIMIT) {
+    this.maxPending = Math.min(maxPending, SLOT_LIMIT);
+    this.capacity = Math.min(INITIAL_CAPACITY, this.maxPending);
+    const capacity = this.capacity;
+    this.heapTime = new Float64Array(capacity);
+    this.heapOrder = new Float64Array(capacity);
+    this.heapSlot = new Int32Array(capacity);
+    this.slotKind = new Uint8Array(capacity);
+    this.slotTarget = new Int32Array(capacity);
+    this.slotA = new Int32Array(capacity);
+    this.slotB = new Int32Array(capacity);
+    this.slotC = new Int32Array(capacity);
+    this.slotGeneration = new Uint32Array(capacity);
+    this.slotState = new Uint8Array(capacity);
+    this.freeSlots = new Int32Array(capacity);
+  }
+
+  /** Number of live (not cancelled) events waiting. */
+  get size(): number {
+    return this.heapSize - this.cancelledCount;
+  }
+
+  /** Bytes held by the typed arrays, for memory reports. */
+  get byteLength(): number {
+    return this.capacity * (8 + 8 + 4 + 1 + 4 * 4 + 4 + 1 + 4) + this.slotPayload.length * 8;
+  }
+
+  /** Adds an event and returns its handle for {@link EventQueue.cancel}. */
+  push(time: number, order: number, kind: number, target: number, a: number, b: number, c: number, payload: unknown): number {
+    const slot = this.allocateSlot();
+    this.slotKind[slot] = kind;
+    this.slotTarget[slot] = target;
+    this.slotA[slot] = a;
+    this.slotB[slot] = b;
+    this.slotC[slot] = c;
+    this.slotState[slot] = PENDING;
+    this.slotPayload[slot] = payload;
+    this.siftUp(this.heapSize++, time, order, slot);
+    return this.slotGeneration[slot]! * SLOT_LIMIT + slot;
+  }
+
+  /** Cancels a pending event in O(1). Returns false if it already ran, was cancelled, or never existed. */
+  cancel(handle: number): boolean {
+    const slot = handle % SLOT_LIMIT;
+    const generation = (handle - slot) / SLOT_LIMIT;
+    if (!(slot >= 0 && slot < this.slotsUsed)) return false;
+    if (this.slotGeneration[slot] !== generation || this.slotState[slot] !== PENDING) return false;
+    this.slotState[slot] = CANCELLED;
+    this.slotPayload[slot] = undefined;
+    this.cancelledCount++;
+    if (this.cancelledCount > 64 && this.cancelledCount * 2 > this.heapSize) this.compact();
+    return true;
+  }
+
+  /** True if the handle names an event that is still waiting to run. */
+  isPending(handle: number): boolean {
+    const slot = handle % SLOT_LIMIT;
+    if (!(slot >= 0 && slot < this.slotsUsed)) return false;
+    return this.slotGeneration[slot] === (handle - slot) / SLOT_LIMIT && this.slotState[slot] === PENDING;
+  }
+
+  /** Time of the next live event, or `Infinity` when none is waiting. */
+  peekTime(): number {
+    this.dropCancelledTop();
+    return this.heapSize === 0 ? Infinity : this.heapTime[0]!;
+  }
+
+  /**
+   * Removes the next live event into the `current*` registers. Returns false when the queue is
+   * empty.
+   */
+  pop(): boolean {
+    this.dropCancelledTop();
+    if (this.heapSize === 0) return false;
+    const slot = this.heapSlot[0]!;
+    this.currentTime = this.heapTime[0]!;
+    this.currentKind = this.slotKind[slot]!;
+    this.currentTarget = this.slotTarget[slot]!;
+    this.currentA = this.slotA[slot]!;
+    this.currentB = this.slotB[slot]!;
+    this.currentC = this.slotC[slot]!;
+    this.currentPayload = this.slotPayload[slot];
+    this.removeTop();
+    this.releaseSlot(slot);
+    return true;
+  }
+
+  /** Removes every event. */
+  clear(): void {
+    for (let position = 0; position < this.heapSize; position++) this.releaseSlot(this.heapSlot[position]!);
+    this.heapSize = 0;
+    this.cancelledCount = 0;
+  }
+
+  private dropCancelledTop(): void {
+    while (this.heapSize > 0) {
+      const slot = this.heapSlot[0]!;
+      if (this.slotState[slot] !== CANCELLED) return;
+      this.removeTop();
+      this.cancelledCount--;
+      this.releaseSlot(slot);
+    }
+  }
+
+  private removeTop(): void {
+    const last = --this.heapSize;
+    if (last > 0) this.siftDown(0, this.heapTime[last]!, this.heapOrder[last]!, this.heapSlot[last]!);
+  }
+
+  private siftUp(position: number, time: number, order: number, slot: number): void {
+    const heapTime = this.heapTime;
+    const heapOrder = this.heapOrder;
+    const heapSlot = this.heapSlot;
+    while (position > 0) {
+      const parent = (position - 1) >> 1;
+      const parentTime = heapTime[parent]!;
+      if (parentTime < time || (parentTime === time && heapOrder[parent]! <= order)) break;
+      heapTime[position] = parentTime;
+      heapOrder[position] = heapOrder[parent]!;
+      heapSlot[position] = heapSlot[parent]!;
+      position = parent;
+    }
+    heapTime[position] = time;
+    heapOrder[position] = order;
+    heapSlot[position] = slot;
+  }
+
+  private siftDown(position: number, time: number, order: number, slot: number): void {
+    const heapTime = this.heapTime;
+    const heapOrder = this.heapOrder;
+    const heapSlot = this.heapSlot;
+    const size = this.heapSize;
+    const half = size >> 1;
+    while (position < half) {
+      let child = 2 * position + 1;
+      let childTime = heapTime[child]!;
+      let childOrder = heapOrder[child]!;
+      const right = child + 1;
+      if (right < size) {
+        const rightTime = heapTime[right]!;
+        const rightOrder = heapOrder[right]!;
+        if (rightTime < childTime || (rightTime === childTime && rightOrder < childOrder)) {
+          child = right;
+          childTime = rightTime;
+          childOrder = rightOrder;
+        }
+      }
+      if (time < childTime || (time === childTime && order <= childOrder)) break;
+      heapTime[position] = childTime;
+      heapOrder[position] = childOrder;
+      heapSlot[position] = heapSlot[child]!;
+      position = child;
+    }
+    heapTime[position] = time;
+    heapOrder[position] = order;
+    heapSlot[position] = slot;
+  }
+
+  private allocateSlot(): number {
+    if (this.freeCount > 0) return this.freeSlots[--this.freeCount]!;
+    if (this.slotsUsed === this.capacity) this.grow();
+    return this.slotsUsed++;
+  }
+
+  private releaseSlot(slot: number): void {
+    this.slotState[slot] = FREE;
+    this.slotGeneration[slot] = (this.slotGeneration[slot]! + 1) % GENERATION_LIMIT;
+    this.slotPayload[slot] = undefined;
+    this.freeSlots[this.freeCount++] = slot;
+  }
+
+  private compact(): void {
+    let kept = 0;
+    for (let position = 0; position < this.heapSize; position++) {
+      const slot = this.heapSlot[position]!;
+      if (this.slotState[slot] === CANCELLED) {
+        this.releaseSlot(slot);
+        continue;
+      }
+      this.heapTime[kept] = this.heapTime[position]!;
+      this.heapOrder[kept] = this.heapOrder[position]!;
+      this.heapSlot[kept] = slot;
+      kept++;
+    }
+    this.heapSize = kept;
+    this.cancelledCount = 0;
+    for (let position = (kept >> 1) - 1; position >= 0; position--) {
+      this.siftDown(position, this.heapTime[position]!, this.heapOrder[position]!, this.heapSlot[position]!);
+    }
+  }
+
+  private grow(): void {
+    if (this.capacity >= this.maxPending) {
+      throw new LimitExceededError(
+        'maxPendingEvents',
+        this.maxPending,
+        this.currentTime,
+        'too many events are waiting at once; raise it with new Simulation({ maxPendingEvents })',
+      );
+    }
+    const capacity = Math.min(this.capacity * 2, this.maxPending);
+    this.heapTime = grownFloat64(this.heapTime, capacity);
+    this.heapOrder = grownFloat64(this.heapOrder, capacity);
+    this.heapSlot = grownInt32(this.heapSlot, capacity);
+    this.slotKind = grownUint8(this.slotKind, capacity);
+    this.slotTarget = grownInt32(this.slotTarget, capacity);
+    this.slotA = grownInt32(this.slotA, capacity);
+    this.slotB = grownInt32(this.slotB, capacity);
+    this.slotC = grownInt32(this.slotC, capacity);
+    this.slotGeneration = grownUint32(this.slotGeneration, capacity);
+    this.slotState = grownUint8(this.slotState, capacity);
+    this.freeSlots = grownInt32(this.freeSlots, capacity);
+    this.capacity = capacity;
+  }
+}
+
+function grownFloat64(array: Float64Array, capacity: number): Float64Array {
+  const next = new Float64Array(capacity);
+  next.set(array);
+  return next;
+}
+
+function grownInt32(array: Int32Array, capacity: number): Int32Array {
+  const next = new Int32Array(capacity);
+  next.set(array);
+  return next;
+}
+
+function grownUint32(array: Uint32Array, capacity: number): Uint32Array {
+  const next = new Uint32Array(capacity);
+  next.set(array);
+  return next;
+}
+
+function grownUint8(array: Uint8Array, capacity: number): Uint8Array {
+  const next = new Uint8Array(capacity);
+  next.set(array);
+  return next;
+}

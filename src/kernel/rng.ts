@@ -1,0 +1,112 @@
+import alea from 'seedrandom/lib/alea.js';
+import { InvalidArgumentError } from '../errors.js';
+
+/** A simulation seed: any string or finite number. Equal seeds give equal runs. */
+export type Seed = string | number;
+
+/**
+ * A seeded, named stream of random numbers (seedrandom's Alea generator).
+ *
+ * Streams are derived from `(seed, name)`, so each component draws from its own stream and
+ * adding a node or a stream never shifts the numbers any other stream gives. Get one with
+ * `sim.rng(name)`; node code uses `ctx.rng`.
+ *
+ * @example
+ * ```ts
+ * const rng = sim.rng('workload');
+ * const key = rng.pick(['x', 'y', 'z']);
+ * const thinkTimeMs = rng.exponential(20);
+ * ```
+ */
+export class Rng {
+  /** The stream's name. */
+  readonly name: string;
+  private readonly next: () => number;
+
+  constructor(seed: Seed, name: string) {
+    this.name = name;
+    // JSON of the pair keeps (seed 'a/b', name 'c') apart from (seed 'a', name 'b/c').
+    this.next = alea(JSON.stringify([seed, name]));
+  }
+
+  /** A uniform number in [0, 1). */
+  random(): number {
+    return this.next();
+  }
+
+  /** A uniform number in [min, max). */
+  uniform(min: number, max: number): number {
+    if (!(max >= min) || !Number.isFinite(min) || !Number.isFinite(max)) {
+      throw new InvalidArgumentError('uniform(min, max)', [min, max], 'finite numbers with min <= max');
+    }
+    return min + (max - min) * this.next();
+  }
+
+  /** A uniform integer in [min, max] (both inclusive). */
+  int(min: number, max: number): number {
+    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || max < min) {
+      throw new InvalidArgumentError('int(min, max)', [min, max], 'safe integers with min <= max');
+    }
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  /** True with probability `p`. */
+  bernoulli(p: number): boolean {
+    if (!(p >= 0 && p <= 1)) throw new InvalidArgumentError('bernoulli(p)', p, 'a probability in [0, 1]');
+    return this.next() < p;
+  }
+
+  /** An exponentially distributed number with the given mean. */
+  exponential(mean: number): number {
+    if (!(mean > 0) || !Number.isFinite(mean)) throw new InvalidArgumentError('exponential(mean)', mean, 'a finite number > 0');
+    return -mean * Math.log(1 - this.next());
+  }
+
+  /** A normally distributed number (Box–Muller; two uniform draws per call). */
+  normal(mean: number, stdDev: number): number {
+    if (!Number.isFinite(mean) || !(stdDev >= 0) || !Number.isFinite(stdDev)) {
+      throw new InvalidArgumentError('normal(mean, stdDev)', [mean, stdDev], 'a finite mean and a finite stdDev >= 0');
+    }
+    return mean + stdDev * this.standardNormal();
+  }
+
+  /** A log-normal number: `exp(mu + sigma * Z)`. Its median is `exp(mu)`. */
+  logNormal(mu: number, sigma: number): number {
+    if (!Number.isFinite(mu) || !(sigma >= 0) || !Number.isFinite(sigma)) {
+      throw new InvalidArgumentError('logNormal(mu, sigma)', [mu, sigma], 'a finite mu and a finite sigma >= 0');
+    }
+    return Math.exp(mu + sigma * this.standardNormal());
+  }
+
+  /** A Pareto (type I) number with minimum `scale` and tail index `shape`. */
+  pareto(scale: number, shape: number): number {
+    if (!(scale > 0) || !(shape > 0) || !Number.isFinite(scale) || !Number.isFinite(shape)) {
+      throw new InvalidArgumentError('pareto(scale, shape)', [scale, shape], 'finite numbers > 0');
+    }
+    return scale / Math.pow(1 - this.next(), 1 / shape);
+  }
+
+  /** One element of a non-empty array, uniformly. */
+  pick<T>(items: readonly T[]): T {
+    if (!Array.isArray(items) || items.length === 0) throw new InvalidArgumentError('pick(items)', items, 'a non-empty array');
+    return items[Math.floor(this.next() * items.length)] as T;
+  }
+
+  /** Shuffles an array in place (Fisher–Yates) and returns it. */
+  shuffle<T>(items: T[]): T[] {
+    for (let index = items.length - 1; index > 0; index--) {
+      const other = Math.floor(this.next() * (index + 1));
+      const held = items[index] as T;
+      items[index] = items[other] as T;
+      items[other] = held;
+    }
+    return items;
+  }
+
+  /** @internal A standard normal draw without argument checks, for validated samplers. */
+  standardNormal(): number {
+    const u1 = 1 - this.next();
+    const u2 = this.next();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+}

@@ -1,0 +1,548 @@
+import { freeze, produce, type Draft } from 'immer';
+import {
+  CallTimeoutError,
+  DuplicateNodeError,
+  HandlerError,
+  InvalidArgumentError,
+  InvalidStateError,
+  ReceiveTimeoutError,
+  UnknownNodeError,
+} from './errors.js';
+import { EventLoop, type EventLoopOptions } from './kernel/event-loop.js';
+import { RingBuffer } from './kernel/ring-buffer.js';
+import { rejectUnknownKeys, requireFunction, requireNonNegative, requireObject, requirePositive, requirePositiveInteger, requireString } from './validate.js';
+import { NodeClock } from './world/clock.js';
+import type { AddNodeOptions, NodeBehaviour, NodeHandlers, NodeView } from './world/node-context.js';
+import { CallReply, CallRequest, IncarnationContext, NodeRuntime, type NodeHost, type ReceiveWaiter } from './world/node-runtime.js';
+import {
+  DROP_LINK_BLOCKED,
+  DROP_MAILBOX_OVERFLOW,
+  DROP_NO_CALL_HANDLER,
+  DROP_NODE_DOWN,
+  DROP_STALE_REPLY,
+  dropReasons,
+  Network,
+  SENT,
+  type LinkState,
+  type NetworkConfig,
+  type NodeDirectory,
+} from './world/network.js';
+
+/**
+ * Options of a {@link Simulation}: the kernel's options plus the network and the event log.
+ *
+ * @example
+ * ```ts
+ * const sim = new Simulation({
+ *   seed: 7,
+ *   network: { link: { latency: { kind: 'exponential', meanMs: 5 }, lossProbability: 0.01 } },
+ *   trace: true,
+ * });
+ * ```
+ */
+export interface SimulationOptions extends EventLoopOptions {
+  /** The network's default and region link models. */
+  network?: NetworkConfig;
+  /** Entries the event log keeps (the most recent). Default 10,000. */
+  logLimit?: number;
+  /** Called with each log entry as it is written, e.g. to print a live story. */
+  onLog?: (entry: LogEntry) => void;
+}
+
+/**
+ * One entry of the event log, written by `ctx.log`.
+ *
+ * @example
+ * ```ts
+ * for (const entry of sim.logs()) console.log(`${entry.timeMs} ${entry.node}: ${entry.message}`);
+ * ```
+ */
+export interface LogEntry {
+  /** True time. */
+  timeMs: number;
+  /** The writer's local clock reading. */
+  localTimeMs: number;
+  node: string;
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
+const MAX_NODES = 2 ** 21;
+const DEFAULT_MAILBOX_LIMIT = 10_000;
+
+// Tags mixed into the trace hash for state changes that are not events of their own.
+const HASH_CRASH = 0x63726173;
+const HASH_RESTART = 0x72657374;
+const HASH_SEND = 0x73656e64;
+const HASH_CLOCK = 0x636c6f63;
+
+/**
+ * A simulated cluster: the deterministic {@link EventLoop} plus nodes, their clocks and the
+ * network between them. Verbs read like an incident report: `crash`, `restart`, `jumpClock`,
+ * `network.block`.
+ *
+ * @example
+ * ```ts
+ * const sim = new Simulation({ seed: 1, network: { link: { latency: { kind: 'uniform', minMs: 1, maxMs: 5 } } } });
+ * for (const id of ['a', 'b', 'c']) {
+ *   sim.addNode(id, (ctx) => ({
+ *     onStart() { ctx.setTimer(100, 'beat'); },
+ *     onTimer() { ctx.broadcast('alive'); ctx.setTimer(100, 'beat'); },
+ *     onMessage(from) { ctx.log(`${from} is alive`); },
+ *   }));
+ * }
+ * sim.schedule(250, () => sim.crash('b'));
+ * sim.run({ until: 1_000 });
+ * console.log(sim.network.stats().dropped['node-down'], sim.traceHash());
+ * ```
+ */
+export class Simulation extends EventLoop {
+  static override readonly optionKeys: readonly string[] = [...EventLoop.optionKeys, 'network', 'logLimit', 'onLog'];
+
+  /** The simulated network: link models, cuts and counters. */
+  readonly network: Network;
+
+  private readonly nodes: NodeRuntime[] = [];
+  private readonly indexById = new Map<string, number>();
+  private peersCache: Array<readonly string[] | undefined> = [];
+  private readonly eventLog: RingBuffer<LogEntry>;
+  private readonly onLog: ((entry: LogEntry) => void) | undefined;
+  private messageCounter = 0;
+  private readonly startKind: number;
+  private readonly deliverKind: number;
+  private readonly timerKind: number;
+  private readonly wakeKind: number;
+  private readonly receiveTimeoutKind: number;
+  private readonly callTimeoutKind: number;
+
+  constructor(options: SimulationOptions) {
+    super(options);
+    const logLimit = options.logLimit ?? 10_000;
+    requirePositiveInteger(logLimit, 'logLimit', 100_000_000);
+    this.eventLog = new RingBuffer(logLimit);
+    if (options.onLog !== undefined) requireFunction(options.onLog, 'onLog');
+    this.onLog = options.onLog;
+    this.startKind = this.defineEvent({ name: 'start', handle: (t, a, b) => this.handleStart(t, a, b), describe: (t, _a, b) => this.describe(t, b === 1 ? 'onRecover' : 'onStart') });
+    this.deliverKind = this.defineEvent({ name: 'deliver', handle: (t, a, b, c, p) => this.handleDeliver(t, a, b, c, p), describe: (t, a) => this.describe(t, `onMessage from '${this.nodes[a]!.id}'`) });
+    this.timerKind = this.defineEvent({ name: 'timer', handle: (t, a, _b, _c, p) => this.handleTimer(t, a, p as string), describe: (t, _a, _b, _c, p) => this.describe(t, `onTimer '${String(p)}'`) });
+    this.wakeKind = this.defineEvent({ name: 'wake', handle: (t, a, _b, _c, p) => this.handleWake(t, a, p as () => void), describe: (t) => this.describe(t, 'sleep wake-up') });
+    this.receiveTimeoutKind = this.defineEvent({ name: 'receive-timeout', handle: (t, a, _b, _c, p) => this.handleReceiveTimeout(t, a, p as ReceiveWaiter), describe: (t) => this.describe(t, 'receive timeout') });
+    this.callTimeoutKind = this.defineEvent({ name: 'call-timeout', handle: (t, a, b) => this.handleCallTimeout(t, a, b), describe: (t) => this.describe(t, 'call timeout') });
+    this.network = new Network(this, this.directory, this.deliverKind, options.network);
+  }
+
+  // ---------------------------------------------------------------- nodes
+
+  /**
+   * Adds a node that starts now: `behaviour(ctx)` builds its handlers and `onStart` runs as the
+   * node's first event. Node ids must be unique.
+   */
+  addNode<M = unknown, D = unknown>(id: string, behaviour: NodeBehaviour<M, D>, options: AddNodeOptions<D> = {}): void {
+    requireString(id, 'id');
+    if (this.indexById.has(id)) throw new DuplicateNodeError(id);
+    requireFunction(behaviour, `behaviour of node '${id}'`);
+    const raw: unknown = options;
+    requireObject(raw, `options of node '${id}'`);
+    rejectUnknownKeys(raw, `options of node '${id}'`, ['durable', 'clock', 'region', 'mailboxLimit']);
+    if (options.region !== undefined) requireString(options.region, `options of node '${id}'.region`);
+    const mailboxLimit = options.mailboxLimit ?? DEFAULT_MAILBOX_LIMIT;
+    requirePositiveInteger(mailboxLimit, `options of node '${id}'.mailboxLimit`);
+    if (this.nodes.length >= MAX_NODES) throw new InvalidStateError(`a simulation holds at most ${MAX_NODES} nodes`);
+    const clock = new NodeClock(this.now, options.clock ?? {});
+    const durable = freeze(options.durable, true);
+    const node = new NodeRuntime(this.nodes.length, id, behaviour as NodeBehaviour<unknown, unknown>, clock, this.rng(`node:${id}`), options.region, durable, mailboxLimit);
+    this.nodes.push(node);
+    this.indexById.set(id, node.index);
+    this.peersCache = [];
+    this.beginIncarnation(node, 0);
+  }
+
+  /** Ids of every node, in the order they were added. */
+  nodeIds(): string[] {
+    return this.nodes.map((node) => node.id);
+  }
+
+  /** A read-only view of a node: whether it is up, its handlers (volatile state) and durable state. */
+  node<H = NodeHandlers, D = unknown>(id: string): NodeView<H, D> {
+    const node = this.nodes[this.directory.indexOf(id, 'id')]!;
+    return {
+      id: node.id,
+      index: node.index,
+      up: node.up,
+      incarnation: node.incarnation,
+      region: node.region,
+      handlers: node.handlers as H,
+      durable: node.durable as D,
+      localTimeMs: node.clock.read(this.now),
+    };
+  }
+
+  /** True if the node is up (not crashed). */
+  isUp(id: string): boolean {
+    return this.nodes[this.directory.indexOf(id, 'id')]!.up;
+  }
+
+  /** The node's local clock reading now. */
+  localTime(id: string): number {
+    return this.nodes[this.directory.indexOf(id, 'id')]!.clock.read(this.now);
+  }
+
+  /**
+   * Crashes a node now: it runs no handler and no timer, messages to it are dropped
+   * (`node-down`), and its volatile state, timers and pending async operations are gone.
+   * Durable state stays.
+   */
+  crash(id: string): void {
+    const node = this.nodes[this.directory.indexOf(id, 'id')]!;
+    if (!node.up) throw new InvalidStateError(`node '${id}' is already crashed; restart it first`);
+    node.up = false;
+    for (const handle of node.timers.values()) this.cancel(handle);
+    for (const waiter of node.receivers) this.cancel(waiter.timeoutHandle);
+    for (const call of node.calls.values()) this.cancel(call.timeoutHandle);
+    node.resetVolatile();
+    node.incarnation++;
+    this.mixIntoHash(HASH_CRASH);
+    this.mixIntoHash(node.index);
+    this.record({ timeMs: this.now, type: 'crash', node: id });
+  }
+
+  /**
+   * Restarts a crashed node now with fresh handlers from its behaviour (volatile state reset,
+   * durable state kept); `onRecover` (or `onStart`) runs as its next event.
+   */
+  restart(id: string): void {
+    const node = this.nodes[this.directory.indexOf(id, 'id')]!;
+    if (node.up) throw new InvalidStateError(`node '${id}' is up; only a crashed node can be restarted`);
+    node.up = true;
+    this.mixIntoHash(HASH_RESTART);
+    this.mixIntoHash(node.index);
+    this.record({ timeMs: this.now, type: 'restart', node: id, detail: { incarnation: node.incarnation } });
+    this.beginIncarnation(node, 1);
+  }
+
+  /** Steps a node's clock by `deltaMs` now (negative jumps backwards). Pending timers are not moved. */
+  jumpClock(id: string, deltaMs: number): void {
+    const node = this.nodes[this.directory.indexOf(id, 'id')]!;
+    node.clock.jump(this.now, deltaMs);
+    this.noteClockChange(node, { jumpMs: deltaMs });
+  }
+
+  /** Sets a node's clock drift from now on (the reading is continuous). */
+  setClockDrift(id: string, driftPpm: number): void {
+    const node = this.nodes[this.directory.indexOf(id, 'id')]!;
+    node.clock.setDrift(this.now, driftPpm);
+    this.noteClockChange(node, { driftPpm });
+  }
+
+  /** The event log written by `ctx.log` (the most recent `logLimit` entries, oldest first). */
+  logs(): LogEntry[] {
+    return this.eventLog.items();
+  }
+
+  private noteClockChange(node: NodeRuntime, detail: Record<string, number>): void {
+    this.mixIntoHash(HASH_CLOCK);
+    this.mixIntoHash(node.index);
+    this.record({ timeMs: this.now, type: 'clock', node: node.id, detail: { ...detail, localTimeMs: node.clock.read(this.now) } });
+  }
+
+  private beginIncarnation(node: NodeRuntime, recovering: 0 | 1): void {
+    const context = new IncarnationContext(this.host, node);
+    let handlers: unknown;
+    try {
+      handlers = node.behaviour(context);
+    } catch (error) {
+      throw new HandlerError(node.id, 'behaviour (building handlers)', this.now, error);
+    }
+    if (typeof handlers !== 'object' || handlers === null) {
+      throw new InvalidArgumentError(`behaviour of node '${node.id}'`, handlers, 'a function returning an object of handlers');
+    }
+    node.handlers = handlers as NodeHandlers<unknown>;
+    this.scheduleEvent(0, this.startKind, node.index, node.incarnation, recovering);
+  }
+
+  // ---------------------------------------------------------------- event handlers
+
+  private handleStart(target: number, incarnation: number, recovering: number): void {
+    const node = this.nodes[target]!;
+    if (!node.up || node.incarnation !== incarnation) return;
+    this.record({ timeMs: this.now, type: 'start', node: node.id, detail: { incarnation, recovering: recovering === 1 } });
+    const handlers = node.handlers;
+    if (recovering === 1 && handlers.onRecover !== undefined) this.adopt(node, handlers.onRecover(), 'onRecover');
+    else if (handlers.onStart !== undefined) this.adopt(node, handlers.onStart(), 'onStart');
+  }
+
+  private handleDeliver(to: number, from: number, linkIndex: number, messageId: number, message: unknown): void {
+    const link = this.network.linkAt(linkIndex);
+    const node = this.nodes[to]!;
+    if (link.blocked) return this.dropOnArrival(link, DROP_LINK_BLOCKED, messageId, message);
+    if (!node.up) return this.dropOnArrival(link, DROP_NODE_DOWN, messageId, message);
+    if (message instanceof CallRequest && node.handlers.onCall === undefined) {
+      return this.dropOnArrival(link, DROP_NO_CALL_HANDLER, messageId, message);
+    }
+    if (message instanceof CallReply && !node.calls.has(message.callId)) {
+      return this.dropOnArrival(link, DROP_STALE_REPLY, messageId, message);
+    }
+    const fromId = this.nodes[from]!.id;
+    if (message instanceof CallRequest) {
+      this.noteDelivered(link, node, fromId, messageId, message);
+      return this.answerCall(node, from, message);
+    }
+    if (message instanceof CallReply) {
+      this.noteDelivered(link, node, fromId, messageId, message);
+      return this.completeCall(node, message);
+    }
+    const handlers = node.handlers;
+    if (handlers.onMessage === undefined && node.receivers.length === 0 && node.mailbox.length >= node.mailboxLimit) {
+      return this.dropOnArrival(link, DROP_MAILBOX_OVERFLOW, messageId, message);
+    }
+    this.noteDelivered(link, node, fromId, messageId, message);
+    if (node.receivers.length > 0 && this.offerToReceivers(node, fromId, message)) return;
+    if (handlers.onMessage !== undefined) {
+      const result = handlers.onMessage(fromId, message);
+      if (result !== undefined) this.adopt(node, result, `onMessage from '${fromId}'`);
+    } else if (node.mailbox.length < node.mailboxLimit) {
+      node.mailbox.push({ from: fromId, message });
+    } else {
+      this.dropOnArrival(link, DROP_MAILBOX_OVERFLOW, messageId, message);
+    }
+  }
+
+  private noteDelivered(link: LinkState, node: NodeRuntime, fromId: string, messageId: number, message: unknown): void {
+    link.delivered++;
+    if (this.trace !== undefined) this.record({ timeMs: this.now, type: 'deliver', node: node.id, from: fromId, to: node.id, messageId, message });
+  }
+
+  private handleTimer(target: number, incarnation: number, name: string): void {
+    const node = this.nodes[target]!;
+    if (!node.up || node.incarnation !== incarnation) return;
+    node.timers.delete(name);
+    let data: unknown = undefined;
+    if (node.timerData.size > 0) {
+      data = node.timerData.get(name);
+      node.timerData.delete(name);
+    }
+    if (this.trace !== undefined) this.record({ timeMs: this.now, type: 'timer', node: node.id, timer: name });
+    const handlers = node.handlers;
+    if (handlers.onTimer !== undefined) {
+      const result = handlers.onTimer(name, data);
+      if (result !== undefined) this.adopt(node, result, `onTimer '${name}'`);
+    }
+  }
+
+  private handleWake(target: number, incarnation: number, resume: () => void): void {
+    const node = this.nodes[target]!;
+    if (!node.up || node.incarnation !== incarnation) return;
+    resume();
+    this.noteAsyncWork();
+  }
+
+  private handleReceiveTimeout(target: number, incarnation: number, waiter: ReceiveWaiter): void {
+    const node = this.nodes[target]!;
+    if (!node.up || node.incarnation !== incarnation) return;
+    const position = node.receivers.indexOf(waiter);
+    if (position < 0) return;
+    node.receivers.splice(position, 1);
+    waiter.reject(new ReceiveTimeoutError(waiter.timeoutMs));
+    this.noteAsyncWork();
+  }
+
+  private handleCallTimeout(target: number, incarnation: number, callId: number): void {
+    const node = this.nodes[target]!;
+    if (!node.up || node.incarnation !== incarnation) return;
+    const call = node.calls.get(callId);
+    if (call === undefined) return;
+    node.calls.delete(callId);
+    call.reject(new CallTimeoutError(call.to, call.timeoutMs));
+    this.noteAsyncWork();
+  }
+
+  private dropOnArrival(link: LinkState, code: number, messageId: number, message: unknown): void {
+    link.dropped[code]!++;
+    this.mixIntoHash(code);
+    if (this.trace !== undefined) {
+      const from = this.nodes[link.from]!.id;
+      const to = this.nodes[link.to]!.id;
+      this.record({ timeMs: this.now, type: 'drop', node: to, from, to, messageId, message, reason: dropReasons[code] });
+    }
+  }
+
+  /** Runs a handler's returned promise as an async process, or does nothing for a plain return. */
+  private adopt(node: NodeRuntime, result: unknown, event: string): void {
+    if (typeof result !== 'object' || result === null || typeof (result as { then?: unknown }).then !== 'function') return;
+    this.requireAsyncRun(`node '${node.id}' ${event} returned a Promise, so it`);
+    this.noteAsyncWork();
+    (result as PromiseLike<unknown>).then(undefined, (error: unknown) => {
+      this.noteAsyncFailure(new HandlerError(node.id, `${event} (async)`, this.now, error));
+    });
+  }
+
+  // ---------------------------------------------------------------- messaging
+
+  private transmitFrom(node: NodeRuntime, to: number, message: unknown): void {
+    const messageId = (this.messageCounter = (this.messageCounter + 1) | 0);
+    const outcome = this.network.transmit(node.index, to, message, messageId);
+    this.mixIntoHash(HASH_SEND ^ outcome);
+    if (this.trace === undefined) return;
+    const toId = this.nodes[to]!.id;
+    this.record({ timeMs: this.now, type: 'send', node: node.id, from: node.id, to: toId, messageId, message });
+    if (outcome !== SENT) this.record({ timeMs: this.now, type: 'drop', node: node.id, from: node.id, to: toId, messageId, message, reason: dropReasons[outcome] });
+  }
+
+  private offerToReceivers(node: NodeRuntime, from: string, message: unknown): boolean {
+    const receivers = node.receivers;
+    for (let position = 0; position < receivers.length; position++) {
+      const waiter = receivers[position]!;
+      if (waiter.filter !== undefined && !waiter.filter(message, from)) continue;
+      receivers.splice(position, 1);
+      this.cancel(waiter.timeoutHandle);
+      waiter.resolve({ from, message });
+      this.noteAsyncWork();
+      return true;
+    }
+    return false;
+  }
+
+  private answerCall(node: NodeRuntime, from: number, envelope: CallRequest): void {
+    const incarnation = node.incarnation;
+    const reply = node.handlers.onCall!(this.nodes[from]!.id, envelope.request);
+    if (typeof reply !== 'object' || reply === null || typeof (reply as { then?: unknown }).then !== 'function') {
+      return this.transmitFrom(node, from, new CallReply(envelope.callId, reply));
+    }
+    this.requireAsyncRun(`node '${node.id}' onCall returned a Promise, so it`);
+    this.noteAsyncWork();
+    (reply as PromiseLike<unknown>).then(
+      (value) => {
+        if (node.up && node.incarnation === incarnation) this.transmitFrom(node, from, new CallReply(envelope.callId, value));
+      },
+      (error: unknown) => this.noteAsyncFailure(new HandlerError(node.id, 'onCall (async)', this.now, error)),
+    );
+  }
+
+  private completeCall(node: NodeRuntime, envelope: CallReply): void {
+    const call = node.calls.get(envelope.callId)!;
+    node.calls.delete(envelope.callId);
+    this.cancel(call.timeoutHandle);
+    call.resolve(envelope.reply);
+    this.noteAsyncWork();
+  }
+
+  // ---------------------------------------------------------------- what node contexts call
+
+  private readonly directory: NodeDirectory = {
+    idOf: (index) => this.nodes[index]!.id,
+    indexOf: (id, field) => {
+      const index = typeof id === 'string' ? this.indexById.get(id) : undefined;
+      if (index === undefined) throw new UnknownNodeError(field, id, this.nodeIds());
+      return index;
+    },
+    regionOf: (index) => this.nodes[index]!.region,
+  };
+
+  private readonly host: NodeHost = {
+    localNow: (node) => node.clock.read(this.now),
+    peers: (node) => this.peersOf(node),
+    send: (node, to, message) => this.transmitFrom(node, this.directory.indexOf(to, `ctx.send on '${node.id}': to`), message),
+    broadcast: (node, message) => {
+      for (let index = 0; index < this.nodes.length; index++) if (index !== node.index) this.transmitFrom(node, index, message);
+    },
+    setTimer: (node, delayMs, name, data) => this.setTimer(node, delayMs, name, data),
+    cancelTimer: (node, name) => this.cancelTimer(node, name),
+    log: (node, message, fields) => this.writeLog(node, message, fields),
+    persist: (node, recipe) => this.persist(node, recipe),
+    sleep: (node, delayMs) => this.sleep(node, delayMs),
+    receive: (node, filter, options) => this.receive(node, filter, options),
+    call: (node, to, request, options) => this.call(node, to, request, options),
+  };
+
+  private peersOf(node: NodeRuntime): readonly string[] {
+    let peers = this.peersCache[node.index];
+    if (peers === undefined) {
+      peers = Object.freeze(this.nodes.filter((other) => other !== node).map((other) => other.id));
+      this.peersCache[node.index] = peers;
+    }
+    return peers;
+  }
+
+  private setTimer(node: NodeRuntime, delayMs: number, name: string, data: unknown): void {
+    requireNonNegative(delayMs, `ctx.setTimer on '${node.id}': delayMs`);
+    if (typeof name !== 'string') throw new InvalidArgumentError(`ctx.setTimer on '${node.id}': name`, name, 'a string');
+    const previous = node.timers.get(name);
+    if (previous !== undefined) this.cancel(previous);
+    const handle = this.scheduleEvent(node.clock.trueDurationOf(delayMs), this.timerKind, node.index, node.incarnation, 0, 0, name);
+    node.timers.set(name, handle);
+    if (data !== undefined) node.timerData.set(name, data);
+    else if (node.timerData.size > 0) node.timerData.delete(name);
+  }
+
+  private cancelTimer(node: NodeRuntime, name: string): boolean {
+    const handle = node.timers.get(name);
+    if (handle === undefined) return false;
+    node.timers.delete(name);
+    if (node.timerData.size > 0) node.timerData.delete(name);
+    return this.cancel(handle);
+  }
+
+  private writeLog(node: NodeRuntime, message: string, fields: Record<string, unknown> | undefined): void {
+    const entry: LogEntry = { timeMs: this.now, localTimeMs: node.clock.read(this.now), node: node.id, message: String(message) };
+    if (fields !== undefined) entry.fields = fields;
+    this.eventLog.push(entry);
+    this.record({ timeMs: this.now, type: 'log', node: node.id, detail: entry });
+    this.onLog?.(entry);
+  }
+
+  private persist(node: NodeRuntime, recipe: (draft: Draft<unknown>) => unknown): void {
+    requireFunction(recipe, `ctx.persist on '${node.id}': recipe`);
+    node.durable = produce(node.durable, recipe as (draft: Draft<unknown>) => void);
+    this.record({ timeMs: this.now, type: 'persist', node: node.id, detail: node.durable });
+  }
+
+  private sleep(node: NodeRuntime, delayMs: number): Promise<void> {
+    this.requireAsyncRun(`ctx.sleep on '${node.id}'`);
+    requireNonNegative(delayMs, `ctx.sleep on '${node.id}': delayMs`);
+    return new Promise((resolve) => {
+      this.scheduleEvent(node.clock.trueDurationOf(delayMs), this.wakeKind, node.index, node.incarnation, 0, 0, resolve);
+    });
+  }
+
+  private receive(node: NodeRuntime, filter: ReceiveWaiter['filter'], options: { timeoutMs?: number } | undefined): Promise<{ from: string; message: unknown }> {
+    this.requireAsyncRun(`ctx.receive on '${node.id}'`);
+    const field = `ctx.receive on '${node.id}'`;
+    if (filter !== undefined) requireFunction(filter, `${field}: filter`);
+    const timeoutMs = readTimeout(options, field, false);
+    const position = node.mailbox.findIndex((entry) => filter === undefined || filter(entry.message, entry.from));
+    if (position >= 0) return Promise.resolve(node.mailbox.splice(position, 1)[0]!);
+    return new Promise((resolve, reject) => {
+      const waiter: ReceiveWaiter = { filter, resolve, reject, timeoutMs: timeoutMs ?? Infinity, timeoutHandle: -1 };
+      node.receivers.push(waiter);
+      if (timeoutMs === undefined) return;
+      waiter.timeoutHandle = this.scheduleEvent(node.clock.trueDurationOf(timeoutMs), this.receiveTimeoutKind, node.index, node.incarnation, 0, 0, waiter);
+    });
+  }
+
+  private call(node: NodeRuntime, to: string, request: unknown, options: { timeoutMs: number }): Promise<unknown> {
+    const field = `ctx.call on '${node.id}'`;
+    this.requireAsyncRun(field);
+    const toIndex = this.directory.indexOf(to, `${field}: to`);
+    const timeoutMs = readTimeout(options, field, true)!;
+    const callId = node.nextCallId++;
+    return new Promise((resolve, reject) => {
+      const timeoutHandle = this.scheduleEvent(node.clock.trueDurationOf(timeoutMs), this.callTimeoutKind, node.index, node.incarnation, callId);
+      node.calls.set(callId, { to, timeoutMs, resolve, reject, timeoutHandle });
+      this.transmitFrom(node, toIndex, new CallRequest(callId, request));
+    });
+  }
+
+  private describe(target: number, event: string): { nodeId: string; event: string } {
+    return { nodeId: this.nodes[target]!.id, event };
+  }
+}
+
+function readTimeout(options: unknown, field: string, required: boolean): number | undefined {
+  if (options === undefined && !required) return undefined;
+  requireObject(options, `${field}: options`);
+  rejectUnknownKeys(options, `${field}: options`, ['timeoutMs']);
+  const timeoutMs = options['timeoutMs'];
+  if (timeoutMs === undefined && !required) return undefined;
+  requirePositive(timeoutMs, `${field}: options.timeoutMs`);
+  return timeoutMs;
+}

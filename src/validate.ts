@@ -1,0 +1,73 @@
+import { InvalidArgumentError } from './errors.js';
+
+// Internal: argument checks shared by every configuration entry point. Each throws an
+// InvalidArgumentError that names the field, the value and the accepted range.
+
+export function requireObject(value: unknown, field: string): asserts value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidArgumentError(field, value, 'an object');
+  }
+}
+
+export function requireFinite(value: unknown, field: string, expected = 'a finite number'): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidArgumentError(field, value, expected);
+}
+
+export function requireNonNegative(value: unknown, field: string): asserts value is number {
+  const expected = 'a finite number >= 0';
+  requireFinite(value, field, expected);
+  if (value < 0) throw new InvalidArgumentError(field, value, expected);
+}
+
+export function requirePositive(value: unknown, field: string): asserts value is number {
+  const expected = 'a finite number > 0';
+  requireFinite(value, field, expected);
+  if (value <= 0) throw new InvalidArgumentError(field, value, expected);
+}
+
+export function requirePositiveInteger(value: unknown, field: string, max = Number.MAX_SAFE_INTEGER): asserts value is number {
+  const expected = `an integer in [1, ${max}]`;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new InvalidArgumentError(field, value, expected);
+  }
+}
+
+export function requireProbability(value: unknown, field: string): asserts value is number {
+  const expected = 'a probability in [0, 1]';
+  requireFinite(value, field, expected);
+  if (value < 0 || value > 1) throw new InvalidArgumentError(field, value, expected);
+}
+
+export function requireInRange(value: unknown, field: string, min: number, max: number): asserts value is number {
+  const expected = `a number in [${min}, ${max}]`;
+  requireFinite(value, field, expected);
+  if (value < min || value > max) throw new InvalidArgumentError(field, value, expected);
+}
+
+export function requireString(value: unknown, field: string): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0) throw new InvalidArgumentError(field, value, 'a non-empty string');
+}
+
+export function requireFunction(value: unknown, field: string): asserts value is (...args: never[]) => unknown {
+  if (typeof value !== 'function') throw new InvalidArgumentError(field, value, 'a function');
+}
+
+export function requireBoolean(value: unknown, field: string): asserts value is boolean {
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(field, value, 'true or false');
+}
+
+export function requireOneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): asserts value is T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(field, value, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+  }
+}
+
+/** Rejects keys the caller did not mean: a typo such as `lossProbabilty` must not be silently ignored. */
+export function rejectUnknownKeys(value: Record<string, unknown>, field: string, known: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      const prefix = field === '' ? key : `${field}.${key}`;
+      throw new InvalidArgumentError(prefix, value[key], `absent (unknown option; known: ${known.join(', ')})`);
+    }
+  }
+}

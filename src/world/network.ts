@@ -1,0 +1,365 @@
+import { InvalidArgumentError } from '../errors.js';
+import type { EventLoop } from '../kernel/event-loop.js';
+import type { Rng } from '../kernel/rng.js';
+import { rejectUnknownKeys, requireObject, requirePositive, requireString } from '../validate.js';
+import { baseLinkModel, CompiledLinkModel, validateLinkModel, type LinkModel } from './link-model.js';
+
+/**
+ * Network-wide configuration: the default link model, region models and message sizing.
+ *
+ * @example
+ * ```ts
+ * const network: NetworkConfig = {
+ *   link: { latency: { kind: 'uniform', minMs: 1, maxMs: 3 } },
+ *   intraRegion: { latency: { kind: 'constant', ms: 0.5 } },
+ *   interRegion: { latency: { kind: 'normal', meanMs: 80, stdDevMs: 10 } },
+ *   regionLinks: [{ between: ['us', 'eu'], link: { latency: { kind: 'constant', ms: 45 } } }],
+ * };
+ * ```
+ */
+export interface NetworkConfig {
+  /** Default model of every link. */
+  link?: LinkModel;
+  /** Laid over the default for links between two nodes of the same region. */
+  intraRegion?: LinkModel;
+  /** Laid over the default for links between nodes of different regions. */
+  interRegion?: LinkModel;
+  /** Models for particular region pairs (both directions), taking precedence over `interRegion`. */
+  regionLinks?: ReadonlyArray<{ between: readonly [string, string]; link: LinkModel }>;
+  /** Size of a message without a numeric `sizeBytes` property, for bandwidth limits. Default 64. */
+  defaultMessageSizeBytes?: number;
+}
+
+/**
+ * Why a message was not delivered.
+ *
+ * @example
+ * ```ts
+ * const stats = sim.network.stats();
+ * console.log(stats.dropped.loss, stats.dropped['node-down']);
+ * ```
+ */
+export type DropReason =
+  | 'loss'
+  | 'link-blocked'
+  | 'node-down'
+  | 'queue-overflow'
+  | 'mailbox-overflow'
+  | 'no-call-handler'
+  | 'stale-reply';
+
+/** Every drop reason, in a stable order. */
+export const dropReasons: readonly DropReason[] = [
+  'loss',
+  'link-blocked',
+  'node-down',
+  'queue-overflow',
+  'mailbox-overflow',
+  'no-call-handler',
+  'stale-reply',
+];
+
+/**
+ * Message counters, for one link or summed over the network.
+ *
+ * @example
+ * ```ts
+ * const { sent, delivered, duplicated, dropped } = sim.network.linkStats('a', 'b');
+ * ```
+ */
+export interface LinkStats {
+  /** Messages handed to the link by `send` (a duplicate is not a second send). */
+  sent: number;
+  /** Copies handed to a live node. */
+  delivered: number;
+  /** Extra copies the link made. */
+  duplicated: number;
+  /** Messages or copies not delivered, by reason. */
+  dropped: Record<DropReason, number>;
+}
+
+/** Where the nodes are, as the network needs to know them. */
+export interface NodeDirectory {
+  idOf(index: number): string;
+  indexOf(id: unknown, field: string): number;
+  regionOf(index: number): string | undefined;
+}
+
+/** Internal state of one directed link. */
+export class LinkState {
+  readonly index: number;
+  readonly from: number;
+  readonly to: number;
+  compiled: CompiledLinkModel;
+  readonly rng: Rng;
+  blocked = false;
+  busyUntilMs = 0;
+  lastFifoDeliveryMs = 0;
+  sent = 0;
+  delivered = 0;
+  duplicated = 0;
+  readonly dropped: Float64Array = new Float64Array(dropReasons.length);
+
+  constructor(index: number, from: number, to: number, compiled: CompiledLinkModel, rng: Rng) {
+    this.index = index;
+    this.from = from;
+    this.to = to;
+    this.compiled = compiled;
+    this.rng = rng;
+  }
+}
+
+/** Drop codes index `dropReasons`. */
+export const DROP_LOSS = 0;
+export const DROP_LINK_BLOCKED = 1;
+export const DROP_NODE_DOWN = 2;
+export const DROP_QUEUE_OVERFLOW = 3;
+export const DROP_MAILBOX_OVERFLOW = 4;
+export const DROP_NO_CALL_HANDLER = 5;
+export const DROP_STALE_REPLY = 6;
+/** Returned by `transmit` when the message is on its way. */
+export const SENT = -1;
+
+const NODE_KEY_FACTOR = 2 ** 21;
+
+/**
+ * The simulated network: resolves each directed link's model (default, region, override), draws
+ * loss, duplication, reordering and delay from the link's own random stream, models bandwidth
+ * and queueing, and schedules deliveries on the event loop. Links are created on first use.
+ *
+ * Reach it as `sim.network`.
+ *
+ * @example
+ * ```ts
+ * sim.network.setLink('a', 'b', { lossProbability: 0.3 });       // a→b only
+ * sim.network.setLink('b', 'a', { lossProbability: 0.3 });
+ * sim.network.block('c', 'a');                                    // nothing from c reaches a
+ * console.log(sim.network.stats().dropped.loss);
+ * ```
+ */
+export class Network {
+  private readonly loop: EventLoop;
+  private readonly nodes: NodeDirectory;
+  private readonly deliverKind: number;
+  private defaultLink: Readonly<LinkModel> | undefined;
+  private readonly intraRegion: Readonly<LinkModel> | undefined;
+  private readonly interRegion: Readonly<LinkModel> | undefined;
+  private readonly regionPairs = new Map<string, Readonly<LinkModel>>();
+  private readonly overrides = new Map<number, Readonly<LinkModel>>();
+  private readonly defaultMessageSizeBytes: number;
+  private readonly links: LinkState[] = [];
+  private readonly outgoing: Array<Map<number, LinkState> | undefined> = [];
+
+  /** @internal Built by {@link Simulation}. */
+  constructor(loop: EventLoop, nodes: NodeDirectory, deliverKind: number, config: NetworkConfig = {}) {
+    const raw: unknown = config;
+    requireObject(raw, 'network');
+    rejectUnknownKeys(raw, 'network', ['link', 'intraRegion', 'interRegion', 'regionLinks', 'defaultMessageSizeBytes']);
+    this.loop = loop;
+    this.nodes = nodes;
+    this.deliverKind = deliverKind;
+    this.defaultLink = config.link === undefined ? undefined : validateLinkModel(config.link, 'network.link');
+    this.intraRegion = config.intraRegion === undefined ? undefined : validateLinkModel(config.intraRegion, 'network.intraRegion');
+    this.interRegion = config.interRegion === undefined ? undefined : validateLinkModel(config.interRegion, 'network.interRegion');
+    this.readRegionLinks(config.regionLinks);
+    this.defaultMessageSizeBytes = config.defaultMessageSizeBytes ?? 64;
+    requirePositive(this.defaultMessageSizeBytes, 'network.defaultMessageSizeBytes');
+    CompiledLinkModel.from([baseLinkModel, this.defaultLink], 'network.link');
+  }
+
+  /** Replaces the default link model (a partial model over the built-in base) for every link. */
+  setDefaultLink(model: LinkModel): void {
+    this.defaultLink = validateLinkModel(model, 'link');
+    CompiledLinkModel.from([baseLinkModel, this.defaultLink], 'link');
+    for (const link of this.links) this.recompile(link);
+  }
+
+  /**
+   * Overrides the model of the directed link `from → to` (a partial model over the default and
+   * region models); `undefined` removes the override.
+   */
+  setLink(from: string, to: string, model: LinkModel | undefined): void {
+    const fromIndex = this.nodes.indexOf(from, 'from');
+    const toIndex = this.nodes.indexOf(to, 'to');
+    const key = fromIndex * NODE_KEY_FACTOR + toIndex;
+    if (model === undefined) this.overrides.delete(key);
+    else this.overrides.set(key, validateLinkModel(model, `link ${from}->${to}`));
+    this.recompile(this.link(fromIndex, toIndex));
+  }
+
+  /** The resolved model of `from → to`, as data. */
+  linkModel(from: string, to: string): Readonly<LinkModel> {
+    return this.link(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to')).compiled.model;
+  }
+
+  /**
+   * Cuts the directed link `from → to`: new messages are dropped at send and messages already in
+   * flight are dropped on arrival (`link-blocked`). The building block of partitions.
+   */
+  block(from: string, to: string): void {
+    this.link(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to')).blocked = true;
+  }
+
+  /** Restores a link cut by {@link Network.block}; its model is unchanged. */
+  unblock(from: string, to: string): void {
+    this.link(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to')).blocked = false;
+  }
+
+  /** True if `from → to` is cut. */
+  isBlocked(from: string, to: string): boolean {
+    return this.link(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to')).blocked;
+  }
+
+  /** Counters of the directed link `from → to`. */
+  linkStats(from: string, to: string): LinkStats {
+    return statsOf([this.link(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to'))]);
+  }
+
+  /** Counters summed over every link. */
+  stats(): LinkStats {
+    return statsOf(this.links);
+  }
+
+  /** @internal Resolves (creating on first use) the state of `from → to`. */
+  link(from: number, to: number): LinkState {
+    let byTarget = this.outgoing[from];
+    if (byTarget === undefined) {
+      byTarget = new Map();
+      this.outgoing[from] = byTarget;
+    }
+    let link = byTarget.get(to);
+    if (link === undefined) {
+      const name = `link:${this.nodes.idOf(from)}->${this.nodes.idOf(to)}`;
+      link = new LinkState(this.links.length, from, to, this.compile(from, to), this.loop.rng(name));
+      this.links.push(link);
+      byTarget.set(to, link);
+    }
+    return link;
+  }
+
+  /** @internal The link with this index (delivery events carry it). */
+  linkAt(index: number): LinkState {
+    return this.links[index]!;
+  }
+
+  /**
+   * @internal Puts a message on the link `from → to`. Returns {@link SENT} or the drop code.
+   * Draw order per message is fixed (loss, bandwidth, delay, reorder, duplicate) so one
+   * message's fate never depends on another link's traffic.
+   */
+  transmit(from: number, to: number, message: unknown, messageId: number): number {
+    const link = this.link(from, to);
+    link.sent++;
+    if (link.blocked) return this.dropAtSend(link, DROP_LINK_BLOCKED);
+    const model = link.compiled;
+    if (model.lossProbability > 0 && link.rng.random() < model.lossProbability) return this.dropAtSend(link, DROP_LOSS);
+    const nowMs = this.loop.now;
+    let departMs = nowMs;
+    if (model.bandwidthBytesPerMs !== Infinity) {
+      departMs = this.serialise(link, message, nowMs);
+      if (departMs < 0) return this.dropAtSend(link, DROP_QUEUE_OVERFLOW);
+    }
+    this.scheduleCopy(link, departMs, message, messageId);
+    if (model.duplicateProbability > 0 && link.rng.random() < model.duplicateProbability) {
+      link.duplicated++;
+      this.scheduleCopy(link, departMs, message, messageId);
+    }
+    return SENT;
+  }
+
+  private dropAtSend(link: LinkState, code: number): number {
+    link.dropped[code]!++;
+    return code;
+  }
+
+  /** Returns the departure time after queueing behind earlier messages, or -1 if the queue is full. */
+  private serialise(link: LinkState, message: unknown, nowMs: number): number {
+    const model = link.compiled;
+    const sizeBytes = this.sizeOf(message);
+    const startMs = Math.max(nowMs, link.busyUntilMs);
+    const backlogBytes = (startMs - nowMs) * model.bandwidthBytesPerMs;
+    if (backlogBytes + sizeBytes > model.queueLimitBytes) return -1;
+    link.busyUntilMs = startMs + sizeBytes / model.bandwidthBytesPerMs;
+    return link.busyUntilMs;
+  }
+
+  private scheduleCopy(link: LinkState, departMs: number, message: unknown, messageId: number): void {
+    const model = link.compiled;
+    const nowMs = this.loop.now;
+    let arriveMs = departMs + model.latency.sample(link.rng);
+    if (model.reorderProbability > 0 && link.rng.random() < model.reorderProbability) {
+      arriveMs += model.reorderDelay!.sample(link.rng);
+    } else if (model.fifo) {
+      // Strictly after the previous copy, so even a random tie-break cannot swap them.
+      if (arriveMs <= link.lastFifoDeliveryMs) arriveMs = nextAfter(link.lastFifoDeliveryMs);
+      link.lastFifoDeliveryMs = arriveMs;
+    }
+    this.loop.scheduleEvent(arriveMs - nowMs, this.deliverKind, link.to, link.from, link.index, messageId, message);
+  }
+
+  private sizeOf(message: unknown): number {
+    if (typeof message === 'object' && message !== null) {
+      const size = (message as { sizeBytes?: unknown }).sizeBytes;
+      if (typeof size === 'number' && size >= 0 && Number.isFinite(size)) return size;
+    }
+    return this.defaultMessageSizeBytes;
+  }
+
+  private compile(from: number, to: number): CompiledLinkModel {
+    const override = this.overrides.get(from * NODE_KEY_FACTOR + to);
+    const field = `link ${this.nodes.idOf(from)}->${this.nodes.idOf(to)}`;
+    return CompiledLinkModel.from([baseLinkModel, this.defaultLink, this.regionLayer(from, to), override], field);
+  }
+
+  private recompile(link: LinkState): void {
+    link.compiled = this.compile(link.from, link.to);
+  }
+
+  /** @internal Recompiles every link (after a node's region changes). */
+  recompileAll(): void {
+    for (const link of this.links) this.recompile(link);
+  }
+
+  private regionLayer(from: number, to: number): Readonly<LinkModel> | undefined {
+    const fromRegion = this.nodes.regionOf(from);
+    const toRegion = this.nodes.regionOf(to);
+    if (fromRegion === undefined || toRegion === undefined) return undefined;
+    if (fromRegion === toRegion) return this.intraRegion;
+    return this.regionPairs.get(regionPairKey(fromRegion, toRegion)) ?? this.interRegion;
+  }
+
+  private readRegionLinks(regionLinks: NetworkConfig['regionLinks']): void {
+    if (regionLinks === undefined) return;
+    if (!Array.isArray(regionLinks)) throw new InvalidArgumentError('network.regionLinks', regionLinks, 'an array of { between, link }');
+    regionLinks.forEach((entry: unknown, index) => {
+      const field = `network.regionLinks[${index}]`;
+      requireObject(entry, field);
+      rejectUnknownKeys(entry, field, ['between', 'link']);
+      const between = entry['between'];
+      if (!Array.isArray(between) || between.length !== 2) throw new InvalidArgumentError(`${field}.between`, between, 'a pair of region names');
+      requireString(between[0], `${field}.between[0]`);
+      requireString(between[1], `${field}.between[1]`);
+      this.regionPairs.set(regionPairKey(between[0], between[1]), validateLinkModel(entry['link'], `${field}.link`));
+    });
+  }
+}
+
+function regionPairKey(first: string, second: string): string {
+  return first < second ? `${first}\u0000${second}` : `${second}\u0000${first}`;
+}
+
+function nextAfter(value: number): number {
+  return value + Math.max(Number.MIN_VALUE, Math.abs(value) * Number.EPSILON);
+}
+
+function statsOf(links: readonly LinkState[]): LinkStats {
+  const stats: LinkStats = { sent: 0, delivered: 0, duplicated: 0, dropped: {} as Record<DropReason, number> };
+  dropReasons.forEach((reason) => (stats.dropped[reason] = 0));
+  for (const link of links) {
+    stats.sent += link.sent;
+    stats.delivered += link.delivered;
+    stats.duplicated += link.duplicated;
+    dropReasons.forEach((reason, code) => (stats.dropped[reason] += link.dropped[code]!));
+  }
+  return stats;
+}

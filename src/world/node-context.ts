@@ -1,0 +1,143 @@
+import type { Draft } from 'immer';
+import type { Rng } from '../kernel/rng.js';
+
+/**
+ * The handlers of one incarnation of a node. All are optional. Any of them may be `async` (then
+ * run the simulation with `await sim.runAsync()`).
+ *
+ * @example
+ * ```ts
+ * const handlers: NodeHandlers<string> = {
+ *   onStart() { ctx.setTimer(100, 'tick'); },
+ *   onMessage(from, message) { ctx.log(`got ${message} from ${from}`); },
+ *   onTimer(name) { ctx.broadcast('ping'); ctx.setTimer(100, 'tick'); },
+ * };
+ * ```
+ */
+export interface NodeHandlers<M = unknown> {
+  /** Runs when the node is added (at the time it is added). */
+  onStart?(): void | Promise<void>;
+  /** Runs for each message delivered to the node that no `ctx.receive` is waiting for. */
+  onMessage?(from: string, message: M): void | Promise<void>;
+  /** Runs when a timer set with `ctx.setTimer` fires. */
+  onTimer?(name: string, data: unknown): void | Promise<void>;
+  /** Runs after a restart, on the fresh handlers (falls back to `onStart` when absent). */
+  onRecover?(): void | Promise<void>;
+  /** Answers `ctx.call` requests: the returned value (or awaited value) is the reply. */
+  onCall?(from: string, request: M): unknown;
+}
+
+/**
+ * What node code can see and do. Time is the node's *local* clock; randomness is the node's own
+ * stream; state that must survive a crash goes through `persist`.
+ *
+ * @example
+ * ```ts
+ * sim.addNode('a', (ctx) => ({
+ *   onStart() { ctx.send('b', { type: 'hello', at: ctx.now() }); },
+ * }));
+ * ```
+ */
+export interface NodeContext<M = unknown, D = unknown> {
+  /** This node's id. */
+  readonly id: string;
+  /** Ids of every other node, in the order they were added. */
+  readonly peers: readonly string[];
+  /** This node's random stream (seeded from the simulation seed and the node id). */
+  readonly rng: Rng;
+  /** Durable state as last persisted (deeply frozen). Survives crashes. */
+  readonly durable: D;
+  /** Which life of the node this is: 0 at first start, +1 on each restart. */
+  readonly incarnation: number;
+  /** The local clock's reading in ms (offset, drift and jumps applied). */
+  now(): number;
+  /** Sends a message over the simulated network. */
+  send(to: string, message: M): void;
+  /** Sends a message to every other node. */
+  broadcast(message: M): void;
+  /**
+   * Arms the timer `name` to fire after `delayMs` of local time, re-arming it if already set (a
+   * node has at most one pending timer per name). `data` is handed to `onTimer`.
+   */
+  setTimer(delayMs: number, name: string, data?: unknown): void;
+  /** Disarms the timer `name`. Returns false if it was not pending. */
+  cancelTimer(name: string): boolean;
+  /** Appends a structured entry to the simulation's event log. */
+  log(message: string, fields?: Record<string, unknown>): void;
+  /** Updates durable state through an immer recipe (structural sharing, no deep copy). */
+  persist(recipe: (draft: Draft<D>) => void | D): void;
+  /** Async: resolves after `delayMs` of local time. */
+  sleep(delayMs: number): Promise<void>;
+  /**
+   * Async: resolves with the first message (from the mailbox or yet to arrive) that `filter`
+   * accepts. With `timeoutMs`, rejects with `ReceiveTimeoutError` when none arrives in time.
+   */
+  receive(filter?: (message: M, from: string) => boolean, options?: { timeoutMs?: number }): Promise<{ from: string; message: M }>;
+  /**
+   * Async: sends `request` to `to`, whose `onCall` handler answers; resolves with the answer or
+   * rejects with `CallTimeoutError` after `timeoutMs` of local time.
+   */
+  call<R = unknown>(to: string, request: M, options: { timeoutMs: number }): Promise<R>;
+}
+
+/**
+ * Builds one incarnation of a node: called when the node is added and again on every restart.
+ * Whatever it keeps in its closure (or in the object it returns) is volatile state, gone on
+ * crash; durable state lives in `ctx.durable`.
+ *
+ * @example
+ * ```ts
+ * const counter: NodeBehaviour<number, { total: number }> = (ctx) => {
+ *   let sinceRestart = 0; // volatile
+ *   return {
+ *     onMessage(from, amount) {
+ *       sinceRestart += amount;
+ *       ctx.persist((state) => { state.total += amount; });
+ *     },
+ *   };
+ * };
+ * ```
+ */
+export type NodeBehaviour<M = unknown, D = unknown> = (ctx: NodeContext<M, D>) => NodeHandlers<M>;
+
+/**
+ * Options of `sim.addNode`.
+ *
+ * @example
+ * ```ts
+ * sim.addNode('eu-1', behaviour, { region: 'eu', clock: { driftPpm: 50 }, durable: { term: 0 } });
+ * ```
+ */
+export interface AddNodeOptions<D = unknown> {
+  /** Initial durable state. Default `undefined`. */
+  durable?: D;
+  /** The node's clock. Default: exact. */
+  clock?: { offsetMs?: number; driftPpm?: number };
+  /** Region name, for region link models. */
+  region?: string;
+  /** Messages the async mailbox may hold before it drops (`mailbox-overflow`). Default 10,000. */
+  mailboxLimit?: number;
+}
+
+/**
+ * A read-only view of a node from outside the simulation, for tests and reports.
+ *
+ * @example
+ * ```ts
+ * const view = sim.node<MyHandlers>('a');
+ * if (view.up) console.log(view.handlers.commitIndex, view.durable);
+ * ```
+ */
+export interface NodeView<H = NodeHandlers, D = unknown> {
+  readonly id: string;
+  readonly index: number;
+  /** False while crashed. */
+  readonly up: boolean;
+  readonly incarnation: number;
+  readonly region: string | undefined;
+  /** The current incarnation's handlers object (its volatile state). */
+  readonly handlers: H;
+  readonly durable: D;
+  /** The node's local clock reading now. */
+  readonly localTimeMs: number;
+}
