@@ -22,15 +22,37 @@ export {
   CallTimeoutError,
   ReceiveTimeoutError,
 } from './errors.js';
-export { EventLoop, type EventLoopOptions, type EventHandler, type EventKindDefinition, type RunOptions, type RunResult } from './kernel/event-loop.js';
+export {
+  EventLoop,
+  type EventLoopOptions,
+  type EventHandler,
+  type EventKindDefinition,
+  type EventDescription,
+  type TraceOptions,
+  type RunOptions,
+  type RunResult,
+} from './kernel/event-loop.js';
 export { EventQueue } from './kernel/event-queue.js';
 export { Rng, type Seed } from './kernel/rng.js';
-export { DistributionSampler, distributionKinds, type Distribution } from './kernel/distribution.js';
+export {
+  DistributionSampler,
+  distributionKinds,
+  type Distribution,
+  type ShiftedDistribution,
+  type ConstantDistribution,
+  type UniformDistribution,
+  type ExponentialDistribution,
+  type NormalDistribution,
+  type LogNormalDistribution,
+  type ParetoDistribution,
+} from './kernel/distribution.js';
 export { TraceHash } from './kernel/trace-hash.js';
 export { TraceRecorder, type TraceRecord, type TraceRecordType } from './kernel/trace-recorder.js';
 export { RingBuffer } from './kernel/ring-buffer.js';
 export { NodeClock, type ClockConfig } from './world/clock.js';
 export { baseLinkModel, type LinkModel } from './world/link-model.js';
-export { Network, dropReasons, type NetworkConfig, type DropReason, type LinkStats } from './world/network.js';
-export type { NodeContext, NodeHandlers, NodeBehaviour, AddNodeOptions, NodeView } from './world/node-context.js';
+export { Network, dropReasons, type NetworkConfig, type RegionLink, type DropReason, type LinkStats } from './world/network.js';
+export type { NodeContext, NodeHandlers, NodeBehaviour, AddNodeOptions, NodeView, Received } from './world/node-context.js';
 export { Simulation, type SimulationOptions, type LogEntry } from './simulation.js';
+export { fullMesh, regions } from './world/topology.js';
+export { formatTimeline, formatLanes, type TimelineOptions, type LanesOptions } from './report/text-timeline.js';

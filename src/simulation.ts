@@ -62,8 +62,11 @@ export interface LogEntry {
   timeMs: number;
   /** The writer's local clock reading. */
   localTimeMs: number;
+  /** The writer. */
   node: string;
+  /** What it wrote. */
   message: string;
+  /** Structured fields, when given. */
   fields?: Record<string, unknown>;
 }
 

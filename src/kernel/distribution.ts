@@ -15,12 +15,117 @@ import type { Rng } from './rng.js';
  * ```
  */
 export type Distribution =
-  | { kind: 'constant'; ms: number }
-  | { kind: 'uniform'; minMs: number; maxMs: number; offsetMs?: number }
-  | { kind: 'exponential'; meanMs: number; offsetMs?: number }
-  | { kind: 'normal'; meanMs: number; stdDevMs: number; offsetMs?: number }
-  | { kind: 'logNormal'; medianMs: number; sigma: number; offsetMs?: number }
-  | { kind: 'pareto'; scaleMs: number; shape: number; offsetMs?: number };
+  | ConstantDistribution
+  | UniformDistribution
+  | ExponentialDistribution
+  | NormalDistribution
+  | LogNormalDistribution
+  | ParetoDistribution;
+
+/** Fields every non-constant distribution shares. */
+export interface ShiftedDistribution {
+  /** Added to every draw, e.g. a propagation floor under a random queueing delay. Default 0. */
+  offsetMs?: number;
+}
+
+/**
+ * Always the same duration.
+ *
+ * @example
+ * ```ts
+ * const fixed: ConstantDistribution = { kind: 'constant', ms: 5 };
+ * ```
+ */
+export interface ConstantDistribution {
+  /** Discriminant. */
+  kind: 'constant';
+  /** The duration, >= 0. */
+  ms: number;
+}
+
+/**
+ * Uniform on [minMs, maxMs).
+ *
+ * @example
+ * ```ts
+ * const lan: UniformDistribution = { kind: 'uniform', minMs: 0.2, maxMs: 1 };
+ * ```
+ */
+export interface UniformDistribution extends ShiftedDistribution {
+  /** Discriminant. */
+  kind: 'uniform';
+  /** Lower bound, >= 0. */
+  minMs: number;
+  /** Upper bound, >= minMs. */
+  maxMs: number;
+}
+
+/**
+ * Exponential with the given mean (memoryless queueing delay).
+ *
+ * @example
+ * ```ts
+ * const queueing: ExponentialDistribution = { kind: 'exponential', meanMs: 3, offsetMs: 10 };
+ * ```
+ */
+export interface ExponentialDistribution extends ShiftedDistribution {
+  /** Discriminant. */
+  kind: 'exponential';
+  /** Mean, > 0. */
+  meanMs: number;
+}
+
+/**
+ * Normal, clamped at 0 (a draw below 0 becomes 0).
+ *
+ * @example
+ * ```ts
+ * const jittery: NormalDistribution = { kind: 'normal', meanMs: 20, stdDevMs: 5 };
+ * ```
+ */
+export interface NormalDistribution extends ShiftedDistribution {
+  /** Discriminant. */
+  kind: 'normal';
+  /** Mean before clamping. */
+  meanMs: number;
+  /** Standard deviation, >= 0. */
+  stdDevMs: number;
+}
+
+/**
+ * Log-normal: `medianMs * exp(sigma * Z)`; a realistic right-skewed WAN latency.
+ *
+ * @example
+ * ```ts
+ * const wan: LogNormalDistribution = { kind: 'logNormal', medianMs: 40, sigma: 0.3 };
+ * ```
+ */
+export interface LogNormalDistribution extends ShiftedDistribution {
+  /** Discriminant. */
+  kind: 'logNormal';
+  /** Median, > 0. */
+  medianMs: number;
+  /** Shape (standard deviation of the log), >= 0. */
+  sigma: number;
+}
+
+/**
+ * Pareto type I: heavy-tailed, at least `scaleMs`; the tail is heavier as `shape` shrinks (the
+ * mean is infinite for shape <= 1).
+ *
+ * @example
+ * ```ts
+ * const tail: ParetoDistribution = { kind: 'pareto', scaleMs: 5, shape: 1.5 };
+ * ```
+ */
+export interface ParetoDistribution extends ShiftedDistribution {
+  /** Discriminant. */
+  kind: 'pareto';
+  /** Minimum value (x_m), > 0. */
+  scaleMs: number;
+  /** Tail index (alpha), > 0. */
+  shape: number;
+}
 
 /** The names of the distribution kinds. */
 export const distributionKinds = ['constant', 'uniform', 'exponential', 'normal', 'logNormal', 'pareto'] as const;
@@ -62,7 +167,7 @@ export class DistributionSampler {
     requireObject(distribution, field);
     const kind = distribution['kind'];
     const offsetMs = kind === 'constant' ? 0 : readOffset(distribution, field);
-    const frozen = Object.freeze({ ...distribution }) as Distribution;
+    const frozen = Object.freeze({ ...distribution }) as unknown as Distribution;
     switch (kind) {
       case 'constant':
         rejectUnknownKeys(distribution, field, ['kind', 'ms']);

@@ -24,12 +24,28 @@ export type EventHandler = (target: number, a: number, b: number, c: number, pay
 export interface EventKindDefinition {
   /** A name for error messages and benchmarks. */
   name: string;
+  /** Runs each event of this kind. */
   handle: EventHandler;
   /**
    * Describes an event of this kind for error messages: which node it belongs to and what it is.
    * Only called when a handler throws.
    */
-  describe?: (target: number, a: number, b: number, c: number, payload: unknown) => { nodeId?: string; event: string };
+  describe?: (target: number, a: number, b: number, c: number, payload: unknown) => EventDescription;
+}
+
+/**
+ * Names an event in an error message.
+ *
+ * @example
+ * ```ts
+ * const description: EventDescription = { nodeId: 'a', event: "onTimer 'election'" };
+ * ```
+ */
+export interface EventDescription {
+  /** The node the event belongs to, if any. */
+  nodeId?: string;
+  /** What the event is. */
+  event: string;
 }
 
 /**
@@ -55,7 +71,20 @@ export interface EventLoopOptions {
   /** Bound on events waiting at once. Default 2^26. */
   maxPendingEvents?: number;
   /** Record a trace: `true` keeps the last 100,000 records; `{ limit }` chooses how many. */
-  trace?: boolean | { limit: number };
+  trace?: boolean | TraceOptions;
+}
+
+/**
+ * How much of a trace to keep.
+ *
+ * @example
+ * ```ts
+ * new Simulation({ seed: 1, trace: { limit: 1_000 } });
+ * ```
+ */
+export interface TraceOptions {
+  /** Records kept (the most recent). */
+  limit: number;
 }
 
 /**

@@ -34,10 +34,13 @@ export class EventQueue {
   currentTime = 0;
   /** Kind of the event most recently popped. */
   currentKind = 0;
-  /** Integer fields of the event most recently popped. */
+  /** Target field of the event most recently popped. */
   currentTarget = 0;
+  /** First integer field of the event most recently popped. */
   currentA = 0;
+  /** Second integer field of the event most recently popped. */
   currentB = 0;
+  /** Third integer field of the event most recently popped. */
   currentC = 0;
   /** Object payload of the event most recently popped. */
   currentPayload: unknown = undefined;

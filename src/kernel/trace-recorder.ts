@@ -28,14 +28,19 @@ export type TraceRecordType =
 export interface TraceRecord {
   /** True simulated time, in ms. */
   timeMs: number;
+  /** What happened. */
   type: TraceRecordType;
   /** The node the event happened at. */
   node?: string;
+  /** Sender of the message concerned. */
   from?: string;
+  /** Addressee of the message concerned. */
   to?: string;
   /** Identifies one send; a duplicate delivery carries the same id. */
   messageId?: number;
+  /** The message concerned (the object itself, not a copy: treat messages as immutable). */
   message?: unknown;
+  /** Name of the timer that fired. */
   timer?: string;
   /** Why a message was dropped, e.g. `loss`, `node-down`, `link-blocked`, `queue-overflow`. */
   reason?: string;

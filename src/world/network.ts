@@ -25,9 +25,24 @@ export interface NetworkConfig {
   /** Laid over the default for links between nodes of different regions. */
   interRegion?: LinkModel;
   /** Models for particular region pairs (both directions), taking precedence over `interRegion`. */
-  regionLinks?: ReadonlyArray<{ between: readonly [string, string]; link: LinkModel }>;
+  regionLinks?: ReadonlyArray<RegionLink>;
   /** Size of a message without a numeric `sizeBytes` property, for bandwidth limits. Default 64. */
   defaultMessageSizeBytes?: number;
+}
+
+/**
+ * The link model between two particular regions, both directions.
+ *
+ * @example
+ * ```ts
+ * const transatlantic: RegionLink = { between: ['us', 'eu'], link: { latency: { kind: 'constant', ms: 45 } } };
+ * ```
+ */
+export interface RegionLink {
+  /** The two regions. */
+  between: readonly [string, string];
+  /** Their link model, laid over the default. */
+  link: LinkModel;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ClockConfig } from './clock.js';
 import type { Draft } from 'immer';
 import type { Rng } from '../kernel/rng.js';
 
@@ -72,12 +73,27 @@ export interface NodeContext<M = unknown, D = unknown> {
    * Async: resolves with the first message (from the mailbox or yet to arrive) that `filter`
    * accepts. With `timeoutMs`, rejects with `ReceiveTimeoutError` when none arrives in time.
    */
-  receive(filter?: (message: M, from: string) => boolean, options?: { timeoutMs?: number }): Promise<{ from: string; message: M }>;
+  receive(filter?: (message: M, from: string) => boolean, options?: { timeoutMs?: number }): Promise<Received<M>>;
   /**
    * Async: sends `request` to `to`, whose `onCall` handler answers; resolves with the answer or
    * rejects with `CallTimeoutError` after `timeoutMs` of local time.
    */
   call<R = unknown>(to: string, request: M, options: { timeoutMs: number }): Promise<R>;
+}
+
+/**
+ * A message taken by `ctx.receive`.
+ *
+ * @example
+ * ```ts
+ * const { from, message } = await ctx.receive((m) => m.type === 'vote');
+ * ```
+ */
+export interface Received<M = unknown> {
+  /** The sender. */
+  from: string;
+  /** The message. */
+  message: M;
 }
 
 /**
@@ -112,7 +128,7 @@ export interface AddNodeOptions<D = unknown> {
   /** Initial durable state. Default `undefined`. */
   durable?: D;
   /** The node's clock. Default: exact. */
-  clock?: { offsetMs?: number; driftPpm?: number };
+  clock?: ClockConfig;
   /** Region name, for region link models. */
   region?: string;
   /** Messages the async mailbox may hold before it drops (`mailbox-overflow`). Default 10,000. */
@@ -129,14 +145,19 @@ export interface AddNodeOptions<D = unknown> {
  * ```
  */
 export interface NodeView<H = NodeHandlers, D = unknown> {
+  /** The node's id. */
   readonly id: string;
+  /** Position in the order nodes were added. */
   readonly index: number;
   /** False while crashed. */
   readonly up: boolean;
+  /** 0 at first start, +1 on each crash. */
   readonly incarnation: number;
+  /** The node's region, if it has one. */
   readonly region: string | undefined;
   /** The current incarnation's handlers object (its volatile state). */
   readonly handlers: H;
+  /** Durable state as last persisted. */
   readonly durable: D;
   /** The node's local clock reading now. */
   readonly localTimeMs: number;

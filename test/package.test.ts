@@ -1,0 +1,41 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const packageJson = JSON.parse(readFileSync('package.json', 'utf8')) as Record<string, any>;
+const built = existsSync('dist/index.js') && existsSync('dist/index.cjs');
+
+describe('the package', () => {
+  it('declares ESM, CJS and types for both through its exports map', () => {
+    expect(packageJson.type).toBe('module');
+    expect(packageJson.sideEffects).toBe(false);
+    expect(packageJson.exports['.'].import).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
+    expect(packageJson.exports['.'].require).toEqual({ types: './dist/index.d.cts', default: './dist/index.cjs' });
+    expect(Object.keys(packageJson.dependencies).sort()).toEqual(['immer', 'seedrandom']);
+    expect(packageJson.peerDependenciesMeta['fast-check'].optional).toBe(true);
+  });
+
+  it('bundles for the browser with no Node-only import', async () => {
+    const result = await build({ entryPoints: ['src/index.ts'], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
+    expect(result.errors).toEqual([]);
+    expect(result.outputFiles[0]!.text).not.toMatch(/require\(["']crypto["']\)/);
+  });
+
+  describe.skipIf(!built)('built output (run `npm run build` first; CI always does)', () => {
+    it('loads through require and import and runs the same simulation to the same hash', async () => {
+      const require = createRequire(import.meta.url);
+      const cjs = require('../dist/index.cjs') as typeof import('../src/index.js');
+      const esm = (await import('../dist/index.js' as string)) as typeof import('../src/index.js');
+      const hashOf = (api: typeof import('../src/index.js')): string => {
+        const sim = new api.Simulation({ seed: 3 });
+        sim.addNode('a', (ctx) => ({ onStart: () => ctx.send('b', 'hi') }));
+        sim.addNode('b', () => ({}));
+        sim.run();
+        return sim.traceHash();
+      };
+      expect(hashOf(cjs)).toBe(hashOf(esm));
+      expect(new cjs.Simulation({ seed: 1 })).toBeInstanceOf(cjs.EventLoop);
+    });
+  });
+});
