@@ -37,6 +37,7 @@ export { Rng, type Seed } from './kernel/rng.js';
 export {
   DistributionSampler,
   distributionKinds,
+  MAX_DRAW_MS,
   type Distribution,
   type ShiftedDistribution,
   type ConstantDistribution,

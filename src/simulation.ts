@@ -71,6 +71,7 @@ export interface LogEntry {
 }
 
 const MAX_NODES = 2 ** 21;
+const HANDLER_NAMES = ['onStart', 'onMessage', 'onTimer', 'onRecover', 'onCall'] as const;
 const DEFAULT_MAILBOX_LIMIT = 10_000;
 
 // Tags mixed into the trace hash for state changes that are not events of their own.
@@ -126,7 +127,7 @@ export class Simulation extends EventLoop {
     if (options.onLog !== undefined) requireFunction(options.onLog, 'onLog');
     this.onLog = options.onLog;
     this.startKind = this.defineEvent({ name: 'start', handle: (t, a, b) => this.handleStart(t, a, b), describe: (t, _a, b) => this.describe(t, b === 1 ? 'onRecover' : 'onStart') });
-    this.deliverKind = this.defineEvent({ name: 'deliver', handle: (t, a, b, c, p) => this.handleDeliver(t, a, b, c, p), describe: (t, a) => this.describe(t, `onMessage from '${this.nodes[a]!.id}'`) });
+    this.deliverKind = this.defineEvent({ name: 'deliver', handle: (t, a, b, c, p) => this.handleDeliver(t, a, b, c, p), describe: (t, a, _b, _c, p) => this.describe(t, `${p instanceof CallRequest ? 'onCall' : 'onMessage'} from '${this.nodes[a]!.id}'`) });
     this.timerKind = this.defineEvent({ name: 'timer', handle: (t, a, _b, _c, p) => this.handleTimer(t, a, p as string), describe: (t, _a, _b, _c, p) => this.describe(t, `onTimer '${String(p)}'`) });
     this.wakeKind = this.defineEvent({ name: 'wake', handle: (t, a, _b, _c, p) => this.handleWake(t, a, p as () => void), describe: (t) => this.describe(t, 'sleep wake-up') });
     this.receiveTimeoutKind = this.defineEvent({ name: 'receive-timeout', handle: (t, a, _b, _c, p) => this.handleReceiveTimeout(t, a, p as ReceiveWaiter), describe: (t) => this.describe(t, 'receive timeout') });
@@ -151,13 +152,21 @@ export class Simulation extends EventLoop {
     const mailboxLimit = options.mailboxLimit ?? DEFAULT_MAILBOX_LIMIT;
     requirePositiveInteger(mailboxLimit, `options of node '${id}'.mailboxLimit`);
     if (this.nodes.length >= MAX_NODES) throw new InvalidStateError(`a simulation holds at most ${MAX_NODES} nodes`);
-    const clock = new NodeClock(this.now, options.clock ?? {});
+    const clock = new NodeClock(this.now, options.clock ?? {}, `options of node '${id}'.clock`);
     const durable = freeze(options.durable, true);
     const node = new NodeRuntime(this.nodes.length, id, behaviour as NodeBehaviour<unknown, unknown>, clock, this.rng(`node:${id}`), options.region, durable, mailboxLimit);
     this.nodes.push(node);
     this.indexById.set(id, node.index);
     this.peersCache = [];
-    this.beginIncarnation(node, 0);
+    try {
+      this.beginIncarnation(node, 0);
+    } catch (error) {
+      // A node whose behaviour failed never existed: its id stays free and no peer sees it.
+      this.nodes.pop();
+      this.indexById.delete(id);
+      this.peersCache = [];
+      throw error;
+    }
   }
 
   /** Ids of every node, in the order they were added. */
@@ -259,6 +268,12 @@ export class Simulation extends EventLoop {
     if (typeof handlers !== 'object' || handlers === null) {
       throw new InvalidArgumentError(`behaviour of node '${node.id}'`, handlers, 'a function returning an object of handlers');
     }
+    for (const name of HANDLER_NAMES) {
+      const handler = (handlers as Record<string, unknown>)[name];
+      if (handler !== undefined && typeof handler !== 'function') {
+        throw new InvalidArgumentError(`handlers of node '${node.id}'.${name}`, handler, 'a function or absent');
+      }
+    }
     node.handlers = handlers as NodeHandlers<unknown>;
     this.scheduleEvent(0, this.startKind, node.index, node.incarnation, recovering);
   }
@@ -295,18 +310,19 @@ export class Simulation extends EventLoop {
       return this.completeCall(node, message);
     }
     const handlers = node.handlers;
-    if (handlers.onMessage === undefined && node.receivers.length === 0 && node.mailbox.length >= node.mailboxLimit) {
+    const receiver = node.receivers.length > 0 ? this.takeReceiver(node, fromId, message) : undefined;
+    if (receiver === undefined && handlers.onMessage === undefined && node.mailbox.length >= node.mailboxLimit) {
       return this.dropOnArrival(link, DROP_MAILBOX_OVERFLOW, messageId, message);
     }
     this.noteDelivered(link, node, fromId, messageId, message);
-    if (node.receivers.length > 0 && this.offerToReceivers(node, fromId, message)) return;
-    if (handlers.onMessage !== undefined) {
+    if (receiver !== undefined) {
+      receiver.resolve({ from: fromId, message });
+      this.noteAsyncWork();
+    } else if (handlers.onMessage !== undefined) {
       const result = handlers.onMessage(fromId, message);
       if (result !== undefined) this.adopt(node, result, `onMessage from '${fromId}'`);
-    } else if (node.mailbox.length < node.mailboxLimit) {
-      node.mailbox.push({ from: fromId, message });
     } else {
-      this.dropOnArrival(link, DROP_MAILBOX_OVERFLOW, messageId, message);
+      node.mailbox.push({ from: fromId, message });
     }
   }
 
@@ -372,11 +388,13 @@ export class Simulation extends EventLoop {
   /** Runs a handler's returned promise as an async process, or does nothing for a plain return. */
   private adopt(node: NodeRuntime, result: unknown, event: string): void {
     if (typeof result !== 'object' || result === null || typeof (result as { then?: unknown }).then !== 'function') return;
-    this.requireAsyncRun(`node '${node.id}' ${event} returned a Promise, so it`);
-    this.noteAsyncWork();
+    // Attach the rejection handler first: if the sync runner refuses the promise below, its
+    // rejection must not surface later as an unhandled rejection.
     (result as PromiseLike<unknown>).then(undefined, (error: unknown) => {
       this.noteAsyncFailure(new HandlerError(node.id, `${event} (async)`, this.now, error));
     });
+    this.requireAsyncRun(`node '${node.id}' ${event} returned a Promise, so it`);
+    this.noteAsyncWork();
   }
 
   // ---------------------------------------------------------------- messaging
@@ -391,18 +409,17 @@ export class Simulation extends EventLoop {
     if (outcome !== SENT) this.record({ timeMs: this.now, type: 'drop', node: node.id, from: node.id, to: toId, messageId, message, reason: dropReasons[outcome] });
   }
 
-  private offerToReceivers(node: NodeRuntime, from: string, message: unknown): boolean {
+  /** Removes and returns the first waiting receive whose filter accepts the message. */
+  private takeReceiver(node: NodeRuntime, from: string, message: unknown): ReceiveWaiter | undefined {
     const receivers = node.receivers;
     for (let position = 0; position < receivers.length; position++) {
       const waiter = receivers[position]!;
       if (waiter.filter !== undefined && !waiter.filter(message, from)) continue;
       receivers.splice(position, 1);
       this.cancel(waiter.timeoutHandle);
-      waiter.resolve({ from, message });
-      this.noteAsyncWork();
-      return true;
+      return waiter;
     }
-    return false;
+    return undefined;
   }
 
   private answerCall(node: NodeRuntime, from: number, envelope: CallRequest): void {
@@ -411,14 +428,14 @@ export class Simulation extends EventLoop {
     if (typeof reply !== 'object' || reply === null || typeof (reply as { then?: unknown }).then !== 'function') {
       return this.transmitFrom(node, from, new CallReply(envelope.callId, reply));
     }
-    this.requireAsyncRun(`node '${node.id}' onCall returned a Promise, so it`);
-    this.noteAsyncWork();
     (reply as PromiseLike<unknown>).then(
       (value) => {
         if (node.up && node.incarnation === incarnation) this.transmitFrom(node, from, new CallReply(envelope.callId, value));
       },
       (error: unknown) => this.noteAsyncFailure(new HandlerError(node.id, 'onCall (async)', this.now, error)),
     );
+    this.requireAsyncRun(`node '${node.id}' onCall returned a Promise, so it`);
+    this.noteAsyncWork();
   }
 
   private completeCall(node: NodeRuntime, envelope: CallReply): void {

@@ -127,6 +127,17 @@ export interface ParetoDistribution extends ShiftedDistribution {
   shape: number;
 }
 
+/**
+ * The largest duration a distribution draws (1e15 ms, about 31,700 years): heavier tails are
+ * capped here, so a draw is always a finite delay.
+ *
+ * @example
+ * ```ts
+ * DistributionSampler.from({ kind: 'pareto', scaleMs: 1, shape: 0.001 }, 'd').sample(rng) <= MAX_DRAW_MS; // true
+ * ```
+ */
+export const MAX_DRAW_MS = 1e15;
+
 /** The names of the distribution kinds. */
 export const distributionKinds = ['constant', 'uniform', 'exponential', 'normal', 'logNormal', 'pareto'] as const;
 
@@ -205,8 +216,14 @@ export class DistributionSampler {
     }
   }
 
-  /** Draws one duration in milliseconds (never negative, never NaN). */
+  /** Draws one duration in milliseconds: never negative, never NaN, at most {@link MAX_DRAW_MS}. */
   sample(rng: Rng): number {
+    const drawn = this.draw(rng);
+    // Extreme parameters can overflow to Infinity (or NaN); a capped draw stays a valid delay.
+    return drawn < MAX_DRAW_MS ? drawn : MAX_DRAW_MS;
+  }
+
+  private draw(rng: Rng): number {
     switch (this.code) {
       case CONSTANT:
         return this.first;

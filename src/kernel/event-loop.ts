@@ -174,15 +174,15 @@ export class EventLoop {
     requireObject(options, 'options');
     rejectUnknownKeys(options as unknown as Record<string, unknown>, '', (new.target as typeof EventLoop).optionKeys);
     this.seed = readSeed(options.seed);
-    this.tieBreak = options.tieBreak ?? 'fifo';
+    this.tieBreak = options.tieBreak === undefined ? 'fifo' : options.tieBreak;
     requireOneOf(this.tieBreak, 'tieBreak', ['fifo', 'random']);
-    this.maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
+    this.maxEvents = options.maxEvents === undefined ? DEFAULT_MAX_EVENTS : options.maxEvents;
     requirePositiveInteger(this.maxEvents, 'maxEvents');
-    this.maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
+    this.maxTimeMs = options.maxTimeMs === undefined ? DEFAULT_MAX_TIME_MS : options.maxTimeMs;
     if (typeof this.maxTimeMs !== 'number' || !(this.maxTimeMs > 0) || !Number.isFinite(this.maxTimeMs)) {
       throw new InvalidArgumentError('maxTimeMs', this.maxTimeMs, 'a finite number > 0');
     }
-    const maxPending = options.maxPendingEvents ?? 2 ** 26;
+    const maxPending = options.maxPendingEvents === undefined ? 2 ** 26 : options.maxPendingEvents;
     requirePositiveInteger(maxPending, 'maxPendingEvents', 2 ** 26);
     this.queue = new EventQueue(maxPending);
     this.trace = readTrace(options.trace);
@@ -241,8 +241,8 @@ export class EventLoop {
    * four integer fields and one payload. Allocates nothing. Returns a cancellation handle.
    */
   scheduleEvent(delayMs: number, kind: number, target = 0, a = 0, b = 0, c = 0, payload?: unknown): number {
-    if (!(delayMs >= 0 && delayMs < Infinity)) throw new InvalidArgumentError('delayMs', delayMs, 'a finite number >= 0');
-    if (!(kind >= 0 && kind < this.kinds.length)) {
+    if (typeof delayMs !== 'number' || !(delayMs >= 0 && delayMs < Infinity)) throw new InvalidArgumentError('delayMs', delayMs, 'a finite number >= 0');
+    if (!Number.isInteger(kind) || kind < 0 || kind >= this.kinds.length) {
       throw new InvalidArgumentError('kind', kind, `an event kind returned by defineEvent (0 to ${this.kinds.length - 1})`);
     }
     const order = this.tieBreak === 'fifo' ? this.sequence++ : this.tieBreakRng.random();
@@ -320,7 +320,10 @@ export class EventLoop {
   step(): boolean {
     this.enter();
     try {
-      if (!this.queue.pop()) return false;
+      const nextTimeMs = this.queue.peekTime();
+      if (nextTimeMs === Infinity) return false;
+      this.checkBounds(nextTimeMs, 0, 1);
+      this.queue.pop();
       this.dispatchPopped();
       return true;
     } finally {
@@ -345,7 +348,9 @@ export class EventLoop {
 
   /** Runs until no event is left; bounded by `maxEvents` so a system that never quiets fails clearly. */
   runUntilQuiet(options: { maxEvents?: number } = {}): RunResult {
-    requireObject(options as unknown, 'options');
+    const raw: unknown = options;
+    requireObject(raw, 'options');
+    rejectUnknownKeys(raw, '', ['maxEvents']);
     return this.run({ maxEvents: options.maxEvents ?? this.maxEvents });
   }
 
@@ -431,6 +436,7 @@ export class EventLoop {
     hash.mixInt((kind << 24) ^ target);
     hash.mixInt(a);
     hash.mixInt(b);
+    if (kind === CALLBACK_KIND && this.trace !== undefined) this.trace.push({ timeMs: time, type: 'callback' });
     try {
       this.handlers[kind]!(target, a, b, queue.currentC, queue.currentPayload);
     } catch (error) {

@@ -225,6 +225,11 @@ export class EventQueue {
 
   private allocateSlot(): number {
     if (this.freeCount > 0) return this.freeSlots[--this.freeCount]!;
+    if (this.slotsUsed === this.capacity && this.cancelledCount > 0) {
+      // Cancelled events still hold slots until compaction; reclaim them before growing.
+      this.compact();
+      if (this.freeCount > 0) return this.freeSlots[--this.freeCount]!;
+    }
     if (this.slotsUsed === this.capacity) this.grow();
     return this.slotsUsed++;
   }

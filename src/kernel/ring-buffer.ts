@@ -1,3 +1,5 @@
+import { requirePositiveInteger } from '../validate.js';
+
 /**
  * Keeps the last `limit` items pushed, oldest first: a bound that never grows, for traces and
  * logs where the most recent entries are the ones that explain a failure.
@@ -18,6 +20,7 @@ export class RingBuffer<T> {
   private total = 0;
 
   constructor(limit: number) {
+    requirePositiveInteger(limit, 'limit');
     this.limit = limit;
   }
 

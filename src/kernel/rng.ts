@@ -24,6 +24,10 @@ export class Rng {
   private readonly next: () => number;
 
   constructor(seed: Seed, name: string) {
+    if (!(typeof seed === 'string' || (typeof seed === 'number' && Number.isFinite(seed)))) {
+      throw new InvalidArgumentError('seed', seed, 'a string or a finite number');
+    }
+    if (typeof name !== 'string') throw new InvalidArgumentError('name', name, 'a string');
     this.name = name;
     // JSON of the pair keeps (seed 'a/b', name 'c') apart from (seed 'a', name 'b/c').
     this.next = alea(JSON.stringify([seed, name]));
@@ -94,6 +98,7 @@ export class Rng {
 
   /** Shuffles an array in place (Fisher–Yates) and returns it. */
   shuffle<T>(items: T[]): T[] {
+    if (!Array.isArray(items)) throw new InvalidArgumentError('shuffle(items)', items, 'an array');
     for (let index = items.length - 1; index > 0; index--) {
       const other = Math.floor(this.next() * (index + 1));
       const held = items[index] as T;

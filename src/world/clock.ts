@@ -38,13 +38,13 @@ export class NodeClock {
   private rate: number;
   private drift: number;
 
-  constructor(trueNowMs: number, config: ClockConfig = {}) {
+  constructor(trueNowMs: number, config: ClockConfig = {}, field = 'clock') {
     const raw: unknown = config;
-    requireObject(raw, 'clock');
-    rejectUnknownKeys(raw, 'clock', ['offsetMs', 'driftPpm']);
-    const offsetMs = config.offsetMs ?? 0;
-    requireFinite(offsetMs, 'clock.offsetMs');
-    this.drift = readDrift(config.driftPpm ?? 0, 'clock.driftPpm');
+    requireObject(raw, field);
+    rejectUnknownKeys(raw, field, ['offsetMs', 'driftPpm']);
+    const offsetMs = config.offsetMs === undefined ? 0 : config.offsetMs;
+    requireFinite(offsetMs, `${field}.offsetMs`);
+    this.drift = readDrift(config.driftPpm === undefined ? 0 : config.driftPpm, `${field}.driftPpm`);
     this.rate = 1 + this.drift / PPM;
     this.baseTrueMs = trueNowMs;
     this.baseLocalMs = trueNowMs + offsetMs;

@@ -177,16 +177,19 @@ export class Network {
     this.intraRegion = config.intraRegion === undefined ? undefined : validateLinkModel(config.intraRegion, 'network.intraRegion');
     this.interRegion = config.interRegion === undefined ? undefined : validateLinkModel(config.interRegion, 'network.interRegion');
     this.readRegionLinks(config.regionLinks);
-    this.defaultMessageSizeBytes = config.defaultMessageSizeBytes ?? 64;
+    this.defaultMessageSizeBytes = config.defaultMessageSizeBytes === undefined ? 64 : config.defaultMessageSizeBytes;
     requirePositive(this.defaultMessageSizeBytes, 'network.defaultMessageSizeBytes');
-    CompiledLinkModel.from([baseLinkModel, this.defaultLink], 'network.link');
+    this.checkRegionLayers(this.defaultLink, 'network');
   }
 
   /** Replaces the default link model (a partial model over the built-in base) for every link. */
   setDefaultLink(model: LinkModel): void {
-    this.defaultLink = validateLinkModel(model, 'link');
-    CompiledLinkModel.from([baseLinkModel, this.defaultLink], 'link');
-    for (const link of this.links) this.recompile(link);
+    const candidate = validateLinkModel(model, 'link');
+    // Compile everything before changing anything, so a rejected model leaves the network as it was.
+    this.checkRegionLayers(candidate, 'link');
+    const compiled = this.links.map((link) => this.compileWith(link.from, link.to, candidate, this.overrideOf(link.from, link.to)));
+    this.defaultLink = candidate;
+    this.links.forEach((link, index) => (link.compiled = compiled[index]!));
   }
 
   /**
@@ -197,9 +200,12 @@ export class Network {
     const fromIndex = this.nodes.indexOf(from, 'from');
     const toIndex = this.nodes.indexOf(to, 'to');
     const key = fromIndex * NODE_KEY_FACTOR + toIndex;
-    if (model === undefined) this.overrides.delete(key);
-    else this.overrides.set(key, validateLinkModel(model, `link ${from}->${to}`));
-    this.recompile(this.link(fromIndex, toIndex));
+    const override = model === undefined ? undefined : validateLinkModel(model, `link ${from}->${to}`);
+    const link = this.link(fromIndex, toIndex);
+    const compiled = this.compileWith(fromIndex, toIndex, this.defaultLink, override);
+    if (override === undefined) this.overrides.delete(key);
+    else this.overrides.set(key, override);
+    link.compiled = compiled;
   }
 
   /** The resolved model of `from → to`, as data. */
@@ -244,8 +250,10 @@ export class Network {
     }
     let link = byTarget.get(to);
     if (link === undefined) {
-      const name = `link:${this.nodes.idOf(from)}->${this.nodes.idOf(to)}`;
-      link = new LinkState(this.links.length, from, to, this.compile(from, to), this.loop.rng(name));
+      // JSON keeps ('p', '->q') and ('p->', 'q') on different streams.
+      const name = `link:${JSON.stringify([this.nodes.idOf(from), this.nodes.idOf(to)])}`;
+      const compiled = this.compileWith(from, to, this.defaultLink, this.overrideOf(from, to));
+      link = new LinkState(this.links.length, from, to, compiled, this.loop.rng(name));
       this.links.push(link);
       byTarget.set(to, link);
     }
@@ -320,19 +328,21 @@ export class Network {
     return this.defaultMessageSizeBytes;
   }
 
-  private compile(from: number, to: number): CompiledLinkModel {
-    const override = this.overrides.get(from * NODE_KEY_FACTOR + to);
+  private overrideOf(from: number, to: number): Readonly<LinkModel> | undefined {
+    return this.overrides.get(from * NODE_KEY_FACTOR + to);
+  }
+
+  private compileWith(from: number, to: number, defaultLink: Readonly<LinkModel> | undefined, override: Readonly<LinkModel> | undefined): CompiledLinkModel {
     const field = `link ${this.nodes.idOf(from)}->${this.nodes.idOf(to)}`;
-    return CompiledLinkModel.from([baseLinkModel, this.defaultLink, this.regionLayer(from, to), override], field);
+    return CompiledLinkModel.from([baseLinkModel, defaultLink, this.regionLayer(from, to), override], field);
   }
 
-  private recompile(link: LinkState): void {
-    link.compiled = this.compile(link.from, link.to);
-  }
-
-  /** @internal Recompiles every link (after a node's region changes). */
-  recompileAll(): void {
-    for (const link of this.links) this.recompile(link);
+  /** Rejects a default that, laid under some region model, makes an invalid link (e.g. reordering without a delay). */
+  private checkRegionLayers(defaultLink: Readonly<LinkModel> | undefined, field: string): void {
+    CompiledLinkModel.from([baseLinkModel, defaultLink], `${field}.link`);
+    if (this.intraRegion !== undefined) CompiledLinkModel.from([baseLinkModel, defaultLink, this.intraRegion], `${field}.intraRegion`);
+    if (this.interRegion !== undefined) CompiledLinkModel.from([baseLinkModel, defaultLink, this.interRegion], `${field}.interRegion`);
+    for (const [pair, layer] of this.regionPairs) CompiledLinkModel.from([baseLinkModel, defaultLink, layer], `${field}.regionLinks(${pair.replace('\u0000', ', ')})`);
   }
 
   private regionLayer(from: number, to: number): Readonly<LinkModel> | undefined {

@@ -159,6 +159,7 @@ export class IncarnationContext implements NodeContext<unknown, unknown> {
   }
 
   log(message: string, fields?: Record<string, unknown>): void {
+    this.requireAlive('log');
     this.host.log(this.node, message, fields);
   }
 
