@@ -230,6 +230,58 @@ export class NodeCrashedError extends FaultlineError {
   }
 }
 
+/**
+ * Two faults in a schedule overlap in time on the same thing in a way that has no single meaning
+ * (two crashes of one node, two byzantine adversaries on one node, …).
+ *
+ * @example
+ * ```ts
+ * sim.inject([
+ *   { kind: 'crash', atMs: 0, durationMs: 100, target: 'a' },
+ *   { kind: 'crash', atMs: 50, durationMs: 100, target: 'a' },
+ * ]); // throws FaultConflictError naming schedule[1] and schedule[0]
+ * ```
+ */
+export class FaultConflictError extends FaultlineError {
+  constructor(message: string) {
+    super('FAULT_CONFLICT', message);
+  }
+}
+
+/**
+ * A schedule breaks its budget (e.g. more nodes down at once than allowed).
+ *
+ * @example
+ * ```ts
+ * sim.inject(schedule, { budget: { maxNodesDown: 1 } }); // throws BudgetExceededError at the first moment two are down
+ * ```
+ */
+export class BudgetExceededError extends FaultlineError {
+  /** True time at which the budget is first broken. */
+  readonly timeMs: number;
+
+  constructor(timeMs: number, reason: string) {
+    super('BUDGET_EXCEEDED', `the schedule breaks its budget at t=${timeMs}ms: ${reason}`);
+    this.timeMs = timeMs;
+  }
+}
+
+/**
+ * A node's `ctx.persist` failed because of an injected disk fault; the durable state is
+ * unchanged. Node code sees this and may retry or give up.
+ *
+ * @example
+ * ```ts
+ * try { ctx.persist((s) => { s.term++; }); }
+ * catch (e) { if (e instanceof DiskError) ctx.log(`write failed: ${e.code}`); }
+ * ```
+ */
+export class DiskError extends FaultlineError {
+  constructor(code: 'DISK_WRITE_FAILED' | 'DISK_FULL', nodeId: string) {
+    super(code, code === 'DISK_FULL' ? `disk of node '${nodeId}' is full: the write was not made` : `disk write on node '${nodeId}' failed: the write was not made`);
+  }
+}
+
 function describeValue(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {

@@ -21,6 +21,9 @@ export {
   AsyncRunRequiredError,
   CallTimeoutError,
   ReceiveTimeoutError,
+  FaultConflictError,
+  BudgetExceededError,
+  DiskError,
 } from './errors.js';
 export {
   EventLoop,
@@ -57,3 +60,12 @@ export type { NodeContext, NodeHandlers, NodeBehaviour, AddNodeOptions, NodeView
 export { Simulation, type SimulationOptions, type LogEntry } from './simulation.js';
 export { fullMesh, regions } from './world/topology.js';
 export { formatTimeline, formatLanes, type TimelineOptions, type LanesOptions } from './report/text-timeline.js';
+export type { Fault, FaultSchedule, FaultLogEntry } from './faults/fault.js';
+export type { FailureModel, FaultWorld, NodeList } from './faults/failure-model.js';
+export { builtInFailureModels } from './faults/built-in-models.js';
+export { majorityMinority } from './faults/models/partition.js';
+export { validateBudget, findBudgetViolation, type FaultBudget, type BudgetedFault, type BudgetViolation } from './faults/budget.js';
+export type { InjectOptions } from './faults/injector.js';
+export { nemesis, nemesisKinds, type NemesisKind, type NemesisOptions } from './faults/nemesis.js';
+export { GroundTruth, type ClockReader } from './world/ground-truth.js';
+export type { Adversary, AdversaryOutput, ServiceModel, DiskState } from './world/node-runtime.js';

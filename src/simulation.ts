@@ -1,6 +1,7 @@
 import { freeze, produce, type Draft } from 'immer';
 import {
   CallTimeoutError,
+  DiskError,
   DuplicateNodeError,
   HandlerError,
   InvalidArgumentError,
@@ -11,15 +12,35 @@ import {
 import { EventLoop, type EventLoopOptions } from './kernel/event-loop.js';
 import { RingBuffer } from './kernel/ring-buffer.js';
 import { rejectUnknownKeys, requireFunction, requireNonNegative, requireObject, requirePositive, requirePositiveInteger, requireString } from './validate.js';
+import { builtInFailureModels } from './faults/built-in-models.js';
+import type { FaultBudget } from './faults/budget.js';
+import type { FailureModel, FaultWorld } from './faults/failure-model.js';
+import type { Fault, FaultLogEntry, FaultSchedule } from './faults/fault.js';
+import { FaultInjector, type InjectOptions } from './faults/injector.js';
+import { nemesis, type NemesisOptions } from './faults/nemesis.js';
 import { NodeClock } from './world/clock.js';
+import { GroundTruth } from './world/ground-truth.js';
+import type { LinkModel } from './world/link-model.js';
 import type { AddNodeOptions, NodeBehaviour, NodeHandlers, NodeView } from './world/node-context.js';
-import { CallReply, CallRequest, IncarnationContext, NodeRuntime, type NodeHost, type ReceiveWaiter } from './world/node-runtime.js';
+import {
+  CallReply,
+  CallRequest,
+  IncarnationContext,
+  NodeRuntime,
+  type Adversary,
+  type NodeHost,
+  type ReceiveWaiter,
+  type ServiceModel,
+} from './world/node-runtime.js';
 import {
   DROP_LINK_BLOCKED,
   DROP_MAILBOX_OVERFLOW,
   DROP_NO_CALL_HANDLER,
   DROP_NODE_DOWN,
   DROP_STALE_REPLY,
+  DROP_SEND_OMISSION,
+  DROP_RECEIVE_OMISSION,
+  DROP_INBOX_OVERFLOW,
   dropReasons,
   Network,
   SENT,
@@ -79,6 +100,9 @@ const HASH_CRASH = 0x63726173;
 const HASH_RESTART = 0x72657374;
 const HASH_SEND = 0x73656e64;
 const HASH_CLOCK = 0x636c6f63;
+const HASH_FAULT = 0x66617574;
+const HASH_PAUSE = 0x70617573;
+const NETWORK_FAULT_KINDS = new Set(['partition', 'partition-one-way', 'isolate', 'bridge', 'link', 'slow-node']);
 
 /**
  * A simulated cluster: the deterministic {@link EventLoop} plus nodes, their clocks and the
@@ -105,6 +129,8 @@ export class Simulation extends EventLoop {
 
   /** The simulated network: link models, cuts and counters. */
   readonly network: Network;
+  /** What was really true when: who was up, which links were cut, every clock's offset. */
+  readonly truth: GroundTruth;
 
   private readonly nodes: NodeRuntime[] = [];
   private readonly indexById = new Map<string, number>();
@@ -118,6 +144,10 @@ export class Simulation extends EventLoop {
   private readonly wakeKind: number;
   private readonly receiveTimeoutKind: number;
   private readonly callTimeoutKind: number;
+  private readonly heldDeliverKind: number;
+  private readonly serviceKind: number;
+  private readonly faults: FaultInjector;
+  private readonly adversaries = new Map<string, Adversary>();
 
   constructor(options: SimulationOptions) {
     super(options);
@@ -132,7 +162,12 @@ export class Simulation extends EventLoop {
     this.wakeKind = this.defineEvent({ name: 'wake', handle: (t, a, _b, _c, p) => this.handleWake(t, a, p as () => void), describe: (t) => this.describe(t, 'sleep wake-up') });
     this.receiveTimeoutKind = this.defineEvent({ name: 'receive-timeout', handle: (t, a, _b, _c, p) => this.handleReceiveTimeout(t, a, p as ReceiveWaiter), describe: (t) => this.describe(t, 'receive timeout') });
     this.callTimeoutKind = this.defineEvent({ name: 'call-timeout', handle: (t, a, b) => this.handleCallTimeout(t, a, b), describe: (t) => this.describe(t, 'call timeout') });
-    this.network = new Network(this, this.directory, this.deliverKind, options.network);
+    this.heldDeliverKind = this.defineEvent({ name: 'deliver-held', handle: (t, a, b, c, p) => this.handleHeldDeliver(t, a, b, c, p), describe: (t, a) => this.describe(t, `onMessage from '${this.nodes[a]!.id}' (held by a pause)`) });
+    this.serviceKind = this.defineEvent({ name: 'service', handle: (t, a) => this.handleService(t, a), describe: (t) => this.describe(t, 'onMessage (from its inbox)') });
+    this.truth = new GroundTruth(() => this.now, (id, field) => void this.directory.indexOf(id, field));
+    const onCutChange = (from: number, to: number, blocked: boolean): void => this.truth.noteCut(this.nodes[from]!.id, this.nodes[to]!.id, blocked);
+    this.network = new Network(this, this.directory, this.deliverKind, options.network, onCutChange);
+    this.faults = new FaultInjector(this.faultWorld, builtInFailureModels, (entry) => this.noteFault(entry));
   }
 
   // ---------------------------------------------------------------- nodes
@@ -147,7 +182,8 @@ export class Simulation extends EventLoop {
     requireFunction(behaviour, `behaviour of node '${id}'`);
     const raw: unknown = options;
     requireObject(raw, `options of node '${id}'`);
-    rejectUnknownKeys(raw, `options of node '${id}'`, ['durable', 'clock', 'region', 'mailboxLimit']);
+    rejectUnknownKeys(raw, `options of node '${id}'`, ['durable', 'clock', 'region', 'mailboxLimit', 'service']);
+    const service = options.service === undefined ? undefined : readService(options.service, `options of node '${id}'.service`);
     if (options.region !== undefined) requireString(options.region, `options of node '${id}'.region`);
     const mailboxLimit = options.mailboxLimit ?? DEFAULT_MAILBOX_LIMIT;
     requirePositiveInteger(mailboxLimit, `options of node '${id}'.mailboxLimit`);
@@ -155,9 +191,11 @@ export class Simulation extends EventLoop {
     const clock = new NodeClock(this.now, options.clock ?? {}, `options of node '${id}'.clock`);
     const durable = freeze(options.durable, true);
     const node = new NodeRuntime(this.nodes.length, id, behaviour as NodeBehaviour<unknown, unknown>, clock, this.rng(`node:${id}`), options.region, durable, mailboxLimit);
+    node.service = service;
     this.nodes.push(node);
     this.indexById.set(id, node.index);
     this.peersCache = [];
+    this.truth.registerNode(id, clock);
     try {
       this.beginIncarnation(node, 0);
     } catch (error) {
@@ -202,34 +240,123 @@ export class Simulation extends EventLoop {
   /**
    * Crashes a node now: it runs no handler and no timer, messages to it are dropped
    * (`node-down`), and its volatile state, timers and pending async operations are gone.
-   * Durable state stays.
+   * Durable state stays. Recorded as a `crash` fault (until `restart`).
    */
   crash(id: string): void {
     const node = this.nodes[this.directory.indexOf(id, 'id')]!;
     if (!node.up) throw new InvalidStateError(`node '${id}' is already crashed; restart it first`);
-    node.up = false;
-    for (const handle of node.timers.values()) this.cancel(handle);
-    for (const waiter of node.receivers) this.cancel(waiter.timeoutHandle);
-    for (const call of node.calls.values()) this.cancel(call.timeoutHandle);
-    node.resetVolatile();
-    node.incarnation++;
-    this.mixIntoHash(HASH_CRASH);
-    this.mixIntoHash(node.index);
-    this.record({ timeMs: this.now, type: 'crash', node: id });
+    this.faults.applyNow({ kind: 'crash', atMs: this.now, target: id }, `crash('${id}')`);
   }
 
   /**
    * Restarts a crashed node now with fresh handlers from its behaviour (volatile state reset,
-   * durable state kept); `onRecover` (or `onStart`) runs as its next event.
+   * durable state kept); `onRecover` (or `onStart`) runs as its next event. Ends its `crash` fault.
    */
   restart(id: string): void {
     const node = this.nodes[this.directory.indexOf(id, 'id')]!;
     if (node.up) throw new InvalidStateError(`node '${id}' is up; only a crashed node can be restarted`);
-    node.up = true;
-    this.mixIntoHash(HASH_RESTART);
-    this.mixIntoHash(node.index);
-    this.record({ timeMs: this.now, type: 'restart', node: id, detail: { incarnation: node.incarnation } });
-    this.beginIncarnation(node, 1);
+    const ended = this.faults.endWhere((fault) => fault.kind === 'crash' && fault.target === id);
+    if (ended === 0 || !node.up) this.restartNode(node);
+  }
+
+  /** Freezes a node now (a GC pause): its timers and messages wait until `resume`. A `pause` fault. */
+  pause(id: string): void {
+    const node = this.nodes[this.directory.indexOf(id, 'id')]!;
+    if (!node.up || node.paused) throw new InvalidStateError(`node '${id}' is ${node.up ? 'already paused' : 'crashed'}; only an up, running node can be paused`);
+    this.faults.applyNow({ kind: 'pause', atMs: this.now, target: id }, `pause('${id}')`);
+  }
+
+  /** Unfreezes a paused node: everything that waited runs now, in order. */
+  resume(id: string): void {
+    const node = this.nodes[this.directory.indexOf(id, 'id')]!;
+    if (!node.paused) throw new InvalidStateError(`node '${id}' is not paused`);
+    const ended = this.faults.endWhere((fault) => fault.kind === 'pause' && fault.target === id);
+    if (ended === 0 || node.paused) this.resumeNode(node);
+  }
+
+  /**
+   * Splits the network into groups (covering every node) that cannot reach each other, until
+   * `heal`. A `partition` fault.
+   */
+  partition(...groups: string[][]): void {
+    this.faults.applyNow({ kind: 'partition', atMs: this.now, params: { groups } }, 'partition(...)');
+  }
+
+  /** Cuts one node off from every other, until `heal`. An `isolate` fault. */
+  isolate(id: string): void {
+    this.faults.applyNow({ kind: 'isolate', atMs: this.now, target: id }, `isolate('${id}')`);
+  }
+
+  /** Makes the directed link `from → to` `factor` times slower, until `heal`. A `link` fault. */
+  slow(from: string, to: string, factor: number): void {
+    this.faults.applyNow({ kind: 'link', atMs: this.now, params: { links: [[from, to]], model: { latencyFactor: factor } } }, `slow('${from}', '${to}')`);
+  }
+
+  /** Degrades links with a partial link model, until `heal`. A `link` fault. */
+  degrade(links: Array<[string, string]>, model: LinkModel): void {
+    this.faults.applyNow({ kind: 'link', atMs: this.now, params: { links, model: model as Record<string, unknown> } }, 'degrade(...)');
+  }
+
+  /** Steps a node's clock by `deltaMs` (negative: backwards), until healed. A `clock-skew` fault. */
+  skewClock(id: string, deltaMs: number): void {
+    this.faults.applyNow({ kind: 'clock-skew', atMs: this.now, target: id, params: { deltaMs } }, `skewClock('${id}')`);
+  }
+
+  /** Ends every network fault now (partitions, isolations, bridges, link faults). Returns how many ended. */
+  heal(): number {
+    return this.faults.endWhere((fault) => NETWORK_FAULT_KINDS.has(fault.kind));
+  }
+
+  /**
+   * Validates a whole fault schedule up front (kinds, targets, times, overlaps, budget) and
+   * schedules every fault. Errors name the fault's index and field.
+   */
+  inject(schedule: FaultSchedule, options: InjectOptions = {}): void {
+    this.faults.inject(schedule, options);
+  }
+
+  /** Adds a failure model (a plugin); its faults can then be injected like the built-in ones. */
+  registerFailureModel(model: FailureModel): void {
+    this.faults.register(model);
+  }
+
+  /** Names an adversary function for `byzantine` faults with `behaviour: 'custom'`. */
+  registerAdversary(name: string, adversary: Adversary): void {
+    requireString(name, 'name');
+    requireFunction(adversary, 'adversary');
+    this.adversaries.set(name, adversary);
+  }
+
+  /** Every fault applied and reverted so far, with true times: the ground truth of what was injected. */
+  get faultLog(): readonly FaultLogEntry[] {
+    return this.faults.log;
+  }
+
+  /** Faults in force now. */
+  activeFaults(): Array<Readonly<Fault>> {
+    return this.faults.activeFaults();
+  }
+
+  /** The registered failure-model kinds. */
+  faultKinds(): string[] {
+    return this.faults.kinds();
+  }
+
+  /**
+   * Starts the liveness phase at `atMs`: no fault starts after it, and every active fault ends
+   * then (crashed nodes restart, partitions heal, paused nodes resume), so a test can require
+   * convergence within a bound.
+   */
+  livenessPhase(atMs: number): void {
+    this.faults.livenessPhase(atMs);
+  }
+
+  /**
+   * Draws a random fault schedule for this simulation's nodes from its seed (a `nemesis`
+   * stream); inject it with `sim.inject`.
+   */
+  nemesis(options: Omit<NemesisOptions, 'seed' | 'nodes'> & { seed?: NemesisOptions['seed'] }): FaultSchedule {
+    return nemesis({ ...options, seed: options.seed ?? this.seed, nodes: this.nodeIds() });
   }
 
   /** Steps a node's clock by `deltaMs` now (negative jumps backwards). Pending timers are not moved. */
@@ -255,6 +382,70 @@ export class Simulation extends EventLoop {
     this.mixIntoHash(HASH_CLOCK);
     this.mixIntoHash(node.index);
     this.record({ timeMs: this.now, type: 'clock', node: node.id, detail: { ...detail, localTimeMs: node.clock.read(this.now) } });
+  }
+
+  private noteFault(entry: FaultLogEntry): void {
+    this.mixIntoHash(HASH_FAULT);
+    this.mixIntoHash(entry.faultId);
+    this.mixIntoHash(entry.phase === 'apply' ? 1 : 2);
+    this.record({ timeMs: this.now, type: 'fault', node: entry.fault.target, detail: { phase: entry.phase, faultId: entry.faultId, fault: entry.fault } });
+  }
+
+  private crashNode(node: NodeRuntime): void {
+    if (!node.up) return;
+    node.up = false;
+    for (const handle of node.timers.values()) this.cancel(handle);
+    for (const waiter of node.receivers) this.cancel(waiter.timeoutHandle);
+    for (const call of node.calls.values()) this.cancel(call.timeoutHandle);
+    if (node.paused) this.truth.notePaused(node.id, false);
+    for (const held of node.held) if (held.kind === this.heldDeliverKind || held.kind === this.deliverKind) this.network.linkAt(held.b).dropped[DROP_NODE_DOWN]!++;
+    for (const queued of node.inbox) this.network.linkAt(queued.linkIndex).dropped[DROP_NODE_DOWN]!++;
+    node.resetVolatile();
+    if (node.disk.cacheWrites) node.durable = node.syncedDurable;
+    node.incarnation++;
+    this.truth.noteUp(node.id, false);
+    this.mixIntoHash(HASH_CRASH);
+    this.mixIntoHash(node.index);
+    this.record({ timeMs: this.now, type: 'crash', node: node.id });
+  }
+
+  private restartNode(node: NodeRuntime): void {
+    if (node.up) return;
+    node.up = true;
+    this.truth.noteUp(node.id, true);
+    this.mixIntoHash(HASH_RESTART);
+    this.mixIntoHash(node.index);
+    this.record({ timeMs: this.now, type: 'restart', node: node.id, detail: { incarnation: node.incarnation } });
+    this.beginIncarnation(node, 1);
+  }
+
+  private pauseNode(node: NodeRuntime): void {
+    if (!node.up || node.paused) return;
+    node.paused = true;
+    this.truth.notePaused(node.id, true);
+    this.mixIntoHash(HASH_PAUSE);
+    this.mixIntoHash(node.index);
+    this.record({ timeMs: this.now, type: 'pause', node: node.id });
+  }
+
+  private resumeNode(node: NodeRuntime): void {
+    if (!node.paused) return;
+    node.paused = false;
+    this.truth.notePaused(node.id, false);
+    this.mixIntoHash(HASH_PAUSE);
+    this.mixIntoHash(node.index);
+    this.record({ timeMs: this.now, type: 'resume', node: node.id, detail: { released: node.held.length } });
+    const held = node.held;
+    node.held = [];
+    for (const event of held) {
+      const handle = this.scheduleEvent(0, event.kind, node.index, event.a, event.b, event.c, event.payload);
+      if (event.kind === this.timerKind) node.timers.set(event.payload as string, handle);
+    }
+  }
+
+  /** Keeps an event for a paused node; it runs, in order, when the node resumes. */
+  private hold(node: NodeRuntime, kind: number, a: number, b: number, c: number, payload: unknown): void {
+    node.held.push({ kind, a, b, c, payload });
   }
 
   private beginIncarnation(node: NodeRuntime, recovering: 0 | 1): void {
@@ -283,6 +474,7 @@ export class Simulation extends EventLoop {
   private handleStart(target: number, incarnation: number, recovering: number): void {
     const node = this.nodes[target]!;
     if (!node.up || node.incarnation !== incarnation) return;
+    if (node.paused) return this.hold(node, this.startKind, incarnation, recovering, 0, undefined);
     this.record({ timeMs: this.now, type: 'start', node: node.id, detail: { incarnation, recovering: recovering === 1 } });
     const handlers = node.handlers;
     if (recovering === 1 && handlers.onRecover !== undefined) this.adopt(node, handlers.onRecover(), 'onRecover');
@@ -294,6 +486,52 @@ export class Simulation extends EventLoop {
     const node = this.nodes[to]!;
     if (link.blocked) return this.dropOnArrival(link, DROP_LINK_BLOCKED, messageId, message);
     if (!node.up) return this.dropOnArrival(link, DROP_NODE_DOWN, messageId, message);
+    if (node.receiveOmission > 0 && this.rng(`fault:omission:${node.id}`).random() < node.receiveOmission) {
+      return this.dropOnArrival(link, DROP_RECEIVE_OMISSION, messageId, message);
+    }
+    this.acceptMessage(node, link, from, messageId, message);
+  }
+
+  /** A message that reached a paused node's inbox before the pause ended: no second trip over the link. */
+  private handleHeldDeliver(to: number, from: number, linkIndex: number, messageId: number, message: unknown): void {
+    const node = this.nodes[to]!;
+    const link = this.network.linkAt(linkIndex);
+    if (!node.up) return this.dropOnArrival(link, DROP_NODE_DOWN, messageId, message);
+    this.acceptMessage(node, link, from, messageId, message);
+  }
+
+  private acceptMessage(node: NodeRuntime, link: LinkState, from: number, messageId: number, message: unknown): void {
+    if (node.paused) return this.hold(node, this.heldDeliverKind, from, link.index, messageId, message);
+    if (node.service !== undefined) return this.enqueueForService(node, link, from, messageId, message);
+    this.consumeMessage(node, link, from, messageId, message);
+  }
+
+  private enqueueForService(node: NodeRuntime, link: LinkState, from: number, messageId: number, message: unknown): void {
+    if (node.inbox.length >= node.service!.inboxLimit) return this.dropOnArrival(link, DROP_INBOX_OVERFLOW, messageId, message);
+    node.inbox.push({ from, linkIndex: link.index, messageId, message });
+    if (node.serviceScheduled) return;
+    node.serviceScheduled = true;
+    this.scheduleEvent(Math.max(0, node.busyUntilMs - this.now), this.serviceKind, node.index, node.incarnation);
+  }
+
+  /** The node takes the next message from its inbox and is busy for one service time. */
+  private handleService(target: number, incarnation: number): void {
+    const node = this.nodes[target]!;
+    if (!node.up || node.incarnation !== incarnation) return;
+    if (node.paused) return this.hold(node, this.serviceKind, incarnation, 0, 0, undefined);
+    const queued = node.inbox.shift();
+    if (queued === undefined) {
+      node.serviceScheduled = false;
+      return;
+    }
+    const serviceMs = node.service === undefined ? 0 : 1000 / node.service.messagesPerSec;
+    node.busyUntilMs = this.now + serviceMs;
+    if (node.inbox.length > 0) this.scheduleEvent(serviceMs, this.serviceKind, node.index, node.incarnation);
+    else node.serviceScheduled = false;
+    this.consumeMessage(node, this.network.linkAt(queued.linkIndex), queued.from, queued.messageId, queued.message);
+  }
+
+  private consumeMessage(node: NodeRuntime, link: LinkState, from: number, messageId: number, message: unknown): void {
     if (message instanceof CallRequest && node.handlers.onCall === undefined) {
       return this.dropOnArrival(link, DROP_NO_CALL_HANDLER, messageId, message);
     }
@@ -334,6 +572,7 @@ export class Simulation extends EventLoop {
   private handleTimer(target: number, incarnation: number, name: string): void {
     const node = this.nodes[target]!;
     if (!node.up || node.incarnation !== incarnation) return;
+    if (node.paused) return this.hold(node, this.timerKind, incarnation, 0, 0, name);
     node.timers.delete(name);
     let data: unknown = undefined;
     if (node.timerData.size > 0) {
@@ -351,6 +590,7 @@ export class Simulation extends EventLoop {
   private handleWake(target: number, incarnation: number, resume: () => void): void {
     const node = this.nodes[target]!;
     if (!node.up || node.incarnation !== incarnation) return;
+    if (node.paused) return this.hold(node, this.wakeKind, incarnation, 0, 0, resume);
     resume();
     this.noteAsyncWork();
   }
@@ -358,6 +598,7 @@ export class Simulation extends EventLoop {
   private handleReceiveTimeout(target: number, incarnation: number, waiter: ReceiveWaiter): void {
     const node = this.nodes[target]!;
     if (!node.up || node.incarnation !== incarnation) return;
+    if (node.paused) return this.hold(node, this.receiveTimeoutKind, incarnation, 0, 0, waiter);
     const position = node.receivers.indexOf(waiter);
     if (position < 0) return;
     node.receivers.splice(position, 1);
@@ -368,6 +609,7 @@ export class Simulation extends EventLoop {
   private handleCallTimeout(target: number, incarnation: number, callId: number): void {
     const node = this.nodes[target]!;
     if (!node.up || node.incarnation !== incarnation) return;
+    if (node.paused) return this.hold(node, this.callTimeoutKind, incarnation, callId, 0, undefined);
     const call = node.calls.get(callId);
     if (call === undefined) return;
     node.calls.delete(callId);
@@ -400,13 +642,38 @@ export class Simulation extends EventLoop {
   // ---------------------------------------------------------------- messaging
 
   private transmitFrom(node: NodeRuntime, to: number, message: unknown): void {
+    if (node.adversary !== undefined) return this.transmitThroughAdversary(node, to, message);
+    this.transmit(node, node.index, to, message);
+  }
+
+  /** Puts a message on the wire from `sender`; `claimedFrom` differs only when a byzantine node forges. */
+  private transmit(sender: NodeRuntime, claimedFrom: number, to: number, message: unknown): void {
     const messageId = (this.messageCounter = (this.messageCounter + 1) | 0);
-    const outcome = this.network.transmit(node.index, to, message, messageId);
+    let outcome: number;
+    if (sender.sendOmission > 0 && this.rng(`fault:omission:${sender.id}`).random() < sender.sendOmission) {
+      this.network.countDropAtSend(sender.index, to, DROP_SEND_OMISSION);
+      outcome = DROP_SEND_OMISSION;
+    } else {
+      outcome = this.network.transmit(sender.index, to, message, messageId, claimedFrom);
+    }
     this.mixIntoHash(HASH_SEND ^ outcome);
     if (this.trace === undefined) return;
     const toId = this.nodes[to]!.id;
-    this.record({ timeMs: this.now, type: 'send', node: node.id, from: node.id, to: toId, messageId, message });
-    if (outcome !== SENT) this.record({ timeMs: this.now, type: 'drop', node: node.id, from: node.id, to: toId, messageId, message, reason: dropReasons[outcome] });
+    const fromId = this.nodes[claimedFrom]!.id;
+    this.record({ timeMs: this.now, type: 'send', node: sender.id, from: fromId, to: toId, messageId, message });
+    if (outcome !== SENT) this.record({ timeMs: this.now, type: 'drop', node: sender.id, from: fromId, to: toId, messageId, message, reason: dropReasons[outcome] });
+  }
+
+  private transmitThroughAdversary(node: NodeRuntime, to: number, message: unknown): void {
+    const field = `adversary of node '${node.id}'`;
+    const outputs: unknown = node.adversary!(message, this.nodes[to]!.id, this.rng(`fault:byzantine:${node.id}`));
+    if (!Array.isArray(outputs)) throw new InvalidArgumentError(field, outputs, 'a function returning an array of { to, message, from? }');
+    for (const output of outputs as unknown[]) {
+      requireObject(output, `${field}: output`);
+      const toIndex = this.directory.indexOf(output['to'], `${field}: output.to`);
+      const fromIndex = output['from'] === undefined ? node.index : this.directory.indexOf(output['from'], `${field}: output.from`);
+      this.transmit(node, fromIndex, toIndex, output['message']);
+    }
   }
 
   /** Removes and returns the first waiting receive whose filter accepts the message. */
@@ -469,10 +736,68 @@ export class Simulation extends EventLoop {
     cancelTimer: (node, name) => this.cancelTimer(node, name),
     log: (node, message, fields) => this.writeLog(node, message, fields),
     persist: (node, recipe) => this.persist(node, recipe),
+    sync: (node) => {
+      node.syncedDurable = node.durable;
+    },
     sleep: (node, delayMs) => this.sleep(node, delayMs),
     receive: (node, filter, options) => this.receive(node, filter, options),
     call: (node, to, request, options) => this.call(node, to, request, options),
   };
+
+  private nodeNamed(id: string): NodeRuntime {
+    return this.nodes[this.directory.indexOf(id, 'id')]!;
+  }
+
+  private readonly faultWorld: FaultWorld = this.createFaultWorld();
+
+  private createFaultWorld(): FaultWorld {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- a getter in the literal needs the simulation
+    const simulation = this;
+    return {
+    get now(): number {
+      return simulation.now;
+    },
+    nodeIds: () => this.nodeIds(),
+    requireNode: (id, field) => this.nodes[this.directory.indexOf(id, field)]!.id,
+    isUp: (id) => this.nodeNamed(id).up,
+    isPaused: (id) => this.nodeNamed(id).paused,
+    crashNode: (id) => this.crashNode(this.nodeNamed(id)),
+    restartNode: (id) => this.restartNode(this.nodeNamed(id)),
+    pauseNode: (id) => this.pauseNode(this.nodeNamed(id)),
+    resumeNode: (id) => this.resumeNode(this.nodeNamed(id)),
+    setOmission: (id, sendProbability, receiveProbability) => {
+      const node = this.nodeNamed(id);
+      node.sendOmission = sendProbability;
+      node.receiveOmission = receiveProbability;
+    },
+    cutLink: (from, to) => this.network.cut(this.directory.indexOf(from, 'from'), this.directory.indexOf(to, 'to')),
+    uncutLink: (from, to) => this.network.uncut(this.directory.indexOf(from, 'from'), this.directory.indexOf(to, 'to')),
+    addLinkLayer: (from, to, faultId, model) => this.network.addFaultLayer(this.directory.indexOf(from, 'from'), this.directory.indexOf(to, 'to'), faultId, model),
+    removeLinkLayer: (from, to, faultId) => this.network.removeFaultLayer(this.directory.indexOf(from, 'from'), this.directory.indexOf(to, 'to'), faultId),
+    jumpClock: (id, deltaMs) => this.jumpClock(id, deltaMs),
+    setClockDrift: (id, driftPpm) => this.setClockDrift(id, driftPpm),
+    clockDrift: (id) => this.nodeNamed(id).clock.driftPpm,
+    setAdversary: (id, adversary) => {
+      const node = this.nodeNamed(id);
+      node.adversary = adversary;
+      this.truth.noteByzantine(id, adversary !== undefined);
+    },
+    adversaryNamed: (name, field) => {
+      const adversary = typeof name === 'string' ? this.adversaries.get(name) : undefined;
+      if (adversary === undefined) throw new InvalidArgumentError(field, name, `the name of an adversary registered with sim.registerAdversary (${[...this.adversaries.keys()].join(', ') || 'none yet'})`);
+      return adversary;
+    },
+    service: (id) => this.nodeNamed(id).service,
+    setService: (id, service) => {
+      this.nodeNamed(id).service = service === undefined ? undefined : readService(service, 'service');
+    },
+    disk: (id) => this.nodeNamed(id).disk,
+    injectMessage: (from, to, message) => this.transmit(this.nodeNamed(from), this.directory.indexOf(from, 'from'), this.directory.indexOf(to, 'to'), message),
+    rng: (name) => this.rng(name),
+    schedule: (delayMs, callback) => this.schedule(delayMs, callback),
+    cancel: (handle) => this.cancel(handle),
+    };
+  }
 
   private peersOf(node: NodeRuntime): readonly string[] {
     let peers = this.peersCache[node.index];
@@ -512,7 +837,11 @@ export class Simulation extends EventLoop {
 
   private persist(node: NodeRuntime, recipe: (draft: Draft<unknown>) => unknown): void {
     requireFunction(recipe, `ctx.persist on '${node.id}': recipe`);
+    const disk = node.disk;
+    if (disk.full) throw new DiskError('DISK_FULL', node.id);
+    if (disk.failProbability > 0 && this.rng(`fault:disk:${node.id}`).random() < disk.failProbability) throw new DiskError('DISK_WRITE_FAILED', node.id);
     node.durable = produce(node.durable, recipe as (draft: Draft<unknown>) => void);
+    if (!disk.cacheWrites) node.syncedDurable = node.durable;
     this.record({ timeMs: this.now, type: 'persist', node: node.id, detail: node.durable });
   }
 
@@ -555,6 +884,15 @@ export class Simulation extends EventLoop {
   private describe(target: number, event: string): { nodeId: string; event: string } {
     return { nodeId: this.nodes[target]!.id, event };
   }
+}
+
+function readService(service: unknown, field: string): Required<ServiceModel> {
+  requireObject(service, field);
+  rejectUnknownKeys(service, field, ['messagesPerSec', 'inboxLimit']);
+  requirePositive(service['messagesPerSec'], `${field}.messagesPerSec`);
+  const inboxLimit = service['inboxLimit'] === undefined ? 1_000 : service['inboxLimit'];
+  requirePositiveInteger(inboxLimit, `${field}.inboxLimit`);
+  return { messagesPerSec: service['messagesPerSec'], inboxLimit };
 }
 
 function readTimeout(options: unknown, field: string, required: boolean): number | undefined {

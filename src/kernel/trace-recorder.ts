@@ -15,7 +15,10 @@ export type TraceRecordType =
   | 'restart'
   | 'persist'
   | 'log'
-  | 'clock';
+  | 'clock'
+  | 'fault'
+  | 'pause'
+  | 'resume';
 
 /**
  * One recorded event, as plain data. Fields that do not apply to a type are absent.

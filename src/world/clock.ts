@@ -37,6 +37,9 @@ export class NodeClock {
   private baseLocalMs: number;
   private rate: number;
   private drift: number;
+  private readonly pastStartsMs: number[] = [];
+  private readonly pastBasesMs: number[] = [];
+  private readonly pastRates: number[] = [];
 
   constructor(trueNowMs: number, config: ClockConfig = {}, field = 'clock') {
     const raw: unknown = config;
@@ -50,9 +53,16 @@ export class NodeClock {
     this.baseLocalMs = trueNowMs + offsetMs;
   }
 
-  /** The local reading at true time `trueMs`. */
+  /** The local reading at true time `trueMs` (earlier times read the clock as it was then). */
   read(trueMs: number): number {
-    return this.baseLocalMs + (trueMs - this.baseTrueMs) * this.rate;
+    if (trueMs >= this.baseTrueMs || this.pastStartsMs.length === 0) return this.baseLocalMs + (trueMs - this.baseTrueMs) * this.rate;
+    return this.readPast(trueMs);
+  }
+
+  private readPast(trueMs: number): number {
+    let segment = 0;
+    while (segment + 1 < this.pastStartsMs.length && this.pastStartsMs[segment + 1]! <= trueMs) segment++;
+    return this.pastBasesMs[segment]! + (trueMs - this.pastStartsMs[segment]!) * this.pastRates[segment]!;
   }
 
   /** The current drift in ppm. */
@@ -86,6 +96,10 @@ export class NodeClock {
   }
 
   private rebase(trueMs: number): void {
+    // Keep the segment that ends here, so the ground truth can read the clock as it was.
+    this.pastStartsMs.push(this.baseTrueMs);
+    this.pastBasesMs.push(this.baseLocalMs);
+    this.pastRates.push(this.rate);
     this.baseLocalMs = this.read(trueMs);
     this.baseTrueMs = trueMs;
   }

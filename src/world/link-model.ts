@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { DistributionSampler, type Distribution } from '../kernel/distribution.js';
-import { rejectUnknownKeys, requireBoolean, requireObject, requirePositive, requireProbability } from '../validate.js';
+import { rejectUnknownKeys, requireBoolean, requireInRange, requireObject, requirePositive, requireProbability } from '../validate.js';
 
 /**
  * How one directed link behaves, as plain data. Every field is optional: a partial model is laid
@@ -27,6 +27,8 @@ import { rejectUnknownKeys, requireBoolean, requireObject, requirePositive, requ
 export interface LinkModel {
   /** One-way delay of each message. Default `{ kind: 'constant', ms: 1 }`. */
   latency?: Distribution;
+  /** Multiplies every drawn delay: 10 makes a link ten times slower (a gray failure). Default 1. */
+  latencyFactor?: number;
   /** Probability a message is lost. Default 0. */
   lossProbability?: number;
   /** Probability a message is delivered twice (the copy has its own delay). Default 0. */
@@ -45,6 +47,7 @@ export interface LinkModel {
 
 const LINK_MODEL_KEYS = [
   'latency',
+  'latencyFactor',
   'lossProbability',
   'duplicateProbability',
   'reorderProbability',
@@ -86,6 +89,7 @@ export function validateLinkModel(model: unknown, field: string): Readonly<LinkM
   if (duplicateProbability !== undefined) requireProbability(duplicateProbability, `${field}.duplicateProbability`);
   if (reorderProbability !== undefined) requireProbability(reorderProbability, `${field}.reorderProbability`);
   if (fifo !== undefined) requireBoolean(fifo, `${field}.fifo`);
+  if (model['latencyFactor'] !== undefined) requireInRange(model['latencyFactor'], `${field}.latencyFactor`, Number.MIN_VALUE, 1e6);
   if (model['bandwidthBytesPerMs'] !== undefined) requirePositive(model['bandwidthBytesPerMs'], `${field}.bandwidthBytesPerMs`);
   if (model['queueLimitBytes'] !== undefined) requirePositive(model['queueLimitBytes'], `${field}.queueLimitBytes`);
   return Object.freeze({ ...model }) as Readonly<LinkModel>;
@@ -105,6 +109,7 @@ export class CompiledLinkModel {
   /** The merged model, as data. */
   readonly model: Readonly<LinkModel>;
   readonly latency: DistributionSampler;
+  readonly latencyFactor: number;
   readonly lossProbability: number;
   readonly duplicateProbability: number;
   readonly reorderProbability: number;
@@ -116,6 +121,7 @@ export class CompiledLinkModel {
   private constructor(model: Readonly<LinkModel>, field: string) {
     this.model = model;
     this.latency = DistributionSampler.from(model.latency, `${field}.latency`);
+    this.latencyFactor = model.latencyFactor ?? 1;
     this.lossProbability = model.lossProbability ?? 0;
     this.duplicateProbability = model.duplicateProbability ?? 0;
     this.reorderProbability = model.reorderProbability ?? 0;

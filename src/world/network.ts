@@ -61,7 +61,10 @@ export type DropReason =
   | 'queue-overflow'
   | 'mailbox-overflow'
   | 'no-call-handler'
-  | 'stale-reply';
+  | 'stale-reply'
+  | 'send-omission'
+  | 'receive-omission'
+  | 'inbox-overflow';
 
 /** Every drop reason, in a stable order. */
 export const dropReasons: readonly DropReason[] = [
@@ -72,6 +75,9 @@ export const dropReasons: readonly DropReason[] = [
   'mailbox-overflow',
   'no-call-handler',
   'stale-reply',
+  'send-omission',
+  'receive-omission',
+  'inbox-overflow',
 ];
 
 /**
@@ -107,7 +113,14 @@ export class LinkState {
   readonly to: number;
   compiled: CompiledLinkModel;
   readonly rng: Rng;
+  /** True while the link drops everything: cut by hand or by at least one fault. */
   blocked = false;
+  /** Cut by `Network.block`. */
+  manuallyBlocked = false;
+  /** Faults currently cutting the link (partitions may overlap). */
+  cutCount = 0;
+  /** Link-model layers of active faults, applied over the override in this order. */
+  faultLayers: Array<{ id: number; model: Readonly<LinkModel> }> = [];
   busyUntilMs = 0;
   lastFifoDeliveryMs = 0;
   sent = 0;
@@ -132,6 +145,9 @@ export const DROP_QUEUE_OVERFLOW = 3;
 export const DROP_MAILBOX_OVERFLOW = 4;
 export const DROP_NO_CALL_HANDLER = 5;
 export const DROP_STALE_REPLY = 6;
+export const DROP_SEND_OMISSION = 7;
+export const DROP_RECEIVE_OMISSION = 8;
+export const DROP_INBOX_OVERFLOW = 9;
 /** Returned by `transmit` when the message is on its way. */
 export const SENT = -1;
 
@@ -165,8 +181,17 @@ export class Network {
   private readonly links: LinkState[] = [];
   private readonly outgoing: Array<Map<number, LinkState> | undefined> = [];
 
+  private readonly onCutChange: (from: number, to: number, blocked: boolean) => void;
+
   /** @internal Built by {@link Simulation}. */
-  constructor(loop: EventLoop, nodes: NodeDirectory, deliverKind: number, config: NetworkConfig = {}) {
+  constructor(
+    loop: EventLoop,
+    nodes: NodeDirectory,
+    deliverKind: number,
+    config: NetworkConfig = {},
+    onCutChange: (from: number, to: number, blocked: boolean) => void = () => undefined,
+  ) {
+    this.onCutChange = onCutChange;
     const raw: unknown = config;
     requireObject(raw, 'network');
     rejectUnknownKeys(raw, 'network', ['link', 'intraRegion', 'interRegion', 'regionLinks', 'defaultMessageSizeBytes']);
@@ -187,7 +212,7 @@ export class Network {
     const candidate = validateLinkModel(model, 'link');
     // Compile everything before changing anything, so a rejected model leaves the network as it was.
     this.checkRegionLayers(candidate, 'link');
-    const compiled = this.links.map((link) => this.compileWith(link.from, link.to, candidate, this.overrideOf(link.from, link.to)));
+    const compiled = this.links.map((link) => this.compileWith(link.from, link.to, candidate, this.overrideOf(link.from, link.to), link.faultLayers));
     this.defaultLink = candidate;
     this.links.forEach((link, index) => (link.compiled = compiled[index]!));
   }
@@ -202,7 +227,7 @@ export class Network {
     const key = fromIndex * NODE_KEY_FACTOR + toIndex;
     const override = model === undefined ? undefined : validateLinkModel(model, `link ${from}->${to}`);
     const link = this.link(fromIndex, toIndex);
-    const compiled = this.compileWith(fromIndex, toIndex, this.defaultLink, override);
+    const compiled = this.compileWith(fromIndex, toIndex, this.defaultLink, override, link.faultLayers);
     if (override === undefined) this.overrides.delete(key);
     else this.overrides.set(key, override);
     link.compiled = compiled;
@@ -218,12 +243,58 @@ export class Network {
    * flight are dropped on arrival (`link-blocked`). The building block of partitions.
    */
   block(from: string, to: string): void {
-    this.link(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to')).blocked = true;
+    const link = this.link(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to'));
+    link.manuallyBlocked = true;
+    this.setBlocked(link, true);
+  }
+
+  private setBlocked(link: LinkState, blocked: boolean): void {
+    if (link.blocked === blocked) return;
+    link.blocked = blocked;
+    this.onCutChange(link.from, link.to, blocked);
+  }
+
+  /** @internal Counts a message its sender never put on the link (send omission). */
+  countDropAtSend(from: number, to: number, code: number): void {
+    const link = this.link(from, to);
+    link.sent++;
+    link.dropped[code]!++;
   }
 
   /** Restores a link cut by {@link Network.block}; its model is unchanged. */
   unblock(from: string, to: string): void {
-    this.link(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to')).blocked = false;
+    const link = this.link(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to'));
+    link.manuallyBlocked = false;
+    this.setBlocked(link, link.cutCount > 0);
+  }
+
+  /** @internal A fault cuts `from → to`; cuts nest, so overlapping partitions heal independently. */
+  cut(from: number, to: number): void {
+    const link = this.link(from, to);
+    link.cutCount++;
+    this.setBlocked(link, true);
+  }
+
+  /** @internal A fault's cut of `from → to` ends. */
+  uncut(from: number, to: number): void {
+    const link = this.link(from, to);
+    link.cutCount = Math.max(0, link.cutCount - 1);
+    this.setBlocked(link, link.manuallyBlocked || link.cutCount > 0);
+  }
+
+  /** @internal Lays a fault's (validated) partial model over `from → to` until removed. */
+  addFaultLayer(from: number, to: number, id: number, model: Readonly<LinkModel>): void {
+    const link = this.link(from, to);
+    const layers = [...link.faultLayers, { id, model }];
+    link.compiled = this.compileWith(from, to, this.defaultLink, this.overrideOf(from, to), layers);
+    link.faultLayers = layers;
+  }
+
+  /** @internal Removes a fault's layer; the link's model is what it would be without that fault. */
+  removeFaultLayer(from: number, to: number, id: number): void {
+    const link = this.link(from, to);
+    link.faultLayers = link.faultLayers.filter((layer) => layer.id !== id);
+    link.compiled = this.compileWith(from, to, this.defaultLink, this.overrideOf(from, to), link.faultLayers);
   }
 
   /** True if `from → to` is cut. */
@@ -252,7 +323,7 @@ export class Network {
     if (link === undefined) {
       // JSON keeps ('p', '->q') and ('p->', 'q') on different streams.
       const name = `link:${JSON.stringify([this.nodes.idOf(from), this.nodes.idOf(to)])}`;
-      const compiled = this.compileWith(from, to, this.defaultLink, this.overrideOf(from, to));
+      const compiled = this.compileWith(from, to, this.defaultLink, this.overrideOf(from, to), []);
       link = new LinkState(this.links.length, from, to, compiled, this.loop.rng(name));
       this.links.push(link);
       byTarget.set(to, link);
@@ -270,7 +341,7 @@ export class Network {
    * Draw order per message is fixed (loss, bandwidth, delay, reorder, duplicate) so one
    * message's fate never depends on another link's traffic.
    */
-  transmit(from: number, to: number, message: unknown, messageId: number): number {
+  transmit(from: number, to: number, message: unknown, messageId: number, claimedFrom: number = from): number {
     const link = this.link(from, to);
     link.sent++;
     if (link.blocked) return this.dropAtSend(link, DROP_LINK_BLOCKED);
@@ -282,10 +353,10 @@ export class Network {
       departMs = this.serialise(link, message, nowMs);
       if (departMs < 0) return this.dropAtSend(link, DROP_QUEUE_OVERFLOW);
     }
-    this.scheduleCopy(link, departMs, message, messageId);
+    this.scheduleCopy(link, departMs, message, messageId, claimedFrom);
     if (model.duplicateProbability > 0 && link.rng.random() < model.duplicateProbability) {
       link.duplicated++;
-      this.scheduleCopy(link, departMs, message, messageId);
+      this.scheduleCopy(link, departMs, message, messageId, claimedFrom);
     }
     return SENT;
   }
@@ -306,10 +377,10 @@ export class Network {
     return link.busyUntilMs;
   }
 
-  private scheduleCopy(link: LinkState, departMs: number, message: unknown, messageId: number): void {
+  private scheduleCopy(link: LinkState, departMs: number, message: unknown, messageId: number, claimedFrom: number): void {
     const model = link.compiled;
     const nowMs = this.loop.now;
-    let arriveMs = departMs + model.latency.sample(link.rng);
+    let arriveMs = departMs + model.latency.sample(link.rng) * model.latencyFactor;
     if (model.reorderProbability > 0 && link.rng.random() < model.reorderProbability) {
       arriveMs += model.reorderDelay!.sample(link.rng);
     } else if (model.fifo) {
@@ -317,7 +388,7 @@ export class Network {
       if (arriveMs <= link.lastFifoDeliveryMs) arriveMs = nextAfter(link.lastFifoDeliveryMs);
       link.lastFifoDeliveryMs = arriveMs;
     }
-    this.loop.scheduleEvent(arriveMs - nowMs, this.deliverKind, link.to, link.from, link.index, messageId, message);
+    this.loop.scheduleEvent(arriveMs - nowMs, this.deliverKind, link.to, claimedFrom, link.index, messageId, message);
   }
 
   private sizeOf(message: unknown): number {
@@ -332,9 +403,16 @@ export class Network {
     return this.overrides.get(from * NODE_KEY_FACTOR + to);
   }
 
-  private compileWith(from: number, to: number, defaultLink: Readonly<LinkModel> | undefined, override: Readonly<LinkModel> | undefined): CompiledLinkModel {
+  private compileWith(
+    from: number,
+    to: number,
+    defaultLink: Readonly<LinkModel> | undefined,
+    override: Readonly<LinkModel> | undefined,
+    faultLayers: ReadonlyArray<{ model: Readonly<LinkModel> }>,
+  ): CompiledLinkModel {
     const field = `link ${this.nodes.idOf(from)}->${this.nodes.idOf(to)}`;
-    return CompiledLinkModel.from([baseLinkModel, defaultLink, this.regionLayer(from, to), override], field);
+    const layers = [baseLinkModel, defaultLink, this.regionLayer(from, to), override, ...faultLayers.map((layer) => layer.model)];
+    return CompiledLinkModel.from(layers, field);
   }
 
   /** Rejects a default that, laid under some region model, makes an invalid link (e.g. reordering without a delay). */

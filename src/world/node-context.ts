@@ -1,3 +1,4 @@
+import type { ServiceModel } from './node-runtime.js';
 import type { ClockConfig } from './clock.js';
 import type { Draft } from 'immer';
 import type { Rng } from '../kernel/rng.js';
@@ -67,6 +68,11 @@ export interface NodeContext<M = unknown, D = unknown> {
   log(message: string, fields?: Record<string, unknown>): void;
   /** Updates durable state through an immer recipe (structural sharing, no deep copy). */
   persist(recipe: (draft: Draft<D>) => void | D): void;
+  /**
+   * Makes every persisted write durable. Needed only under a disk fault that caches writes
+   * (`disk-unsynced-loss`): there, writes since the last sync are lost on crash.
+   */
+  sync(): void;
   /** Async: resolves after `delayMs` of local time. */
   sleep(delayMs: number): Promise<void>;
   /**
@@ -133,6 +139,8 @@ export interface AddNodeOptions<D = unknown> {
   region?: string;
   /** Messages the async mailbox may hold before it drops (`mailbox-overflow`). Default 10,000. */
   mailboxLimit?: number;
+  /** Limited service capacity (messages per second and a bounded inbox). Default: unlimited. */
+  service?: ServiceModel;
 }
 
 /**

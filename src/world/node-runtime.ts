@@ -39,6 +39,78 @@ export class CallReply {
   ) {}
 }
 
+/** An event a paused node could not take yet; it runs when the node resumes. */
+export interface HeldEvent {
+  readonly kind: number;
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+  readonly payload: unknown;
+}
+
+/** A message waiting for a node's limited service capacity. */
+export interface QueuedMessage {
+  readonly from: number;
+  readonly linkIndex: number;
+  readonly messageId: number;
+  readonly message: unknown;
+}
+
+/**
+ * A node's service capacity: how many messages per second of simulated time it can handle, and
+ * how many may wait. Excess waits (queueing delay), then overflows (`inbox-overflow`).
+ *
+ * @example
+ * ```ts
+ * sim.addNode('api', behaviour, { service: { messagesPerSec: 500, inboxLimit: 1_000 } });
+ * ```
+ */
+export interface ServiceModel {
+  /** Messages handled per simulated second, > 0. */
+  messagesPerSec: number;
+  /** Messages that may wait; more are dropped. Default 1,000. */
+  inboxLimit?: number;
+}
+
+/**
+ * Rewrites what a byzantine node sends: called for each outgoing message with the addressee and
+ * a random stream, it returns the messages to send instead (none drops it; `from` forges the
+ * sender).
+ *
+ * @example
+ * ```ts
+ * const liar: Adversary = (message, to) => [{ to, message: { ...(message as object), vote: 'no' } }];
+ * ```
+ */
+export type Adversary = (message: unknown, to: string, rng: Rng) => AdversaryOutput[];
+
+/**
+ * One message an adversary sends instead of the original.
+ *
+ * @example
+ * ```ts
+ * const forged: AdversaryOutput = { to: 'b', message: { vote: 'yes' }, from: 'c' };
+ * ```
+ */
+export interface AdversaryOutput {
+  /** The addressee. */
+  to: string;
+  /** What to send. */
+  message: unknown;
+  /** The sender the addressee will see (forgery); default the byzantine node itself. */
+  from?: string;
+}
+
+/** What the disk of a node does when it persists, under disk faults. */
+export interface DiskState {
+  /** Writes go to a cache and are lost on crash unless `ctx.sync()` ran. */
+  cacheWrites: boolean;
+  /** Probability a persist fails with `DiskWriteError`. */
+  failProbability: number;
+  /** Every persist fails with `DiskFullError`. */
+  full: boolean;
+}
+
 /** Internal state of one node: identity, clock, lifecycle and the volatile runtime of its current incarnation. */
 export class NodeRuntime {
   readonly index: number;
@@ -58,6 +130,17 @@ export class NodeRuntime {
   receivers: ReceiveWaiter[] = [];
   readonly calls = new Map<number, PendingCall>();
   nextCallId = 1;
+  paused = false;
+  held: HeldEvent[] = [];
+  sendOmission = 0;
+  receiveOmission = 0;
+  adversary: Adversary | undefined = undefined;
+  service: Required<ServiceModel> | undefined = undefined;
+  busyUntilMs = 0;
+  inbox: QueuedMessage[] = [];
+  serviceScheduled = false;
+  syncedDurable: unknown;
+  readonly disk: DiskState = { cacheWrites: false, failProbability: 0, full: false };
 
   constructor(
     index: number,
@@ -76,6 +159,7 @@ export class NodeRuntime {
     this.rng = rng;
     this.region = region;
     this.durable = durable;
+    this.syncedDurable = durable;
     this.mailboxLimit = mailboxLimit;
   }
 
@@ -87,6 +171,11 @@ export class NodeRuntime {
     this.receivers = [];
     this.calls.clear();
     this.handlers = {};
+    this.paused = false;
+    this.held = [];
+    this.inbox = [];
+    this.busyUntilMs = 0;
+    this.serviceScheduled = false;
   }
 }
 
@@ -100,6 +189,7 @@ export interface NodeHost {
   cancelTimer(node: NodeRuntime, name: string): boolean;
   log(node: NodeRuntime, message: string, fields: Record<string, unknown> | undefined): void;
   persist(node: NodeRuntime, recipe: (draft: Draft<unknown>) => unknown): void;
+  sync(node: NodeRuntime): void;
   sleep(node: NodeRuntime, delayMs: number): Promise<void>;
   receive(node: NodeRuntime, filter: ReceiveWaiter['filter'], options: { timeoutMs?: number } | undefined): Promise<{ from: string; message: unknown }>;
   call(node: NodeRuntime, to: string, request: unknown, options: { timeoutMs: number }): Promise<unknown>;
@@ -166,6 +256,11 @@ export class IncarnationContext implements NodeContext<unknown, unknown> {
   persist(recipe: (draft: Draft<unknown>) => unknown): void {
     this.requireAlive('persist');
     this.host.persist(this.node, recipe);
+  }
+
+  sync(): void {
+    this.requireAlive('sync');
+    this.host.sync(this.node);
   }
 
   sleep(delayMs: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, Simulation, type Distribution, type LinkModel, type TraceRecord } from '../../src/index.js';
+import { dropReasons, InvalidArgumentError, Simulation, type Distribution, type DropReason, type LinkModel, type TraceRecord } from '../../src/index.js';
 import { addProbe, binomialStandardError, inversions, mean, sendSequence, stdDev, thrownBy, type Probe } from './helpers.js';
 
 // Statistical checks use fixed seeds, so they are deterministic; tolerances are 4 standard
@@ -546,7 +546,8 @@ describe('network', () => {
         a.ctx.send('c', { seq: 3 });
       });
       sim.run();
-      const zeros = { loss: 0, 'link-blocked': 0, 'node-down': 0, 'queue-overflow': 0, 'mailbox-overflow': 0, 'no-call-handler': 0, 'stale-reply': 0 };
+      const zeros = Object.fromEntries(dropReasons.map((reason) => [reason, 0])) as Record<DropReason, number>;
+      expect(Object.keys(zeros)).toEqual(expect.arrayContaining(['loss', 'link-blocked', 'node-down', 'queue-overflow', 'mailbox-overflow', 'no-call-handler', 'stale-reply']));
       expect(sim.network.linkStats('a', 'b')).toEqual({ sent: 2, delivered: 2, duplicated: 0, dropped: zeros });
       expect(sim.network.linkStats('b', 'a')).toEqual({ sent: 1, delivered: 2, duplicated: 1, dropped: zeros });
       expect(sim.network.linkStats('a', 'c')).toEqual({ sent: 1, delivered: 0, duplicated: 0, dropped: { ...zeros, 'link-blocked': 1 } });

@@ -230,12 +230,16 @@ describe('nodes', () => {
       sim.schedule(3, () => sim.crash('a'));
       sim.schedule(8, () => sim.restart('a'));
       sim.run();
-      const lifecycle = sim.trace!.records().filter((record) => record.type !== 'callback');
+      const lifecycle = sim.trace!.records().filter((record) => record.type !== 'callback' && record.type !== 'fault');
       expect(lifecycle).toEqual([
         { timeMs: 0, type: 'start', node: 'a', detail: { incarnation: 0, recovering: false } },
         { timeMs: 3, type: 'crash', node: 'a' },
         { timeMs: 8, type: 'restart', node: 'a', detail: { incarnation: 1 } },
         { timeMs: 8, type: 'start', node: 'a', detail: { incarnation: 1, recovering: true } },
+      ]);
+      expect(sim.faultLog.map((entry) => [entry.timeMs, entry.phase, entry.fault.kind, entry.fault.target])).toEqual([
+        [3, 'apply', 'crash', 'a'],
+        [8, 'revert', 'crash', 'a'],
       ]);
     });
   });

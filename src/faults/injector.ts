@@ -1,0 +1,223 @@
+import { BudgetExceededError, FaultConflictError, InvalidArgumentError, InvalidStateError } from '../errors.js';
+import { rejectUnknownKeys, requireFinite, requireObject, requirePositive, requireString } from '../validate.js';
+import { findBudgetViolation, validateBudget, type FaultBudget } from './budget.js';
+import type { FailureModel, FaultWorld } from './failure-model.js';
+import type { Fault, FaultLogEntry, FaultSchedule } from './fault.js';
+
+/**
+ * Options of `sim.inject`.
+ *
+ * @example
+ * ```ts
+ * sim.inject(schedule, { budget: { maxNodesDown: 2 } });
+ * ```
+ */
+export interface InjectOptions {
+  /** Reject the schedule if, together with faults already injected, it breaks this budget. */
+  budget?: FaultBudget;
+}
+
+interface TrackedFault {
+  readonly id: number;
+  readonly fault: Readonly<Fault>;
+  readonly model: FailureModel;
+  readonly label: string;
+  handle: number;
+  applied: unknown;
+  state: 'pending' | 'active';
+}
+
+/** Reports applied and reverted faults to the world (trace, hash, ground truth). */
+export type FaultObserver = (entry: FaultLogEntry) => void;
+
+const FAULT_KEYS = ['kind', 'atMs', 'durationMs', 'target', 'params'];
+
+/**
+ * Validates fault schedules, schedules their application and reversal on the event loop, keeps
+ * the ground-truth fault log, and answers the verbs (`crash`, `heal`, …) with the same records a
+ * schedule would make. Internal to {@link Simulation}; reached through its methods.
+ */
+export class FaultInjector {
+  /** Every applied and reverted fault, in order, with true times. */
+  readonly log: FaultLogEntry[] = [];
+  private readonly models = new Map<string, FailureModel>();
+  private readonly tracked = new Map<number, TrackedFault>();
+  private readonly world: FaultWorld;
+  private readonly observe: FaultObserver;
+  private nextId = 1;
+  private stoppedAtMs = Infinity;
+
+  constructor(world: FaultWorld, models: readonly FailureModel[], observe: FaultObserver) {
+    this.world = world;
+    this.observe = observe;
+    for (const model of models) this.register(model);
+  }
+
+  /** Adds a failure model; its kind must be new. */
+  register(model: FailureModel): void {
+    requireObject(model as unknown, 'model');
+    requireString(model.kind, 'model.kind');
+    for (const method of ['validate', 'apply'] as const) {
+      if (typeof model[method] !== 'function') throw new InvalidArgumentError(`model.${method}`, model[method], 'a function');
+    }
+    if (this.models.has(model.kind)) throw new InvalidArgumentError('model.kind', model.kind, 'a kind not registered yet');
+    this.models.set(model.kind, model);
+  }
+
+  /** The registered kinds. */
+  kinds(): string[] {
+    return [...this.models.keys()];
+  }
+
+  /** Validates the whole schedule, then schedules every fault. Returns their ids. */
+  inject(schedule: FaultSchedule, options: InjectOptions = {}): number[] {
+    const raw: unknown = options;
+    requireObject(raw, 'options');
+    rejectUnknownKeys(raw, 'options', ['budget']);
+    if (!Array.isArray(schedule)) throw new InvalidArgumentError('schedule', schedule, 'an array of faults');
+    const faults = schedule.map((fault, index) => this.validated(fault, `schedule[${index}]`));
+    this.checkConflicts(faults);
+    if (options.budget !== undefined) this.checkBudget(faults, validateBudget(options.budget, 'options.budget'));
+    return faults.map(({ fault, model }, index) => this.track(fault, model, `schedule[${index}]`));
+  }
+
+  /** Applies one fault now (the verbs use this), after the same validation a schedule gets. */
+  applyNow(fault: Fault, label: string): number {
+    const checked = this.validated({ ...fault, atMs: this.world.now }, label);
+    this.checkConflicts([checked]);
+    const id = this.track(checked.fault, checked.model, label);
+    return id;
+  }
+
+  /** Reverts (now) every active fault that `matches`, and forgets pending ones that match. Returns how many ended. */
+  endWhere(matches: (fault: Readonly<Fault>) => boolean): number {
+    let ended = 0;
+    for (const tracked of [...this.tracked.values()]) {
+      if (!matches(tracked.fault)) continue;
+      this.world.cancel(tracked.handle);
+      if (tracked.state === 'active') this.revert(tracked);
+      else this.tracked.delete(tracked.id);
+      ended++;
+    }
+    return ended;
+  }
+
+  /** Faults applied and not yet reverted, oldest first. */
+  activeFaults(): Array<Readonly<Fault>> {
+    return [...this.tracked.values()].filter((tracked) => tracked.state === 'active').map((tracked) => tracked.fault);
+  }
+
+  /**
+   * From `atMs` on: no fault starts, and every active fault ends at `atMs` (crashed nodes restart,
+   * partitions heal, paused nodes resume). Permanent faults (clock jumps) stay as they are.
+   */
+  livenessPhase(atMs: number): void {
+    requireFinite(atMs, 'atMs');
+    if (atMs < this.world.now) throw new InvalidArgumentError('atMs', atMs, `a time >= now (${this.world.now}ms)`);
+    this.stoppedAtMs = Math.min(this.stoppedAtMs, atMs);
+    this.world.schedule(atMs - this.world.now, () => this.endWhere(() => true));
+  }
+
+  private validated(fault: unknown, field: string): { fault: Readonly<Fault>; model: FailureModel } {
+    requireObject(fault, field);
+    rejectUnknownKeys(fault, field, FAULT_KEYS);
+    const kind = fault['kind'];
+    const model = typeof kind === 'string' ? this.models.get(kind) : undefined;
+    if (model === undefined) {
+      throw new InvalidArgumentError(`${field}.kind`, kind, `a registered failure model (${this.kinds().join(', ')})`);
+    }
+    requireFinite(fault['atMs'], `${field}.atMs`);
+    if (fault['atMs'] < this.world.now) throw new InvalidArgumentError(`${field}.atMs`, fault['atMs'], `a time >= now (${this.world.now}ms)`);
+    if (fault['atMs'] >= this.stoppedAtMs) throw new InvalidStateError(`${field} starts at ${fault['atMs']}ms, after the liveness phase began at ${this.stoppedAtMs}ms`);
+    this.checkDuration(fault, model, field);
+    const copy = plainCopy(fault, field) as Fault;
+    model.validate(copy, this.world, field);
+    return { fault: deepFreeze(copy), model };
+  }
+
+  private checkDuration(fault: Record<string, unknown>, model: FailureModel, field: string): void {
+    const durationMs = fault['durationMs'];
+    if (durationMs === undefined) {
+      if (model.requiresDuration === true) throw new InvalidArgumentError(`${field}.durationMs`, durationMs, `a duration in ms (a '${model.kind}' fault needs one)`);
+      return;
+    }
+    requirePositive(durationMs, `${field}.durationMs`);
+    if (model.revert === undefined) throw new InvalidArgumentError(`${field}.durationMs`, durationMs, `absent (a '${model.kind}' fault is permanent)`);
+  }
+
+  private checkConflicts(faults: ReadonlyArray<{ fault: Readonly<Fault>; model: FailureModel }>): void {
+    const claims = new Map<string, Array<{ label: string; startMs: number; endMs: number }>>();
+    const claim = (key: string, label: string, fault: Readonly<Fault>): void => {
+      const startMs = fault.atMs;
+      const endMs = fault.durationMs === undefined ? Infinity : fault.atMs + fault.durationMs;
+      const earlier = claims.get(key) ?? [];
+      const clash = earlier.find((other) => other.startMs < endMs && startMs < other.endMs);
+      if (clash !== undefined) {
+        throw new FaultConflictError(`${label} (${fault.kind}) overlaps ${clash.label} on '${key}' between ${Math.max(startMs, clash.startMs)}ms and ${Math.min(endMs, clash.endMs)}ms; overlapping faults of this kind on one target are ambiguous`);
+      }
+      claims.set(key, [...earlier, { label, startMs, endMs }]);
+    };
+    for (const tracked of this.tracked.values()) for (const key of tracked.model.conflictKeys?.(tracked.fault) ?? []) claim(key, `${tracked.label} (already injected)`, tracked.fault);
+    faults.forEach(({ fault, model }, index) => {
+      for (const key of model.conflictKeys?.(fault) ?? []) claim(key, faults.length === 1 ? 'the fault' : `schedule[${index}]`, fault);
+    });
+  }
+
+  private checkBudget(faults: ReadonlyArray<{ fault: Readonly<Fault>; model: FailureModel }>, budget: FaultBudget): void {
+    const all = [...[...this.tracked.values()].map(({ fault, model }) => ({ fault, model })), ...faults];
+    const violation = findBudgetViolation(all, this.world, budget);
+    if (violation !== undefined) throw new BudgetExceededError(violation.timeMs, violation.reason);
+  }
+
+  private track(fault: Readonly<Fault>, model: FailureModel, label: string): number {
+    const id = this.nextId++;
+    const tracked: TrackedFault = { id, fault, model, label, handle: -1, applied: undefined, state: 'pending' };
+    this.tracked.set(id, tracked);
+    if (fault.atMs === this.world.now) this.apply(tracked);
+    else tracked.handle = this.world.schedule(fault.atMs - this.world.now, () => this.apply(tracked));
+    return id;
+  }
+
+  private apply(tracked: TrackedFault): void {
+    if (tracked.fault.atMs >= this.stoppedAtMs) {
+      this.tracked.delete(tracked.id);
+      return;
+    }
+    tracked.state = 'active';
+    tracked.applied = tracked.model.apply(tracked.fault, this.world, tracked.id);
+    this.record(tracked, 'apply');
+    if (tracked.model.revert === undefined) {
+      this.tracked.delete(tracked.id);
+      return;
+    }
+    if (tracked.fault.durationMs !== undefined) tracked.handle = this.world.schedule(tracked.fault.durationMs, () => this.revert(tracked));
+  }
+
+  private revert(tracked: TrackedFault): void {
+    this.tracked.delete(tracked.id);
+    tracked.model.revert!(tracked.fault, this.world, tracked.id, tracked.applied);
+    this.record(tracked, 'revert');
+  }
+
+  private record(tracked: TrackedFault, phase: 'apply' | 'revert'): void {
+    const entry: FaultLogEntry = { timeMs: this.world.now, phase, faultId: tracked.id, fault: tracked.fault };
+    this.log.push(entry);
+    this.observe(entry);
+  }
+}
+
+function plainCopy(value: unknown, field: string): unknown {
+  try {
+    return structuredClone(value);
+  } catch {
+    throw new InvalidArgumentError(field, value, 'plain data (no functions or class instances): a fault must be serialisable');
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

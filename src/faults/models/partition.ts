@@ -1,0 +1,170 @@
+import { InvalidArgumentError } from '../../errors.js';
+import type { Fault } from '../fault.js';
+import type { FailureModel, FaultWorld, NodeList } from '../failure-model.js';
+import { noTarget, nodeList, paramsOf, targetOf } from './params.js';
+
+// Every partition shape is a set of directed cuts. Overlapping partitions combine: a link is cut
+// while any partition cuts it, and each heals on its own schedule (cuts nest), so the result of
+// any overlap is well defined. Messages in flight across a new cut are dropped on arrival.
+
+type Cut = [string, string];
+
+function cutsBetween(first: readonly string[], second: readonly string[], bothWays: boolean): Cut[] {
+  const cuts: Cut[] = [];
+  for (const a of first) {
+    for (const b of second) {
+      cuts.push([a, b]);
+      if (bothWays) cuts.push([b, a]);
+    }
+  }
+  return cuts;
+}
+
+function applyCuts(cuts: Cut[], world: FaultWorld): Cut[] {
+  for (const [from, to] of cuts) world.cutLink(from, to);
+  return cuts;
+}
+
+function revertCuts(applied: unknown, world: FaultWorld): void {
+  for (const [from, to] of applied as Cut[]) world.uncutLink(from, to);
+}
+
+function requireCover(groups: string[][], world: FaultWorld, field: string): void {
+  const seen = new Set<string>();
+  groups.forEach((group, index) => {
+    for (const id of group) {
+      if (seen.has(id)) throw new InvalidArgumentError(`${field}[${index}]`, group, `groups that do not overlap ('${id}' is in two)`);
+      seen.add(id);
+    }
+  });
+  const missing = world.nodeIds().filter((id) => !seen.has(id));
+  if (missing.length > 0) throw new InvalidArgumentError(field, groups, `groups covering every node (missing: ${missing.join(', ')})`);
+}
+
+function groupsOf(fault: Fault, world: FaultWorld, field: string): string[][] {
+  const groups = (fault.params ?? {})['groups'];
+  if (!Array.isArray(groups) || groups.length < 2) throw new InvalidArgumentError(`${field}.params.groups`, groups, 'an array of at least two groups of node ids');
+  return groups.map((group, index) => nodeList(group, world, `${field}.params.groups[${index}]`));
+}
+
+function groupCuts(groups: string[][]): Cut[] {
+  const cuts: Cut[] = [];
+  groups.forEach((group, index) => groups.slice(index + 1).forEach((other) => cuts.push(...cutsBetween(group, other, true))));
+  return cuts;
+}
+
+/**
+ * `partition`: symmetric groups (cover every node, no overlap); nodes in different groups cannot
+ * reach each other. Use {@link majorityMinority} for a majority/minority split.
+ *
+ * @example
+ * ```ts
+ * sim.inject([{ kind: 'partition', atMs: 1_000, durationMs: 2_000, params: { groups: [['a', 'b'], ['c', 'd', 'e']] } }]);
+ * ```
+ */
+export const partitionModel: FailureModel = {
+  kind: 'partition',
+  validate(fault, world, field) {
+    noTarget(fault, field);
+    paramsOf(fault, field, ['groups']);
+    requireCover(groupsOf(fault, world, field), world, `${field}.params.groups`);
+  },
+  apply: (fault, world) => applyCuts(groupCuts(fault.params!['groups'] as string[][]), world),
+  revert: (_fault, world, _id, applied) => revertCuts(applied, world),
+  cuts: (fault) => groupCuts(fault.params!['groups'] as string[][]),
+};
+
+/**
+ * `partition-one-way`: messages from the `from` nodes to the `to` nodes are dropped; the other
+ * direction still works (an asymmetric firewall rule, a half-broken NIC).
+ *
+ * @example
+ * ```ts
+ * sim.inject([{ kind: 'partition-one-way', atMs: 0, durationMs: 1_000, params: { from: ['a'], to: ['b', 'c'] } }]);
+ * ```
+ */
+export const oneWayPartitionModel: FailureModel = {
+  kind: 'partition-one-way',
+  validate(fault, world, field) {
+    noTarget(fault, field);
+    const params = paramsOf(fault, field, ['from', 'to']);
+    const from = nodeList(params['from'], world, `${field}.params.from`);
+    const to = nodeList(params['to'], world, `${field}.params.to`);
+    const both = from.filter((id) => to.includes(id));
+    if (both.length > 0) throw new InvalidArgumentError(`${field}.params.to`, params['to'], `nodes not also in from (${both.join(', ')})`);
+  },
+  apply: (fault, world) => applyCuts(cutsBetween(fault.params!['from'] as string[], fault.params!['to'] as string[], false), world),
+  revert: (_fault, world, _id, applied) => revertCuts(applied, world),
+  cuts: (fault) => cutsBetween(fault.params!['from'] as string[], fault.params!['to'] as string[], false),
+};
+
+/**
+ * `isolate`: the target can neither reach nor be reached by any other node.
+ *
+ * @example
+ * ```ts
+ * sim.inject([{ kind: 'isolate', atMs: 500, durationMs: 1_000, target: 'leader' }]);
+ * ```
+ */
+export const isolateModel: FailureModel = {
+  kind: 'isolate',
+  validate(fault, world, field) {
+    targetOf(fault, world, field);
+    paramsOf(fault, field, []);
+  },
+  apply: (fault, world) => applyCuts(isolateCuts(fault, world), world),
+  revert: (_fault, world, _id, applied) => revertCuts(applied, world),
+  cuts: (fault, world) => isolateCuts(fault, world),
+};
+
+function isolateCuts(fault: Fault, world: NodeList): Cut[] {
+  const others = world.nodeIds().filter((id) => id !== fault.target);
+  return cutsBetween([fault.target!], others, true);
+}
+
+/**
+ * `bridge`: two sides that cannot reach each other, both still reaching one `bridge` node — the
+ * classic setup in which a leader on the bridge sees everyone and the sides do not see each other.
+ *
+ * @example
+ * ```ts
+ * sim.inject([{ kind: 'bridge', atMs: 0, durationMs: 3_000, params: { sides: [['a', 'b'], ['d', 'e']], bridge: 'c' } }]);
+ * ```
+ */
+export const bridgeModel: FailureModel = {
+  kind: 'bridge',
+  validate(fault, world, field) {
+    noTarget(fault, field);
+    const params = paramsOf(fault, field, ['sides', 'bridge']);
+    const sides = params['sides'];
+    if (!Array.isArray(sides) || sides.length !== 2) throw new InvalidArgumentError(`${field}.params.sides`, sides, 'two groups of node ids');
+    const groups = sides.map((side, index) => nodeList(side, world, `${field}.params.sides[${index}]`));
+    const bridge = world.requireNode(params['bridge'], `${field}.params.bridge`);
+    requireCover([...groups, [bridge]], world, `${field}.params.sides (with the bridge)`);
+  },
+  apply: (fault, world) => applyCuts(bridgeCuts(fault), world),
+  revert: (_fault, world, _id, applied) => revertCuts(applied, world),
+  cuts: (fault) => bridgeCuts(fault),
+};
+
+function bridgeCuts(fault: Fault): Cut[] {
+  const [first, second] = fault.params!['sides'] as [string[], string[]];
+  return cutsBetween(first, second, true);
+}
+
+/**
+ * Groups for a majority/minority `partition`: the last `minoritySize` nodes (default: the largest
+ * minority, ⌊(n−1)/2⌋) against the rest.
+ *
+ * @example
+ * ```ts
+ * sim.inject([{ kind: 'partition', atMs: 0, durationMs: 1_000, params: { groups: majorityMinority(sim.nodeIds()) } }]);
+ * ```
+ */
+export function majorityMinority(nodeIds: readonly string[], minoritySize = Math.floor((nodeIds.length - 1) / 2)): string[][] {
+  if (!Number.isInteger(minoritySize) || minoritySize < 1 || minoritySize * 2 >= nodeIds.length) {
+    throw new InvalidArgumentError('minoritySize', minoritySize, `an integer in [1, ${Math.floor((nodeIds.length - 1) / 2)}] (fewer than half of ${nodeIds.length} nodes)`);
+  }
+  const cut = nodeIds.length - minoritySize;
+  return [nodeIds.slice(0, cut), nodeIds.slice(cut)];
+}

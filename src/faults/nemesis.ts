@@ -1,0 +1,185 @@
+import { InvalidArgumentError } from '../errors.js';
+import { Rng, type Seed } from '../kernel/rng.js';
+import { rejectUnknownKeys, requireBoolean, requireFinite, requireNonNegative, requireObject, requirePositive, requirePositiveInteger } from '../validate.js';
+import { findBudgetViolation, validateBudget, type BudgetedFault, type FaultBudget } from './budget.js';
+import { builtInFailureModels } from './built-in-models.js';
+import type { FailureModel } from './failure-model.js';
+import type { Fault, FaultSchedule } from './fault.js';
+
+/** Fault kinds the nemesis can draw. */
+export const nemesisKinds = ['crash', 'pause', 'partition', 'isolate', 'partition-one-way', 'link', 'slow-node', 'clock-skew', 'clock-drift', 'omission'] as const;
+
+/**
+ * A kind the nemesis can draw.
+ *
+ * @example
+ * ```ts
+ * const kinds: NemesisKind[] = ['crash', 'partition'];
+ * ```
+ */
+export type NemesisKind = (typeof nemesisKinds)[number];
+
+/**
+ * What the nemesis draws from.
+ *
+ * @example
+ * ```ts
+ * const options: NemesisOptions = { seed: 7, nodes: ['a', 'b', 'c'], horizonMs: 10_000, kinds: ['crash', 'partition'], budget: { maxNodesDown: 1 } };
+ * ```
+ */
+export interface NemesisOptions {
+  /** Seed of the nemesis stream. */
+  seed: Seed;
+  /** The nodes faults may hit. */
+  nodes: readonly string[];
+  /** Faults start before this time and end by it, so a liveness phase can follow. */
+  horizonMs: number;
+  /** Start no fault before this time. Default 0. */
+  startMs?: number;
+  /** Kinds to draw. Default: all of {@link nemesisKinds}. */
+  kinds?: readonly NemesisKind[];
+  /** Mean faults per simulated second. Default 0.5. */
+  ratePerSec?: number;
+  /** Mean fault duration (exponential). Default 1,000 ms. */
+  meanDurationMs?: number;
+  /** Drawn faults that would break this budget are skipped. */
+  budget?: FaultBudget;
+  /** Draw the mix of kinds and the overall rate from the seed too: some runs calm, some brutal. */
+  swarm?: boolean;
+  /** At most this many faults. Default 1,000. */
+  maxFaults?: number;
+}
+
+const OPTION_KEYS = ['seed', 'nodes', 'horizonMs', 'startMs', 'kinds', 'ratePerSec', 'meanDurationMs', 'budget', 'swarm', 'maxFaults'];
+const modelsByKind = new Map<string, FailureModel>(builtInFailureModels.map((model) => [model.kind, model]));
+
+/**
+ * Draws a random fault schedule from a seeded stream: Poisson arrivals, a kind per arrival,
+ * targets and parameters per kind, exponential durations; faults that would break the budget or
+ * overlap ambiguously with an earlier one are skipped. Same options, same schedule.
+ *
+ * @example
+ * ```ts
+ * const schedule = nemesis({ seed: 1, nodes: sim.nodeIds(), horizonMs: 20_000, budget: { keepMajorityConnected: true } });
+ * sim.inject(schedule);
+ * sim.livenessPhase(20_000);
+ * ```
+ */
+export function nemesis(options: NemesisOptions): FaultSchedule {
+  const settings = readOptions(options);
+  const rng = new Rng(settings.seed, 'nemesis');
+  const { weights, ratePerSec } = settings.swarm ? swarmMix(rng, settings.kinds, settings.ratePerSec) : { weights: settings.kinds.map(() => 1), ratePerSec: settings.ratePerSec };
+  const accepted: BudgetedFault[] = [];
+  const nodeList = { nodeIds: () => [...settings.nodes] };
+  let timeMs = settings.startMs;
+  while (accepted.length < settings.maxFaults && ratePerSec > 0) {
+    timeMs += rng.exponential(1000 / ratePerSec);
+    if (timeMs >= settings.horizonMs - 1) break;
+    const kind = settings.kinds[weightedIndex(rng, weights)]!;
+    const durationMs = Math.max(1, Math.min(Math.round(rng.exponential(settings.meanDurationMs)), Math.floor(settings.horizonMs - timeMs)));
+    const fault: Fault = { kind, atMs: Math.round(timeMs * 1000) / 1000, durationMs, ...drawTargets(kind, rng, settings.nodes) };
+    const candidate = { fault, model: modelsByKind.get(kind)! };
+    if (conflicts(candidate, accepted)) continue;
+    if (settings.budget !== undefined && findBudgetViolation([...accepted, candidate], nodeList, settings.budget) !== undefined) continue;
+    accepted.push(candidate);
+  }
+  return accepted.map(({ fault }) => fault);
+}
+
+function readOptions(options: NemesisOptions): Required<Omit<NemesisOptions, 'budget'>> & { budget: FaultBudget | undefined } {
+  const raw: unknown = options;
+  requireObject(raw, 'nemesis(options)');
+  rejectUnknownKeys(raw, 'nemesis(options)', OPTION_KEYS);
+  if (!Array.isArray(options.nodes) || options.nodes.length === 0 || !options.nodes.every((id) => typeof id === 'string')) {
+    throw new InvalidArgumentError('nodes', options.nodes, 'a non-empty array of node ids');
+  }
+  requirePositive(options.horizonMs, 'horizonMs');
+  const startMs = options.startMs ?? 0;
+  requireNonNegative(startMs, 'startMs');
+  const kinds = options.kinds ?? nemesisKinds;
+  if (!Array.isArray(kinds) || kinds.length === 0) throw new InvalidArgumentError('kinds', kinds, `a non-empty array of ${nemesisKinds.join(', ')}`);
+  kinds.forEach((kind, index) => {
+    if (!(nemesisKinds as readonly string[]).includes(kind)) throw new InvalidArgumentError(`kinds[${index}]`, kind, `one of ${nemesisKinds.join(', ')}`);
+  });
+  const networkKinds = kinds.filter((kind) => kind !== 'crash' && kind !== 'pause' && kind !== 'clock-skew' && kind !== 'clock-drift' && kind !== 'omission');
+  if (networkKinds.length > 0 && options.nodes.length < 2) throw new InvalidArgumentError('kinds', kinds, `only single-node kinds with one node (${networkKinds.join(', ')} need two)`);
+  const ratePerSec = options.ratePerSec ?? 0.5;
+  requireNonNegative(ratePerSec, 'ratePerSec');
+  const meanDurationMs = options.meanDurationMs ?? 1_000;
+  requirePositive(meanDurationMs, 'meanDurationMs');
+  const maxFaults = options.maxFaults ?? 1_000;
+  requirePositiveInteger(maxFaults, 'maxFaults', 1_000_000);
+  if (options.swarm !== undefined) requireBoolean(options.swarm, 'swarm');
+  requireFinite(options.horizonMs, 'horizonMs');
+  return {
+    seed: options.seed,
+    nodes: options.nodes,
+    horizonMs: options.horizonMs,
+    startMs,
+    kinds,
+    ratePerSec,
+    meanDurationMs,
+    budget: options.budget === undefined ? undefined : validateBudget(options.budget, 'budget'),
+    swarm: options.swarm ?? false,
+    maxFaults,
+  };
+}
+
+/** Swarm testing: each run draws which kinds are on, their weights and the overall rate. */
+function swarmMix(rng: Rng, kinds: readonly NemesisKind[], ratePerSec: number): { weights: number[]; ratePerSec: number } {
+  const weights: number[] = kinds.map(() => (rng.random() < 0.5 ? rng.exponential(1) : 0));
+  if (!weights.some((weight) => weight > 0)) weights[rng.int(0, kinds.length - 1)] = 1;
+  return { weights, ratePerSec: ratePerSec * rng.exponential(1) };
+}
+
+function weightedIndex(rng: Rng, weights: readonly number[]): number {
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  let point = rng.random() * total;
+  for (let index = 0; index < weights.length; index++) {
+    point -= weights[index]!;
+    if (point < 0) return index;
+  }
+  return weights.length - 1;
+}
+
+function drawTargets(kind: NemesisKind, rng: Rng, nodes: readonly string[]): Pick<Fault, 'target' | 'params'> {
+  const round = (value: number): number => Math.round(value * 100) / 100;
+  switch (kind) {
+    case 'crash':
+    case 'pause':
+    case 'isolate':
+      return { target: rng.pick(nodes) };
+    case 'partition': {
+      const shuffled = rng.shuffle([...nodes]);
+      const cut = rng.int(1, shuffled.length - 1);
+      return { params: { groups: [shuffled.slice(0, cut), shuffled.slice(cut)] } };
+    }
+    case 'partition-one-way': {
+      const [from, to] = rng.shuffle([...nodes]);
+      return { params: { from: [from!], to: [to!] } };
+    }
+    case 'link': {
+      const [from, to] = rng.shuffle([...nodes]);
+      const model = rng.random() < 0.5 ? { lossProbability: round(rng.uniform(0.1, 0.9)) } : { latencyFactor: rng.int(2, 20) };
+      return { params: { links: [[from!, to!]], bothWays: rng.random() < 0.5, model } };
+    }
+    case 'slow-node':
+      return { target: rng.pick(nodes), params: { model: { latencyFactor: rng.int(2, 20) } } };
+    case 'clock-skew':
+      return { target: rng.pick(nodes), params: { deltaMs: Math.round(rng.uniform(-2_000, 2_000)) } };
+    case 'clock-drift':
+      return { target: rng.pick(nodes), params: { driftPpm: Math.round(rng.uniform(-5_000, 5_000)) } };
+    case 'omission':
+      return { target: rng.pick(nodes), params: { sendProbability: round(rng.uniform(0.1, 0.9)) } };
+  }
+}
+
+function conflicts(candidate: BudgetedFault, accepted: readonly BudgetedFault[]): boolean {
+  const keys = candidate.model.conflictKeys?.(candidate.fault) ?? [];
+  if (keys.length === 0) return false;
+  const endOf = (fault: Fault): number => fault.atMs + (fault.durationMs ?? Infinity);
+  return accepted.some(({ fault, model }) => {
+    const overlap = fault.atMs < endOf(candidate.fault) && candidate.fault.atMs < endOf(fault);
+    return overlap && (model.conflictKeys?.(fault) ?? []).some((key) => keys.includes(key));
+  });
+}

@@ -1,0 +1,191 @@
+import { requireFinite } from '../validate.js';
+
+/** A boolean that changes over true time, kept as its change points so any past time can be asked. */
+class BooleanHistory {
+  private readonly timesMs: number[] = [];
+  private readonly values: boolean[] = [];
+
+  constructor(private readonly initial: boolean) {}
+
+  set(timeMs: number, value: boolean): void {
+    if (this.current() === value) return;
+    this.timesMs.push(timeMs);
+    this.values.push(value);
+  }
+
+  current(): boolean {
+    return this.values.length === 0 ? this.initial : this.values[this.values.length - 1]!;
+  }
+
+  at(timeMs: number): boolean {
+    // The last change at or before timeMs wins (binary search: histories can be long).
+    let low = 0;
+    let high = this.timesMs.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (this.timesMs[middle]! <= timeMs) {
+        found = middle;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return found < 0 ? this.initial : this.values[found]!;
+  }
+
+  /** Intervals [fromMs, toMs) in which the value was `value`, up to `untilMs`. */
+  intervals(value: boolean, untilMs: number): Array<[number, number]> {
+    const result: Array<[number, number]> = [];
+    let state = this.initial;
+    let sinceMs = 0;
+    for (let index = 0; index < this.timesMs.length && this.timesMs[index]! < untilMs; index++) {
+      if (state === value && this.timesMs[index]! > sinceMs) result.push([sinceMs, this.timesMs[index]!]);
+      state = this.values[index]!;
+      sinceMs = this.timesMs[index]!;
+    }
+    if (state === value && untilMs > sinceMs) result.push([sinceMs, untilMs]);
+    return result;
+  }
+}
+
+/**
+ * How a node's clock read at some true time: the source of the truth's clock answers.
+ *
+ * @example
+ * ```ts
+ * const exact: ClockReader = { offsetAt: () => 0 };
+ * ```
+ */
+export interface ClockReader {
+  /** Local reading minus true time, at true time `trueMs`. */
+  offsetAt(trueMs: number): number;
+}
+
+/**
+ * What was really true in the simulated world, at any past or present time — as opposed to what
+ * nodes believe. Failure detectors and monitors are scored against this. Reach it as `sim.truth`.
+ *
+ * @example
+ * ```ts
+ * sim.run({ until: 10_000 });
+ * sim.truth.isUp('n3', 4_200);            // was n3 up at t = 4.2 s?
+ * sim.truth.isCut('n1', 'n2', 4_200);     // could n1 reach n2 then?
+ * sim.truth.downIntervals('n3', sim.now); // [[1200, 3000]]
+ * ```
+ */
+export class GroundTruth {
+  private readonly up = new Map<string, BooleanHistory>();
+  private readonly paused = new Map<string, BooleanHistory>();
+  private readonly byzantine = new Map<string, BooleanHistory>();
+  private readonly cut = new Map<string, BooleanHistory>();
+  private readonly clocks = new Map<string, ClockReader>();
+  private readonly nowMs: () => number;
+  private readonly knownNode: (id: string, field: string) => void;
+
+  /** @internal Built by the simulation. */
+  constructor(nowMs: () => number, knownNode: (id: string, field: string) => void) {
+    this.nowMs = nowMs;
+    this.knownNode = knownNode;
+  }
+
+  /** Was node `id` up (not crashed) at `atMs` (default now)? A paused node is up. */
+  isUp(id: string, atMs?: number): boolean {
+    return this.historyOf(this.up, id, true).at(this.time(atMs));
+  }
+
+  /** Was node `id` paused (frozen) at `atMs`? */
+  isPaused(id: string, atMs?: number): boolean {
+    return this.historyOf(this.paused, id, false).at(this.time(atMs));
+  }
+
+  /** Was node `id` up and not paused at `atMs`: able to act? */
+  isActive(id: string, atMs?: number): boolean {
+    return this.isUp(id, atMs) && !this.isPaused(id, atMs);
+  }
+
+  /** Was node `id` under a byzantine fault at `atMs`? */
+  isByzantine(id: string, atMs?: number): boolean {
+    return this.historyOf(this.byzantine, id, false).at(this.time(atMs));
+  }
+
+  /** Was the directed link `from → to` cut (nothing passes) at `atMs`? */
+  isCut(from: string, to: string, atMs?: number): boolean {
+    this.knownNode(from, 'from');
+    this.knownNode(to, 'to');
+    return this.cut.get(linkKey(from, to))?.at(this.time(atMs)) ?? false;
+  }
+
+  /** Node `id`'s clock reading minus true time at `atMs`, in ms. */
+  clockOffset(id: string, atMs?: number): number {
+    this.knownNode(id, 'id');
+    return this.clocks.get(id)!.offsetAt(this.time(atMs));
+  }
+
+  /** Intervals [fromMs, toMs) before `untilMs` in which node `id` was crashed. */
+  downIntervals(id: string, untilMs: number): Array<[number, number]> {
+    return this.historyOf(this.up, id, true).intervals(false, untilMs);
+  }
+
+  /** Intervals [fromMs, toMs) before `untilMs` in which node `id` was paused. */
+  pausedIntervals(id: string, untilMs: number): Array<[number, number]> {
+    return this.historyOf(this.paused, id, false).intervals(true, untilMs);
+  }
+
+  /** Intervals [fromMs, toMs) before `untilMs` in which `from → to` was cut. */
+  cutIntervals(from: string, to: string, untilMs: number): Array<[number, number]> {
+    this.knownNode(from, 'from');
+    this.knownNode(to, 'to');
+    return this.cut.get(linkKey(from, to))?.intervals(true, untilMs) ?? [];
+  }
+
+  /** @internal */
+  registerNode(id: string, clock: ClockReader): void {
+    this.clocks.set(id, clock);
+  }
+
+  /** @internal */
+  noteUp(id: string, up: boolean): void {
+    this.historyOf(this.up, id, true).set(this.nowMs(), up);
+  }
+
+  /** @internal */
+  notePaused(id: string, paused: boolean): void {
+    this.historyOf(this.paused, id, false).set(this.nowMs(), paused);
+  }
+
+  /** @internal */
+  noteByzantine(id: string, byzantine: boolean): void {
+    this.historyOf(this.byzantine, id, false).set(this.nowMs(), byzantine);
+  }
+
+  /** @internal */
+  noteCut(from: string, to: string, cut: boolean): void {
+    let history = this.cut.get(linkKey(from, to));
+    if (history === undefined) {
+      history = new BooleanHistory(false);
+      this.cut.set(linkKey(from, to), history);
+    }
+    history.set(this.nowMs(), cut);
+  }
+
+  private historyOf(map: Map<string, BooleanHistory>, id: string, initial: boolean): BooleanHistory {
+    this.knownNode(id, 'id');
+    let history = map.get(id);
+    if (history === undefined) {
+      history = new BooleanHistory(initial);
+      map.set(id, history);
+    }
+    return history;
+  }
+
+  private time(atMs: number | undefined): number {
+    if (atMs === undefined) return this.nowMs();
+    requireFinite(atMs, 'atMs');
+    return atMs;
+  }
+}
+
+function linkKey(from: string, to: string): string {
+  return JSON.stringify([from, to]);
+}
