@@ -92,6 +92,8 @@ export interface LogEntry {
 }
 
 const MAX_NODES = 2 ** 21;
+/** A timer name whose timer is not pending (kept in the map to avoid churn). */
+const NO_TIMER = -1;
 const HANDLER_NAMES = ['onStart', 'onMessage', 'onTimer', 'onRecover', 'onCall'] as const;
 const DEFAULT_MAILBOX_LIMIT = 10_000;
 
@@ -573,7 +575,8 @@ export class Simulation extends EventLoop {
     const node = this.nodes[target]!;
     if (!node.up || node.incarnation !== incarnation) return;
     if (node.paused) return this.hold(node, this.timerKind, incarnation, 0, 0, name);
-    node.timers.delete(name);
+    // Mark instead of delete: re-arming the same names over and over must not churn the Map's table.
+    node.timers.set(name, NO_TIMER);
     let data: unknown = undefined;
     if (node.timerData.size > 0) {
       data = node.timerData.get(name);
@@ -812,7 +815,7 @@ export class Simulation extends EventLoop {
     requireNonNegative(delayMs, `ctx.setTimer on '${node.id}': delayMs`);
     if (typeof name !== 'string') throw new InvalidArgumentError(`ctx.setTimer on '${node.id}': name`, name, 'a string');
     const previous = node.timers.get(name);
-    if (previous !== undefined) this.cancel(previous);
+    if (previous !== undefined && previous !== NO_TIMER) this.cancel(previous);
     const handle = this.scheduleEvent(node.clock.trueDurationOf(delayMs), this.timerKind, node.index, node.incarnation, 0, 0, name);
     node.timers.set(name, handle);
     if (data !== undefined) node.timerData.set(name, data);
@@ -821,8 +824,8 @@ export class Simulation extends EventLoop {
 
   private cancelTimer(node: NodeRuntime, name: string): boolean {
     const handle = node.timers.get(name);
-    if (handle === undefined) return false;
-    node.timers.delete(name);
+    if (handle === undefined || handle === NO_TIMER) return false;
+    node.timers.set(name, NO_TIMER);
     if (node.timerData.size > 0) node.timerData.delete(name);
     return this.cancel(handle);
   }

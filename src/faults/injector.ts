@@ -183,6 +183,7 @@ export class FaultInjector {
       this.tracked.delete(tracked.id);
       return;
     }
+    this.endFaultsDueBy(this.world.now);
     tracked.state = 'active';
     tracked.applied = tracked.model.apply(tracked.fault, this.world, tracked.id);
     this.record(tracked, 'apply');
@@ -191,6 +192,20 @@ export class FaultInjector {
       return;
     }
     if (tracked.fault.durationMs !== undefined) tracked.handle = this.world.schedule(tracked.fault.durationMs, () => this.revert(tracked));
+  }
+
+  /**
+   * A fault that ends at the instant another starts must end first (back-to-back crashes of one
+   * node, a drift change followed by another): its revert event was scheduled later than the new
+   * fault's apply event, so it is brought forward here.
+   */
+  private endFaultsDueBy(timeMs: number): void {
+    for (const other of [...this.tracked.values()]) {
+      if (other.state !== 'active' || other.fault.durationMs === undefined) continue;
+      if (other.fault.atMs + other.fault.durationMs > timeMs) continue;
+      this.world.cancel(other.handle);
+      this.revert(other);
+    }
   }
 
   private revert(tracked: TrackedFault): void {

@@ -122,7 +122,7 @@ export interface RunResult {
 const DEFAULT_MAX_EVENTS = 100_000_000;
 const DEFAULT_MAX_TIME_MS = 30 * 24 * 3600 * 1000;
 const DEFAULT_TRACE_LIMIT = 100_000;
-const MAX_EVENT_KINDS = 256;
+const MAX_EVENT_KINDS = 255;
 const CALLBACK_KIND = 0;
 
 /**
@@ -212,7 +212,7 @@ export class EventLoop {
 
   /**
    * Registers a kind of event and returns its number for {@link EventLoop.scheduleEvent}. At most
-   * 255 kinds besides the built-in callback kind.
+   * 254 kinds besides the built-in callback kind (the queue reserves kind 255).
    */
   defineEvent(definition: EventKindDefinition): number {
     requireObject(definition, 'definition');

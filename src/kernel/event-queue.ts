@@ -5,18 +5,20 @@ const SLOT_LIMIT = 2 ** 26;
 const GENERATION_LIMIT = 2 ** 27;
 const INITIAL_CAPACITY = 1024;
 
-const FREE = 0;
-const PENDING = 1;
-const CANCELLED = 2;
+/** Kind value that marks a cancelled event; real kinds are below it. */
+export const CANCELLED_KIND = 255;
 
 /**
  * A binary min-heap of events keyed by (time, order), stored in typed arrays.
  *
- * Keys live inline in the heap arrays so sifting touches contiguous memory; an event's fields
- * live in a slot (struct-of-arrays) that the heap entry points to. Slots are recycled through a
- * free list and carry a generation, so a handle is `generation * SLOT_LIMIT + slot` and
- * cancellation is O(1): the slot is marked and skipped when it reaches the top. When cancelled
- * entries outnumber live ones the heap is compacted, so timer churn cannot grow it without bound.
+ * The heap itself holds only what every comparison needs: the time (inline, so sifting touches
+ * contiguous memory) and the slot of the event. An event's other fields — including its order,
+ * which only matters when two times are exactly equal — live in a slot (struct-of-arrays), so a
+ * sift step moves two numbers, as the fastest plain heaps do. Slots are recycled through a free
+ * list and carry a generation, so a handle is `generation * SLOT_LIMIT + slot` and cancellation
+ * is O(1): the slot's kind is set to {@link CANCELLED_KIND} and the entry is skipped when it
+ * reaches the top. When cancelled entries outnumber live ones the heap is compacted, so timer
+ * churn cannot grow it without bound.
  *
  * Popping copies the event's fields into the `current*` registers and frees the slot at once,
  * so handlers can schedule into the same slot without any allocation.
@@ -46,17 +48,16 @@ export class EventQueue {
   currentPayload: unknown = undefined;
 
   private heapTime: Float64Array;
-  private heapOrder: Float64Array;
   private heapSlot: Int32Array;
   private heapSize = 0;
 
+  private slotOrder: Float64Array;
   private slotKind: Uint8Array;
   private slotTarget: Int32Array;
   private slotA: Int32Array;
   private slotB: Int32Array;
   private slotC: Int32Array;
   private slotGeneration: Uint32Array;
-  private slotState: Uint8Array;
   private slotPayload: unknown[] = [];
   private freeSlots: Int32Array;
   private freeCount = 0;
@@ -70,15 +71,14 @@ export class EventQueue {
     this.capacity = Math.min(INITIAL_CAPACITY, this.maxPending);
     const capacity = this.capacity;
     this.heapTime = new Float64Array(capacity);
-    this.heapOrder = new Float64Array(capacity);
     this.heapSlot = new Int32Array(capacity);
+    this.slotOrder = new Float64Array(capacity);
     this.slotKind = new Uint8Array(capacity);
     this.slotTarget = new Int32Array(capacity);
     this.slotA = new Int32Array(capacity);
     this.slotB = new Int32Array(capacity);
     this.slotC = new Int32Array(capacity);
     this.slotGeneration = new Uint32Array(capacity);
-    this.slotState = new Uint8Array(capacity);
     this.freeSlots = new Int32Array(capacity);
   }
 
@@ -89,18 +89,18 @@ export class EventQueue {
 
   /** Bytes held by the typed arrays, for memory reports. */
   get byteLength(): number {
-    return this.capacity * (8 + 8 + 4 + 1 + 4 * 4 + 4 + 1 + 4) + this.slotPayload.length * 8;
+    return this.capacity * (8 + 4 + 8 + 1 + 4 * 4 + 4 + 4) + this.slotPayload.length * 8;
   }
 
   /** Adds an event and returns its handle for {@link EventQueue.cancel}. */
   push(time: number, order: number, kind: number, target: number, a: number, b: number, c: number, payload: unknown): number {
     const slot = this.allocateSlot();
+    this.slotOrder[slot] = order;
     this.slotKind[slot] = kind;
     this.slotTarget[slot] = target;
     this.slotA[slot] = a;
     this.slotB[slot] = b;
     this.slotC[slot] = c;
-    this.slotState[slot] = PENDING;
     this.slotPayload[slot] = payload;
     this.siftUp(this.heapSize++, time, order, slot);
     return this.slotGeneration[slot]! * SLOT_LIMIT + slot;
@@ -111,8 +111,8 @@ export class EventQueue {
     const slot = handle % SLOT_LIMIT;
     const generation = (handle - slot) / SLOT_LIMIT;
     if (!(slot >= 0 && slot < this.slotsUsed)) return false;
-    if (this.slotGeneration[slot] !== generation || this.slotState[slot] !== PENDING) return false;
-    this.slotState[slot] = CANCELLED;
+    if (this.slotGeneration[slot] !== generation || this.slotKind[slot] === CANCELLED_KIND) return false;
+    this.slotKind[slot] = CANCELLED_KIND;
     this.slotPayload[slot] = undefined;
     this.cancelledCount++;
     if (this.cancelledCount > 64 && this.cancelledCount * 2 > this.heapSize) this.compact();
@@ -123,7 +123,7 @@ export class EventQueue {
   isPending(handle: number): boolean {
     const slot = handle % SLOT_LIMIT;
     if (!(slot >= 0 && slot < this.slotsUsed)) return false;
-    return this.slotGeneration[slot] === (handle - slot) / SLOT_LIMIT && this.slotState[slot] === PENDING;
+    return this.slotGeneration[slot] === (handle - slot) / SLOT_LIMIT && this.slotKind[slot] !== CANCELLED_KIND;
   }
 
   /** Time of the next live event, or `Infinity` when none is waiting. */
@@ -137,19 +137,27 @@ export class EventQueue {
    * empty.
    */
   pop(): boolean {
-    this.dropCancelledTop();
-    if (this.heapSize === 0) return false;
-    const slot = this.heapSlot[0]!;
-    this.currentTime = this.heapTime[0]!;
-    this.currentKind = this.slotKind[slot]!;
-    this.currentTarget = this.slotTarget[slot]!;
-    this.currentA = this.slotA[slot]!;
-    this.currentB = this.slotB[slot]!;
-    this.currentC = this.slotC[slot]!;
-    this.currentPayload = this.slotPayload[slot];
-    this.removeTop();
-    this.releaseSlot(slot);
-    return true;
+    for (;;) {
+      if (this.heapSize === 0) return false;
+      const slot = this.heapSlot[0]!;
+      const kind = this.slotKind[slot]!;
+      const time = this.heapTime[0]!;
+      this.removeTop();
+      if (kind === CANCELLED_KIND) {
+        this.releaseSlot(slot);
+        this.cancelledCount--;
+        continue;
+      }
+      this.currentTime = time;
+      this.currentKind = kind;
+      this.currentTarget = this.slotTarget[slot]!;
+      this.currentA = this.slotA[slot]!;
+      this.currentB = this.slotB[slot]!;
+      this.currentC = this.slotC[slot]!;
+      this.currentPayload = this.slotPayload[slot];
+      this.releaseSlot(slot);
+      return true;
+    }
   }
 
   /** Removes every event. */
@@ -162,7 +170,7 @@ export class EventQueue {
   private dropCancelledTop(): void {
     while (this.heapSize > 0) {
       const slot = this.heapSlot[0]!;
-      if (this.slotState[slot] !== CANCELLED) return;
+      if (this.slotKind[slot] !== CANCELLED_KIND) return;
       this.removeTop();
       this.cancelledCount--;
       this.releaseSlot(slot);
@@ -171,56 +179,52 @@ export class EventQueue {
 
   private removeTop(): void {
     const last = --this.heapSize;
-    if (last > 0) this.siftDown(0, this.heapTime[last]!, this.heapOrder[last]!, this.heapSlot[last]!);
+    if (last > 0) this.siftDown(0, this.heapTime[last]!, this.heapSlot[last]!);
   }
 
   private siftUp(position: number, time: number, order: number, slot: number): void {
     const heapTime = this.heapTime;
-    const heapOrder = this.heapOrder;
     const heapSlot = this.heapSlot;
     while (position > 0) {
       const parent = (position - 1) >> 1;
       const parentTime = heapTime[parent]!;
-      if (parentTime < time || (parentTime === time && heapOrder[parent]! <= order)) break;
+      if (parentTime < time || (parentTime === time && this.slotOrder[heapSlot[parent]!]! <= order)) break;
       heapTime[position] = parentTime;
-      heapOrder[position] = heapOrder[parent]!;
       heapSlot[position] = heapSlot[parent]!;
       position = parent;
     }
     heapTime[position] = time;
-    heapOrder[position] = order;
     heapSlot[position] = slot;
   }
 
-  private siftDown(position: number, time: number, order: number, slot: number): void {
+  private siftDown(position: number, time: number, slot: number): void {
     const heapTime = this.heapTime;
-    const heapOrder = this.heapOrder;
     const heapSlot = this.heapSlot;
     const size = this.heapSize;
     const half = size >> 1;
     while (position < half) {
       let child = 2 * position + 1;
       let childTime = heapTime[child]!;
-      let childOrder = heapOrder[child]!;
       const right = child + 1;
       if (right < size) {
         const rightTime = heapTime[right]!;
-        const rightOrder = heapOrder[right]!;
-        if (rightTime < childTime || (rightTime === childTime && rightOrder < childOrder)) {
+        if (rightTime < childTime || (rightTime === childTime && this.orderBefore(heapSlot[right]!, heapSlot[child]!))) {
           child = right;
           childTime = rightTime;
-          childOrder = rightOrder;
         }
       }
-      if (time < childTime || (time === childTime && order <= childOrder)) break;
+      if (time < childTime || (time === childTime && !this.orderBefore(heapSlot[child]!, slot))) break;
       heapTime[position] = childTime;
-      heapOrder[position] = childOrder;
       heapSlot[position] = heapSlot[child]!;
       position = child;
     }
     heapTime[position] = time;
-    heapOrder[position] = order;
     heapSlot[position] = slot;
+  }
+
+  /** Equal times only: does the event in slot `first` run before the one in `second`? */
+  private orderBefore(first: number, second: number): boolean {
+    return this.slotOrder[first]! < this.slotOrder[second]!;
   }
 
   private allocateSlot(): number {
@@ -235,7 +239,6 @@ export class EventQueue {
   }
 
   private releaseSlot(slot: number): void {
-    this.slotState[slot] = FREE;
     this.slotGeneration[slot] = (this.slotGeneration[slot]! + 1) % GENERATION_LIMIT;
     this.slotPayload[slot] = undefined;
     this.freeSlots[this.freeCount++] = slot;
@@ -245,19 +248,18 @@ export class EventQueue {
     let kept = 0;
     for (let position = 0; position < this.heapSize; position++) {
       const slot = this.heapSlot[position]!;
-      if (this.slotState[slot] === CANCELLED) {
+      if (this.slotKind[slot] === CANCELLED_KIND) {
         this.releaseSlot(slot);
         continue;
       }
       this.heapTime[kept] = this.heapTime[position]!;
-      this.heapOrder[kept] = this.heapOrder[position]!;
       this.heapSlot[kept] = slot;
       kept++;
     }
     this.heapSize = kept;
     this.cancelledCount = 0;
     for (let position = (kept >> 1) - 1; position >= 0; position--) {
-      this.siftDown(position, this.heapTime[position]!, this.heapOrder[position]!, this.heapSlot[position]!);
+      this.siftDown(position, this.heapTime[position]!, this.heapSlot[position]!);
     }
   }
 
@@ -272,15 +274,14 @@ export class EventQueue {
     }
     const capacity = Math.min(this.capacity * 2, this.maxPending);
     this.heapTime = grownFloat64(this.heapTime, capacity);
-    this.heapOrder = grownFloat64(this.heapOrder, capacity);
     this.heapSlot = grownInt32(this.heapSlot, capacity);
+    this.slotOrder = grownFloat64(this.slotOrder, capacity);
     this.slotKind = grownUint8(this.slotKind, capacity);
     this.slotTarget = grownInt32(this.slotTarget, capacity);
     this.slotA = grownInt32(this.slotA, capacity);
     this.slotB = grownInt32(this.slotB, capacity);
     this.slotC = grownInt32(this.slotC, capacity);
     this.slotGeneration = grownUint32(this.slotGeneration, capacity);
-    this.slotState = grownUint8(this.slotState, capacity);
     this.freeSlots = grownInt32(this.freeSlots, capacity);
     this.capacity = capacity;
   }

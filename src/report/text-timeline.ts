@@ -18,7 +18,7 @@ export interface TimelineOptions {
   maxLines?: number;
 }
 
-const DEFAULT_TYPES: readonly TraceRecordType[] = ['callback', 'start', 'deliver', 'drop', 'timer', 'crash', 'restart', 'log', 'clock'];
+const DEFAULT_TYPES: readonly TraceRecordType[] = ['start', 'deliver', 'drop', 'timer', 'crash', 'restart', 'log', 'clock', 'fault', 'pause', 'resume'];
 
 /**
  * Formats trace records as a readable, one-line-per-event timeline.
@@ -33,12 +33,9 @@ const DEFAULT_TYPES: readonly TraceRecordType[] = ['callback', 'start', 'deliver
 export function formatTimeline(records: readonly TraceRecord[], options: TimelineOptions = {}): string {
   const types = new Set(options.types ?? DEFAULT_TYPES);
   const nodes = options.nodes === undefined ? undefined : new Set(options.nodes);
-  const lines: string[] = [];
-  for (const record of records) {
-    if (!types.has(record.type)) continue;
-    if (nodes !== undefined && (record.node === undefined || !nodes.has(record.node))) continue;
-    lines.push(`${formatTime(record.timeMs)}  ${(record.node ?? '').padEnd(6)} ${describeRecord(record)}`);
-  }
+  const kept = records.filter((record) => types.has(record.type) && (nodes === undefined || (record.node !== undefined && nodes.has(record.node))));
+  const width = Math.max(6, ...kept.map((record) => (record.node ?? '').length));
+  const lines = kept.map((record) => `${formatTime(record.timeMs)}  ${(record.node ?? '').padEnd(width)} ${describeRecord(record)}`);
   const maxLines = options.maxLines ?? 200;
   return lines.slice(Math.max(0, lines.length - maxLines)).join('\n');
 }
@@ -61,8 +58,9 @@ export interface LanesOptions {
 }
 
 /**
- * Draws one lane per node over time: `█` up, `·` crashed, `✖` the column of a crash, `↻` of a
- * restart. A picture of who was down when, for teaching and for incident write-ups.
+ * Draws one lane per node over time: `█` up, `░` paused, `·` crashed, `✖` the column of a crash,
+ * `↻` of a restart (`↯` both in one column). A picture of who was down when, for teaching and for
+ * incident write-ups.
  *
  * @example
  * ```ts
@@ -86,22 +84,35 @@ export function formatLanes(records: readonly TraceRecord[], options: LanesOptio
   return [...lanes, axis].join('\n');
 }
 
+const LANE_EVENTS: ReadonlySet<TraceRecordType> = new Set(['crash', 'restart', 'pause', 'resume']);
+
 function laneCells(records: readonly TraceRecord[], node: string, columns: number, msPerColumn: number): string[] {
   const cells: string[] = [];
   let up = true;
+  let paused = false;
   let index = 0;
-  const own = records.filter((record) => record.node === node && (record.type === 'crash' || record.type === 'restart'));
+  const own = records.filter((record) => record.node === node && LANE_EVENTS.has(record.type));
   for (let column = 0; column < columns; column++) {
     const endMs = (column + 1) * msPerColumn;
-    let mark: string | undefined;
+    let crashed = false;
+    let restarted = false;
     while (index < own.length && own[index]!.timeMs < endMs) {
       const record = own[index++]!;
-      up = record.type === 'restart';
-      mark = up ? '↻' : '✖';
+      if (record.type === 'crash') [up, paused, crashed] = [false, false, true];
+      else if (record.type === 'restart') [up, restarted] = [true, true];
+      else paused = record.type === 'pause';
     }
-    cells.push(mark ?? (up ? '█' : '·'));
+    cells.push(laneCell(up, paused, crashed, restarted));
   }
   return cells;
+}
+
+function laneCell(up: boolean, paused: boolean, crashed: boolean, restarted: boolean): string {
+  if (crashed && restarted) return '↯';
+  if (crashed) return '✖';
+  if (restarted) return '↻';
+  if (!up) return '·';
+  return paused ? '░' : '█';
 }
 
 function formatTime(timeMs: number): string {
@@ -128,17 +139,31 @@ function describeRecord(record: TraceRecord): string {
       return (record.detail as { message?: string } | undefined)?.message ?? '';
     case 'clock':
       return `clock ${preview(record.detail)}`;
+    case 'pause':
+      return '‖ paused';
+    case 'resume':
+      return `▶ resumed (${(record.detail as { released?: number } | undefined)?.released ?? 0} waiting events released)`;
+    case 'fault':
+      return describeFault(record.detail as { phase: string; fault: { kind: string; target?: string; params?: unknown; durationMs?: number } });
     default:
       return `${record.type} ${preview(record.detail)}`;
   }
 }
 
-function preview(value: unknown): string {
+function describeFault(detail: { phase: string; fault: { kind: string; target?: string; params?: unknown; durationMs?: number } }): string {
+  const { phase, fault } = detail;
+  const target = fault.target === undefined ? '' : ` ${fault.target}`;
+  const params = fault.params === undefined ? '' : ` ${preview(fault.params, 100)}`;
+  const duration = phase === 'apply' && fault.durationMs !== undefined ? ` for ${fault.durationMs} ms` : '';
+  return `${phase === 'apply' ? '⚡ fault' : '✓ fault ended:'} ${fault.kind}${target}${params}${duration}`;
+}
+
+function preview(value: unknown, maxLength = 60): string {
   let text: string;
   try {
     text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   } catch {
     text = String(value);
   }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return text.length > maxLength ? `${text.slice(0, maxLength - 3)}...` : text;
 }

@@ -178,6 +178,8 @@ export class Network {
   private readonly regionPairs = new Map<string, Readonly<LinkModel>>();
   private readonly overrides = new Map<number, Readonly<LinkModel>>();
   private readonly defaultMessageSizeBytes: number;
+  /** Links with no override and no fault layer share one compiled model per region layer. */
+  private readonly sharedModels = new Map<Readonly<LinkModel> | undefined, CompiledLinkModel>();
   private readonly links: LinkState[] = [];
   private readonly outgoing: Array<Map<number, LinkState> | undefined> = [];
 
@@ -214,6 +216,7 @@ export class Network {
     this.checkRegionLayers(candidate, 'link');
     const compiled = this.links.map((link) => this.compileWith(link.from, link.to, candidate, this.overrideOf(link.from, link.to), link.faultLayers));
     this.defaultLink = candidate;
+    this.sharedModels.clear();
     this.links.forEach((link, index) => (link.compiled = compiled[index]!));
   }
 
@@ -410,9 +413,14 @@ export class Network {
     override: Readonly<LinkModel> | undefined,
     faultLayers: ReadonlyArray<{ model: Readonly<LinkModel> }>,
   ): CompiledLinkModel {
+    const regionLayer = this.regionLayer(from, to);
+    const shareable = defaultLink === this.defaultLink && override === undefined && faultLayers.length === 0;
+    const shared = shareable ? this.sharedModels.get(regionLayer) : undefined;
+    if (shared !== undefined) return shared;
     const field = `link ${this.nodes.idOf(from)}->${this.nodes.idOf(to)}`;
-    const layers = [baseLinkModel, defaultLink, this.regionLayer(from, to), override, ...faultLayers.map((layer) => layer.model)];
-    return CompiledLinkModel.from(layers, field);
+    const compiled = CompiledLinkModel.from([baseLinkModel, defaultLink, regionLayer, override, ...faultLayers.map((layer) => layer.model)], field);
+    if (shareable) this.sharedModels.set(regionLayer, compiled);
+    return compiled;
   }
 
   /** Rejects a default that, laid under some region model, makes an invalid link (e.g. reordering without a delay). */

@@ -105,9 +105,9 @@ export interface AdversaryOutput {
 export interface DiskState {
   /** Writes go to a cache and are lost on crash unless `ctx.sync()` ran. */
   cacheWrites: boolean;
-  /** Probability a persist fails with `DiskWriteError`. */
+  /** Probability a persist fails with `DiskError` (code `DISK_WRITE_FAILED`). */
   failProbability: number;
-  /** Every persist fails with `DiskFullError`. */
+  /** Every persist fails with `DiskError` (code `DISK_FULL`). */
   full: boolean;
 }
 

@@ -27,7 +27,7 @@ export const diskUnsyncedLossModel: FailureModel = {
 };
 
 /**
- * `disk-write-fail`: each `ctx.persist` on the target fails with `DiskWriteError` (state
+ * `disk-write-fail`: each `ctx.persist` on the target fails with `DiskError` (code `DISK_WRITE_FAILED`) (state
  * unchanged) with `probability` (default 1).
  *
  * @example
@@ -52,7 +52,7 @@ export const diskWriteFailModel: FailureModel = {
 };
 
 /**
- * `disk-full`: every `ctx.persist` on the target fails with `DiskFullError` while it lasts.
+ * `disk-full`: every `ctx.persist` on the target fails with `DiskError` (code `DISK_FULL`) while it lasts.
  *
  * @example
  * ```ts

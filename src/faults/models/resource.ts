@@ -39,7 +39,8 @@ export const capacityModel: FailureModel = {
 /**
  * `traffic-spike`: for the fault's duration, messages arrive at the target from `params.from` (a
  * node, standing for the crowd of clients) at a Poisson rate ramping linearly from `ratePerSec`
- * to `endRatePerSec` (default: constant). Each carries `params.message`. With a `capacity` on
+ * to `endRatePerSec` (default: constant). Each carries `params.message`; an object message gets
+ * two more fields, `sequence` (1, 2, …) and `sentAtMs` (true send time), to measure latency by. With a `capacity` on
  * the target this is how a Black-Friday spike or a DDoS becomes an observable overload.
  *
  * @example
@@ -70,6 +71,12 @@ export const trafficSpikeModel: FailureModel = {
   },
 };
 
+/** Object messages get `sequence` and `sentAtMs`, so node code can measure the latency it suffers. */
+function stamped(message: unknown, sequence: number, sentAtMs: number): unknown {
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return message;
+  return { ...(message as Record<string, unknown>), sequence, sentAtMs };
+}
+
 function readRate(value: unknown, field: string): number {
   requireNonNegative(value, field);
   if (value > MAX_RATE_PER_SEC) throw new InvalidArgumentError(field, value, `a rate in [0, ${MAX_RATE_PER_SEC}] per second`);
@@ -86,11 +93,12 @@ function startArrivals(fault: Fault, world: FaultWorld, generator: { handle: num
   const rng = world.rng(`fault:traffic-spike:${fault.target}:${fault.atMs}`);
   const startMs = world.now;
   const durationMs = fault.durationMs!;
+  let sent = 0;
   const next = (): void => {
     if (generator.stopped) return;
     const elapsedMs = world.now - startMs;
     const ratePerMs = (startRate + ((endRate - startRate) * Math.min(1, elapsedMs / durationMs))) / 1000;
-    if (rng.random() * peakPerMs < ratePerMs) world.injectMessage(params['from'] as string, fault.target!, params['message']);
+    if (rng.random() * peakPerMs < ratePerMs) world.injectMessage(params['from'] as string, fault.target!, stamped(params['message'], ++sent, world.now));
     generator.handle = world.schedule(rng.exponential(1 / peakPerMs), next);
   };
   generator.handle = world.schedule(rng.exponential(1 / peakPerMs), next);
