@@ -299,7 +299,10 @@ export class Simulation extends EventLoop {
     this.faults.applyNow({ kind: 'link', atMs: this.now, params: { links, model: model as Record<string, unknown> } }, 'degrade(...)');
   }
 
-  /** Steps a node's clock by `deltaMs` (negative: backwards), until healed. A `clock-skew` fault. */
+  /**
+   * Steps a node's clock by `deltaMs` (negative: backwards). A `clock-skew` fault without an end:
+   * it lasts until the liveness phase (`heal` ends network faults only).
+   */
   skewClock(id: string, deltaMs: number): void {
     this.faults.applyNow({ kind: 'clock-skew', atMs: this.now, target: id, params: { deltaMs } }, `skewClock('${id}')`);
   }
@@ -383,6 +386,7 @@ export class Simulation extends EventLoop {
   private noteClockChange(node: NodeRuntime, detail: Record<string, number>): void {
     this.mixIntoHash(HASH_CLOCK);
     this.mixIntoHash(node.index);
+    for (const value of Object.values(detail)) this.mixNumberIntoHash(value);
     this.record({ timeMs: this.now, type: 'clock', node: node.id, detail: { ...detail, localTimeMs: node.clock.read(this.now) } });
   }
 
@@ -390,6 +394,8 @@ export class Simulation extends EventLoop {
     this.mixIntoHash(HASH_FAULT);
     this.mixIntoHash(entry.faultId);
     this.mixIntoHash(entry.phase === 'apply' ? 1 : 2);
+    // The record itself: two schedules that differ only in a parameter must not hash alike.
+    this.mixStringIntoHash(JSON.stringify(entry.fault));
     this.record({ timeMs: this.now, type: 'fault', node: entry.fault.target, detail: { phase: entry.phase, faultId: entry.faultId, fault: entry.fault } });
   }
 
@@ -504,12 +510,13 @@ export class Simulation extends EventLoop {
 
   private acceptMessage(node: NodeRuntime, link: LinkState, from: number, messageId: number, message: unknown): void {
     if (node.paused) return this.hold(node, this.heldDeliverKind, from, link.index, messageId, message);
-    if (node.service !== undefined) return this.enqueueForService(node, link, from, messageId, message);
+    // While a backlog drains (even after the capacity fault ended) new arrivals queue behind it.
+    if (node.service !== undefined || node.inbox.length > 0) return this.enqueueForService(node, link, from, messageId, message);
     this.consumeMessage(node, link, from, messageId, message);
   }
 
   private enqueueForService(node: NodeRuntime, link: LinkState, from: number, messageId: number, message: unknown): void {
-    if (node.inbox.length >= node.service!.inboxLimit) return this.dropOnArrival(link, DROP_INBOX_OVERFLOW, messageId, message);
+    if (node.service !== undefined && node.inbox.length >= node.service.inboxLimit) return this.dropOnArrival(link, DROP_INBOX_OVERFLOW, messageId, message);
     node.inbox.push({ from, linkIndex: link.index, messageId, message });
     if (node.serviceScheduled) return;
     node.serviceScheduled = true;
@@ -795,6 +802,7 @@ export class Simulation extends EventLoop {
       this.nodeNamed(id).service = service === undefined ? undefined : readService(service, 'service');
     },
     disk: (id) => this.nodeNamed(id).disk,
+    linkModel: (from, to) => this.network.linkModel(from, to),
     injectMessage: (from, to, message) => this.transmit(this.nodeNamed(from), this.directory.indexOf(from, 'from'), this.directory.indexOf(to, 'to'), message),
     rng: (name) => this.rng(name),
     schedule: (delayMs, callback) => this.schedule(delayMs, callback),

@@ -42,12 +42,14 @@ export interface BudgetedFault {
  *
  * @example
  * ```ts
- * const violation: BudgetViolation = { timeMs: 1_000, reason: '2 nodes down (a, b), more than maxNodesDown 1' };
+ * const violation: BudgetViolation = { timeMs: 1_000, faultIndex: 1, reason: '2 nodes down (a, b), more than maxNodesDown 1' };
  * ```
  */
 export interface BudgetViolation {
   /** The first moment the budget is broken. */
   timeMs: number;
+  /** Index (in the list checked) of the fault whose start or presence tips it over: the latest to start. */
+  faultIndex: number;
   /** What is broken. */
   reason: string;
 }
@@ -79,7 +81,7 @@ export function validateBudget(budget: unknown, field: string): FaultBudget {
  * ```ts
  * const crash = builtInFailureModels.find((model) => model.kind === 'crash')!;
  * findBudgetViolation([{ fault: { kind: 'crash', atMs: 0, target: 'a' }, model: crash }], { nodeIds: () => ['a', 'b'] }, { maxNodesDown: 0 });
- * // { timeMs: 0, reason: '1 nodes down (a), more than maxNodesDown 0' }
+ * // { timeMs: 0, faultIndex: 0, reason: '1 nodes down (a), more than maxNodesDown 0' }
  * ```
  */
 export function findBudgetViolation(faults: readonly BudgetedFault[], nodes: NodeList, budget: FaultBudget): BudgetViolation | undefined {
@@ -87,7 +89,9 @@ export function findBudgetViolation(faults: readonly BudgetedFault[], nodes: Nod
   for (const timeMs of moments) {
     const active = faults.filter(({ fault }) => fault.atMs <= timeMs && timeMs < endOf(fault));
     const reason = violationAt(active, nodes, budget);
-    if (reason !== undefined) return { timeMs, reason };
+    if (reason === undefined) continue;
+    const latest = active.reduce((best, candidate) => (candidate.fault.atMs >= best.fault.atMs ? candidate : best));
+    return { timeMs, faultIndex: faults.indexOf(latest), reason };
   }
   return undefined;
 }

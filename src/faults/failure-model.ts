@@ -59,6 +59,8 @@ export interface FaultWorld {
   service(id: string): ServiceModel | undefined;
   /** Sets a node's service model. */
   setService(id: string, service: ServiceModel | undefined): void;
+  /** The model in force on `from → to` now (defaults, regions, override and fault layers merged). */
+  linkModel(from: string, to: string): Readonly<LinkModel>;
   /** A node's disk behaviour, to change under disk faults. */
   disk(id: string): DiskState;
   /** Sends a message from `from` to `to` over the network, as if `from` had sent it. */

@@ -75,25 +75,29 @@ export class FaultInjector {
     requireObject(raw, 'options');
     rejectUnknownKeys(raw, 'options', ['budget']);
     if (!Array.isArray(schedule)) throw new InvalidArgumentError('schedule', schedule, 'an array of faults');
-    const faults = schedule.map((fault, index) => this.validated(fault, `schedule[${index}]`));
+    const faults = schedule.map((fault, index) => ({ ...this.validated(fault, `schedule[${index}]`), label: `schedule[${index}]` }));
     this.checkConflicts(faults);
     if (options.budget !== undefined) this.checkBudget(faults, validateBudget(options.budget, 'options.budget'));
-    return faults.map(({ fault, model }, index) => this.track(fault, model, `schedule[${index}]`));
+    return faults.map(({ fault, model, label }) => this.track(fault, model, label));
   }
 
   /** Applies one fault now (the verbs use this), after the same validation a schedule gets. */
   applyNow(fault: Fault, label: string): number {
-    const checked = this.validated({ ...fault, atMs: this.world.now }, label);
+    const checked = { ...this.validated({ ...fault, atMs: this.world.now }, label), label };
     this.checkConflicts([checked]);
     const id = this.track(checked.fault, checked.model, label);
     return id;
   }
 
-  /** Reverts (now) every active fault that `matches`, and forgets pending ones that match. Returns how many ended. */
-  endWhere(matches: (fault: Readonly<Fault>) => boolean): number {
+  /**
+   * Reverts (now) every active fault that `matches`; with `includePending`, also forgets faults
+   * that have not started. Returns how many ended.
+   */
+  endWhere(matches: (fault: Readonly<Fault>) => boolean, includePending = false): number {
     let ended = 0;
     for (const tracked of [...this.tracked.values()]) {
       if (!matches(tracked.fault)) continue;
+      if (tracked.state === 'pending' && !includePending) continue;
       this.world.cancel(tracked.handle);
       if (tracked.state === 'active') this.revert(tracked);
       else this.tracked.delete(tracked.id);
@@ -115,7 +119,7 @@ export class FaultInjector {
     requireFinite(atMs, 'atMs');
     if (atMs < this.world.now) throw new InvalidArgumentError('atMs', atMs, `a time >= now (${this.world.now}ms)`);
     this.stoppedAtMs = Math.min(this.stoppedAtMs, atMs);
-    this.world.schedule(atMs - this.world.now, () => this.endWhere(() => true));
+    this.world.schedule(atMs - this.world.now, () => this.endWhere(() => true, true));
   }
 
   private validated(fault: unknown, field: string): { fault: Readonly<Fault>; model: FailureModel } {
@@ -145,7 +149,7 @@ export class FaultInjector {
     if (model.revert === undefined) throw new InvalidArgumentError(`${field}.durationMs`, durationMs, `absent (a '${model.kind}' fault is permanent)`);
   }
 
-  private checkConflicts(faults: ReadonlyArray<{ fault: Readonly<Fault>; model: FailureModel }>): void {
+  private checkConflicts(faults: ReadonlyArray<{ fault: Readonly<Fault>; model: FailureModel; label: string }>): void {
     const claims = new Map<string, Array<{ label: string; startMs: number; endMs: number }>>();
     const claim = (key: string, label: string, fault: Readonly<Fault>): void => {
       const startMs = fault.atMs;
@@ -158,15 +162,16 @@ export class FaultInjector {
       claims.set(key, [...earlier, { label, startMs, endMs }]);
     };
     for (const tracked of this.tracked.values()) for (const key of tracked.model.conflictKeys?.(tracked.fault) ?? []) claim(key, `${tracked.label} (already injected)`, tracked.fault);
-    faults.forEach(({ fault, model }, index) => {
-      for (const key of model.conflictKeys?.(fault) ?? []) claim(key, faults.length === 1 ? 'the fault' : `schedule[${index}]`, fault);
-    });
+    for (const { fault, model, label } of faults) {
+      for (const key of model.conflictKeys?.(fault) ?? []) claim(key, label, fault);
+    }
   }
 
-  private checkBudget(faults: ReadonlyArray<{ fault: Readonly<Fault>; model: FailureModel }>, budget: FaultBudget): void {
-    const all = [...[...this.tracked.values()].map(({ fault, model }) => ({ fault, model })), ...faults];
+  private checkBudget(faults: ReadonlyArray<{ fault: Readonly<Fault>; model: FailureModel; label: string }>, budget: FaultBudget): void {
+    const earlier = [...this.tracked.values()].map(({ fault, model, label }) => ({ fault, model, label: `${label} (already injected)` }));
+    const all = [...earlier, ...faults];
     const violation = findBudgetViolation(all, this.world, budget);
-    if (violation !== undefined) throw new BudgetExceededError(violation.timeMs, violation.reason);
+    if (violation !== undefined) throw new BudgetExceededError(violation.timeMs, `${all[violation.faultIndex]!.label} (${all[violation.faultIndex]!.fault.kind}) ${violation.reason}`);
   }
 
   private track(fault: Readonly<Fault>, model: FailureModel, label: string): number {
@@ -184,8 +189,16 @@ export class FaultInjector {
       return;
     }
     this.endFaultsDueBy(this.world.now);
+    let applied: unknown;
+    try {
+      applied = tracked.model.apply(tracked.fault, this.world, tracked.id);
+    } catch (error) {
+      // A fault that did not apply is not in force: nothing to revert later.
+      this.tracked.delete(tracked.id);
+      throw error;
+    }
     tracked.state = 'active';
-    tracked.applied = tracked.model.apply(tracked.fault, this.world, tracked.id);
+    tracked.applied = applied;
     this.record(tracked, 'apply');
     if (tracked.model.revert === undefined) {
       this.tracked.delete(tracked.id);
@@ -221,12 +234,31 @@ export class FaultInjector {
   }
 }
 
+/** A JSON copy of `value`, after checking it is plain data that survives JSON unchanged. */
 function plainCopy(value: unknown, field: string): unknown {
-  try {
-    return structuredClone(value);
-  } catch {
-    throw new InvalidArgumentError(field, value, 'plain data (no functions or class instances): a fault must be serialisable');
+  requirePlainData(value, field, new Set());
+  return JSON.parse(JSON.stringify(value));
+}
+
+function requirePlainData(value: unknown, field: string, ancestors: Set<unknown>): void {
+  const expected = 'plain data (JSON objects, arrays, strings, finite numbers, booleans, null), so the fault survives JSON.stringify unchanged';
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new InvalidArgumentError(field, value, expected);
+    return;
   }
+  if (typeof value !== 'object') throw new InvalidArgumentError(field, value, expected);
+  if (ancestors.has(value)) throw new InvalidArgumentError(field, '(a cycle)', expected);
+  const isArray = Array.isArray(value);
+  const prototype = Object.getPrototypeOf(value);
+  if (!isArray && prototype !== Object.prototype && prototype !== null) throw new InvalidArgumentError(field, value, expected);
+  ancestors.add(value);
+  for (const [key, child] of Object.entries(value)) {
+    if (child === undefined && !isArray) continue;
+    requirePlainData(child, isArray ? `${field}[${key}]` : `${field}.${key}`, ancestors);
+  }
+  if (isArray && (value as unknown[]).includes(undefined)) throw new InvalidArgumentError(field, value, expected);
+  ancestors.delete(value);
 }
 
 function deepFreeze<T>(value: T): T {

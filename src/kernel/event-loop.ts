@@ -286,6 +286,11 @@ export class EventLoop {
     this.hash.mixInt(value);
   }
 
+  /** Mixes any number (all 64 bits) into the trace hash. */
+  protected mixNumberIntoHash(value: number): void {
+    this.hash.mixNumber(value);
+  }
+
   /** Mixes a string into the trace hash. */
   protected mixStringIntoHash(text: string): void {
     this.hash.mixString(text);

@@ -16,7 +16,7 @@ export const CANCELLED_KIND = 255;
  * which only matters when two times are exactly equal — live in a slot (struct-of-arrays), so a
  * sift step moves two numbers, as the fastest plain heaps do. Slots are recycled through a free
  * list and carry a generation, so a handle is `generation * SLOT_LIMIT + slot` and cancellation
- * is O(1): the slot's kind is set to {@link CANCELLED_KIND} and the entry is skipped when it
+ * is O(1): the slot's kind is set to a reserved value (255) and the entry is skipped when it
  * reaches the top. When cancelled entries outnumber live ones the heap is compacted, so timer
  * churn cannot grow it without bound.
  *

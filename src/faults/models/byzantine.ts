@@ -79,7 +79,7 @@ function buildAdversary(fault: Fault, world: FaultWorld): Adversary {
       return (message, to) => [{ to, message, from: as }];
     }
     case 'equivocate':
-      return equivocator(params['field'] as string, params['values'] as unknown[], world.nodeIds());
+      return equivocator(params['field'] as string, params['values'] as unknown[], world);
     case 'custom':
       return world.adversaryNamed(params['adversary'] as string, 'params.adversary');
   }
@@ -97,10 +97,11 @@ function replayer(probability: number): Adversary {
   };
 }
 
-function equivocator(field: string, values: unknown[], nodeIds: string[]): Adversary {
+function equivocator(field: string, values: unknown[], world: FaultWorld): Adversary {
   return (message, to) => {
     if (typeof message !== 'object' || message === null || Array.isArray(message)) return [{ to, message }];
-    const value = values[nodeIds.indexOf(to) % values.length];
+    // Looked up per message, so a node added after the fault started gets a value too.
+    const value = values[Math.max(0, world.nodeIds().indexOf(to)) % values.length];
     return [{ to, message: { ...(message as Record<string, unknown>), [field]: value } }];
   };
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { requireBoolean } from '../../validate.js';
-import { validateLinkModel, type LinkModel } from '../../world/link-model.js';
+import { CompiledLinkModel, validateLinkModel, type LinkModel } from '../../world/link-model.js';
 import type { Fault } from '../fault.js';
 import type { FailureModel, FaultWorld } from '../failure-model.js';
 import { paramsOf, targetOf } from './params.js';
@@ -10,6 +10,15 @@ import { paramsOf, targetOf } from './params.js';
 // one removes only its own layer, so the link returns to exactly what the others leave.
 
 type Link = [string, string];
+
+/**
+ * Checks the layer alone and over each link's current model, so a layer that only breaks in
+ * combination (reordering with no reorder delay anywhere) is rejected before it is injected.
+ */
+function requireLayerFits(model: unknown, links: readonly Link[], world: FaultWorld, field: string): void {
+  const layer = validateLinkModel(model, field);
+  for (const [from, to] of links) CompiledLinkModel.from([world.linkModel(from, to), layer], field);
+}
 
 function linksOf(fault: Fault): Link[] {
   const params = fault.params!;
@@ -56,7 +65,7 @@ export const linkFaultModel: FailureModel = {
       world.requireNode(link[1], `${field}.params.links[${index}][1]`);
     });
     if (params['bothWays'] !== undefined) requireBoolean(params['bothWays'], `${field}.params.bothWays`);
-    validateLinkModel(params['model'], `${field}.params.model`);
+    requireLayerFits(params['model'], links as Link[], world, `${field}.params.model`);
   },
   apply: (fault, world, faultId) => layer(linksOf(fault), fault, world, faultId),
   revert: (_fault, world, faultId, applied) => unlayer(applied, world, faultId),
@@ -76,7 +85,7 @@ export const slowNodeModel: FailureModel = {
   validate(fault, world, field) {
     targetOf(fault, world, field);
     const params = paramsOf(fault, field, ['model']);
-    validateLinkModel(params['model'], `${field}.params.model`);
+    requireLayerFits(params['model'], slowNodeLinks(fault, world), world, `${field}.params.model`);
   },
   apply: (fault, world, faultId) => layer(slowNodeLinks(fault, world), fault, world, faultId),
   revert: (_fault, world, faultId, applied) => unlayer(applied, world, faultId),

@@ -140,7 +140,8 @@ export const bridgeModel: FailureModel = {
     if (!Array.isArray(sides) || sides.length !== 2) throw new InvalidArgumentError(`${field}.params.sides`, sides, 'two groups of node ids');
     const groups = sides.map((side, index) => nodeList(side, world, `${field}.params.sides[${index}]`));
     const bridge = world.requireNode(params['bridge'], `${field}.params.bridge`);
-    requireCover([...groups, [bridge]], world, `${field}.params.sides (with the bridge)`);
+    if (groups.some((group) => group.includes(bridge))) throw new InvalidArgumentError(`${field}.params.bridge`, bridge, 'a node on neither side');
+    requireCover([...groups, [bridge]], world, `${field}.params.sides`);
   },
   apply: (fault, world) => applyCuts(bridgeCuts(fault), world),
   revert: (_fault, world, _id, applied) => revertCuts(applied, world),

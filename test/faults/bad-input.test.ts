@@ -1,0 +1,367 @@
+// Bad schedules: every malformed fault is a typed FaultlineError whose message names the fault's
+// index in the schedule and the offending field (`schedule[2].params.groups`), raised at inject
+// time, before anything is scheduled. Generated garbage never escapes as anything else.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  BudgetExceededError,
+  builtInFailureModels,
+  FaultlineError,
+  HandlerError,
+  InvalidArgumentError,
+  InvalidStateError,
+  LimitExceededError,
+  Simulation,
+  UnknownNodeError,
+  type Fault,
+  type FaultSchedule,
+  type InjectOptions,
+} from '../../src/index.js';
+import { FIVE, thrownBy } from './fixtures.js';
+
+function sim5(): Simulation {
+  const sim = new Simulation({ seed: 1 });
+  for (const id of FIVE) sim.addNode(id, () => ({}));
+  return sim;
+}
+
+const ok: Fault = { kind: 'crash', atMs: 10, durationMs: 10, target: 'a' };
+const okPartition: Fault = { kind: 'partition', atMs: 10, durationMs: 10, params: { groups: [['a', 'b'], ['c', 'd', 'e']] } };
+
+interface Case {
+  name: string;
+  /** The schedule (or anything) handed to inject. */
+  schedule: unknown;
+  options?: unknown;
+  /** Time to run to before injecting. */
+  afterMs?: number;
+  type: abstract new (...args: never[]) => FaultlineError;
+  /** The field path the message must name (and `error.field` must equal, for InvalidArgumentError). */
+  field: string;
+  /** Another fragment the message must contain. */
+  mentions?: string;
+}
+
+/** A schedule whose fault `index` is `fault`, after `index` valid crashes of different nodes at different times. */
+const at = (index: number, fault: unknown): unknown[] => [...Array.from({ length: index }, (_, i): Fault => ({ ...ok, target: FIVE[i % 5], atMs: 10 + 100 * i })), fault];
+
+const cases: Case[] = [
+  // ------------------------------------------------------------ the schedule and its records
+  { name: 'a schedule that is not an array', schedule: { 0: ok }, type: InvalidArgumentError, field: 'schedule', mentions: 'an array of faults' },
+  { name: 'a null schedule', schedule: null, type: InvalidArgumentError, field: 'schedule' },
+  { name: 'a fault that is not an object', schedule: at(1, 42), type: InvalidArgumentError, field: 'schedule[1]', mentions: 'an object' },
+  { name: 'a fault that is an array', schedule: at(0, ['crash', 0]), type: InvalidArgumentError, field: 'schedule[0]' },
+  { name: 'an unknown kind', schedule: at(2, { kind: 'meteor', atMs: 0 }), type: InvalidArgumentError, field: 'schedule[2].kind', mentions: 'partition' },
+  { name: 'a missing kind', schedule: at(0, { atMs: 0, target: 'a' }), type: InvalidArgumentError, field: 'schedule[0].kind' },
+  { name: 'a misspelt fault key', schedule: at(1, { kind: 'crash', atMs: 0, target: 'b', duration: 5 }), type: InvalidArgumentError, field: 'schedule[1].duration', mentions: 'durationMs' },
+  { name: 'options that are not an object', schedule: [ok], options: 7, type: InvalidArgumentError, field: 'options' },
+  { name: 'an unknown option', schedule: [ok], options: { budgets: {} }, type: InvalidArgumentError, field: 'options.budgets' },
+
+  // ------------------------------------------------------------ targets
+  { name: 'a target that does not exist', schedule: at(1, { kind: 'crash', atMs: 0, target: 'ghost' }), type: UnknownNodeError, field: 'schedule[1].target', mentions: "'ghost'" },
+  { name: 'a missing target', schedule: at(0, { kind: 'pause', atMs: 0 }), type: UnknownNodeError, field: 'schedule[0].target' },
+  { name: 'a target that is not a string', schedule: at(0, { kind: 'isolate', atMs: 0, target: 3 }), type: UnknownNodeError, field: 'schedule[0].target' },
+  { name: 'a target on a partition', schedule: at(1, { ...okPartition, target: 'a' }), type: InvalidArgumentError, field: 'schedule[1].target' },
+  { name: 'a target on a link fault', schedule: at(0, { kind: 'link', atMs: 0, target: 'a', params: { links: [['a', 'b']], model: {} } }), type: InvalidArgumentError, field: 'schedule[0].target' },
+
+  // ------------------------------------------------------------ times
+  { name: 'a negative atMs', schedule: at(1, { ...ok, atMs: -5 }), type: InvalidArgumentError, field: 'schedule[1].atMs' },
+  { name: 'a NaN atMs', schedule: at(0, { ...ok, atMs: Number.NaN }), type: InvalidArgumentError, field: 'schedule[0].atMs', mentions: 'finite' },
+  { name: 'an infinite atMs', schedule: at(0, { ...ok, atMs: Number.POSITIVE_INFINITY }), type: InvalidArgumentError, field: 'schedule[0].atMs' },
+  { name: 'an atMs that is a string', schedule: at(0, { ...ok, atMs: '10' }), type: InvalidArgumentError, field: 'schedule[0].atMs' },
+  { name: 'a missing atMs', schedule: at(0, { kind: 'crash', target: 'a' }), type: InvalidArgumentError, field: 'schedule[0].atMs' },
+  { name: 'an atMs in the past', schedule: [{ ...ok, atMs: 50 }], afterMs: 100, type: InvalidArgumentError, field: 'schedule[0].atMs', mentions: 'now (100ms)' },
+  { name: 'a negative durationMs', schedule: at(1, { ...ok, target: 'b', durationMs: -1 }), type: InvalidArgumentError, field: 'schedule[1].durationMs' },
+  { name: 'a zero durationMs', schedule: at(0, { ...ok, durationMs: 0 }), type: InvalidArgumentError, field: 'schedule[0].durationMs', mentions: '> 0' },
+  { name: 'a NaN durationMs', schedule: at(0, { ...ok, durationMs: Number.NaN }), type: InvalidArgumentError, field: 'schedule[0].durationMs' },
+  { name: 'an infinite durationMs', schedule: at(0, { ...ok, durationMs: Number.POSITIVE_INFINITY }), type: InvalidArgumentError, field: 'schedule[0].durationMs' },
+  { name: 'durationMs on a permanent kind', schedule: at(1, { kind: 'clock-jump', atMs: 0, durationMs: 10, target: 'b', params: { deltaMs: -1 } }), type: InvalidArgumentError, field: 'schedule[1].durationMs', mentions: 'permanent' },
+  { name: 'a traffic spike without durationMs', schedule: at(0, { kind: 'traffic-spike', atMs: 0, target: 'a', params: { from: 'b', ratePerSec: 10 } }), type: InvalidArgumentError, field: 'schedule[0].durationMs' },
+
+  // ------------------------------------------------------------ partitions
+  { name: 'partition groups that overlap', schedule: at(2, { kind: 'partition', atMs: 0, params: { groups: [['a', 'b'], ['b', 'c', 'd', 'e']] } }), type: InvalidArgumentError, field: 'schedule[2].params.groups[1]', mentions: "'b' is in two" },
+  { name: 'partition groups that miss nodes', schedule: at(2, { kind: 'partition', atMs: 0, params: { groups: [['a', 'b'], ['c']] } }), type: InvalidArgumentError, field: 'schedule[2].params.groups', mentions: 'missing: d, e' },
+  { name: 'a single partition group', schedule: at(0, { kind: 'partition', atMs: 0, params: { groups: [[...FIVE]] } }), type: InvalidArgumentError, field: 'schedule[0].params.groups' },
+  { name: 'an empty partition group', schedule: at(0, { kind: 'partition', atMs: 0, params: { groups: [[...FIVE], []] } }), type: InvalidArgumentError, field: 'schedule[0].params.groups[1]' },
+  { name: 'an unknown node in a group', schedule: at(0, { kind: 'partition', atMs: 0, params: { groups: [['a', 'b'], ['ghost']] } }), type: UnknownNodeError, field: 'schedule[0].params.groups[1][0]' },
+  { name: 'a one-way partition whose sides overlap', schedule: at(0, { kind: 'partition-one-way', atMs: 0, params: { from: ['a', 'b'], to: ['b'] } }), type: InvalidArgumentError, field: 'schedule[0].params.to' },
+  { name: 'a bridge with three sides', schedule: at(0, { kind: 'bridge', atMs: 0, params: { sides: [['a'], ['b'], ['d', 'e']], bridge: 'c' } }), type: InvalidArgumentError, field: 'schedule[0].params.sides' },
+  { name: 'a bridge that is also on a side', schedule: at(0, { kind: 'bridge', atMs: 0, params: { sides: [['a', 'b', 'c'], ['d', 'e']], bridge: 'c' } }), type: InvalidArgumentError, field: 'schedule[0].params.bridge', mentions: "'c'" },
+
+  // ------------------------------------------------------------ params
+  { name: 'params with an unknown key', schedule: at(1, { ...ok, target: 'b', params: { graceful: true } }), type: InvalidArgumentError, field: 'schedule[1].params.graceful', mentions: 'unknown' },
+  { name: 'params that are not an object', schedule: at(0, { ...ok, params: 'soft' }), type: InvalidArgumentError, field: 'schedule[0].params' },
+  { name: 'a misspelt link model field', schedule: at(0, { kind: 'link', atMs: 0, params: { links: [['a', 'b']], model: { lossProbabilty: 0.5 } } }), type: InvalidArgumentError, field: 'schedule[0].params.model.lossProbabilty' },
+  { name: 'no links', schedule: at(0, { kind: 'link', atMs: 0, params: { links: [], model: {} } }), type: InvalidArgumentError, field: 'schedule[0].params.links' },
+  { name: 'a link that is not a pair', schedule: at(0, { kind: 'link', atMs: 0, params: { links: [['a', 'b', 'c']], model: {} } }), type: InvalidArgumentError, field: 'schedule[0].params.links[0]' },
+  { name: 'a latencyFactor of 0 on a slow node', schedule: at(0, { kind: 'slow-node', atMs: 0, target: 'a', params: { model: { latencyFactor: 0 } } }), type: InvalidArgumentError, field: 'schedule[0].params.model.latencyFactor' },
+  { name: 'an omission without probabilities', schedule: at(0, { kind: 'omission', atMs: 0, target: 'a', params: {} }), type: InvalidArgumentError, field: 'schedule[0].params', mentions: 'sendProbability' },
+  { name: 'an omission probability above 1', schedule: at(0, { kind: 'omission', atMs: 0, target: 'a', params: { sendProbability: 1.5 } }), type: InvalidArgumentError, field: 'schedule[0].params.sendProbability' },
+  { name: 'an unknown byzantine behaviour', schedule: at(0, { kind: 'byzantine', atMs: 0, target: 'a', params: { behaviour: 'lie' } }), type: InvalidArgumentError, field: 'schedule[0].params.behaviour' },
+  { name: 'equivocation with one value', schedule: at(0, { kind: 'byzantine', atMs: 0, target: 'a', params: { behaviour: 'equivocate', field: 'v', values: [1] } }), type: InvalidArgumentError, field: 'schedule[0].params.values' },
+  { name: 'forging an unknown node', schedule: at(0, { kind: 'byzantine', atMs: 0, target: 'a', params: { behaviour: 'forge', as: 'ghost' } }), type: UnknownNodeError, field: 'schedule[0].params.as' },
+  { name: 'zero copies', schedule: at(0, { kind: 'byzantine', atMs: 0, target: 'a', params: { behaviour: 'duplicate', copies: 0 } }), type: InvalidArgumentError, field: 'schedule[0].params.copies' },
+  { name: 'a capacity of 0 messages per second', schedule: at(0, { kind: 'capacity', atMs: 0, target: 'a', params: { messagesPerSec: 0 } }), type: InvalidArgumentError, field: 'schedule[0].params.messagesPerSec' },
+  { name: 'a fractional inbox limit', schedule: at(0, { kind: 'capacity', atMs: 0, target: 'a', params: { messagesPerSec: 5, inboxLimit: 1.5 } }), type: InvalidArgumentError, field: 'schedule[0].params.inboxLimit' },
+  { name: 'a negative spike rate', schedule: at(0, { kind: 'traffic-spike', atMs: 0, durationMs: 5, target: 'a', params: { from: 'b', ratePerSec: -1 } }), type: InvalidArgumentError, field: 'schedule[0].params.ratePerSec' },
+  { name: 'a spike from an unknown node', schedule: at(0, { kind: 'traffic-spike', atMs: 0, durationMs: 5, target: 'a', params: { from: 'crowd', ratePerSec: 1 } }), type: UnknownNodeError, field: 'schedule[0].params.from' },
+  { name: 'a skew without deltaMs', schedule: at(0, { kind: 'clock-skew', atMs: 0, target: 'a' }), type: InvalidArgumentError, field: 'schedule[0].params.deltaMs' },
+  { name: 'a drift of a million ppm', schedule: at(0, { kind: 'clock-drift', atMs: 0, target: 'a', params: { driftPpm: 1e6 } }), type: InvalidArgumentError, field: 'schedule[0].params.driftPpm' },
+  { name: 'a disk failure probability above 1', schedule: at(0, { kind: 'disk-write-fail', atMs: 0, target: 'a', params: { probability: 2 } }), type: InvalidArgumentError, field: 'schedule[0].params.probability' },
+
+  // ------------------------------------------------------------ plain data only
+  { name: 'a function inside params', schedule: at(1, { kind: 'crash', atMs: 0, target: 'b', params: { onApply: () => undefined } }), type: InvalidArgumentError, field: 'schedule[1].params.onApply', mentions: 'plain data' },
+  { name: 'a Date inside params', schedule: at(1, { kind: 'byzantine', atMs: 0, target: 'b', params: { behaviour: 'equivocate', field: 'v', values: [new Date(0), 1] } }), type: InvalidArgumentError, field: 'schedule[1].params.values[0]', mentions: 'plain data' },
+  { name: 'a Map inside params', schedule: at(0, { kind: 'traffic-spike', atMs: 0, durationMs: 5, target: 'a', params: { from: 'b', ratePerSec: 1, message: new Map([['k', 1]]) } }), type: InvalidArgumentError, field: 'schedule[0].params.message', mentions: 'plain data' },
+  { name: 'a BigInt inside params', schedule: at(0, { kind: 'byzantine', atMs: 0, target: 'a', params: { behaviour: 'equivocate', field: 'v', values: [1n, 2n] } }), type: InvalidArgumentError, field: 'schedule[0].params.values[0]', mentions: 'plain data' },
+  { name: 'a class instance inside params', schedule: at(0, { kind: 'traffic-spike', atMs: 0, durationMs: 5, target: 'a', params: { from: 'b', ratePerSec: 1, message: new (class Request { id = 1 })() } }), type: InvalidArgumentError, field: 'schedule[0].params.message', mentions: 'plain data' },
+
+  // ------------------------------------------------------------ link models that cannot be compiled
+  { name: 'a reorderProbability without a reorderDelay', schedule: at(0, { kind: 'link', atMs: 100, params: { links: [['a', 'b']], model: { reorderProbability: 0.5 } } }), type: InvalidArgumentError, field: 'schedule[0].params.model.reorderDelay' },
+
+  // ------------------------------------------------------------ budgets
+  {
+    name: 'a schedule that breaks its budget',
+    schedule: [
+      { kind: 'crash', atMs: 100, durationMs: 400, target: 'a' },
+      { kind: 'crash', atMs: 300, durationMs: 300, target: 'b' },
+    ],
+    options: { budget: { maxNodesDown: 1 } },
+    type: BudgetExceededError,
+    field: 'schedule[1]',
+    mentions: 't=300ms',
+  },
+];
+
+describe('bad schedules', () => {
+  for (const testCase of cases) {
+    it(`${testCase.name}: ${testCase.type.name} naming ${testCase.field}`, () => {
+      const sim = sim5();
+      if (testCase.afterMs !== undefined) sim.run({ until: testCase.afterMs });
+      const error = thrownBy(() => sim.inject(testCase.schedule as FaultSchedule, testCase.options as InjectOptions));
+      expect(error).toBeInstanceOf(testCase.type);
+      expect(error).toBeInstanceOf(FaultlineError);
+      const message = (error as Error).message;
+      if (error instanceof InvalidArgumentError) expect(error.field).toBe(testCase.field);
+      expect(message).toContain(testCase.field);
+      if (testCase.mentions !== undefined) expect(message).toContain(testCase.mentions);
+      // Nothing of a rejected schedule is scheduled.
+      sim.run({ until: 2_000 });
+      expect(sim.faultLog).toEqual([]);
+    });
+  }
+
+  it('errors carry stable codes', () => {
+    const sim = sim5();
+    const code = (schedule: unknown, options?: InjectOptions): string => (thrownBy(() => sim.inject(schedule as FaultSchedule, options)) as FaultlineError).code;
+    expect(code([{ kind: 'meteor', atMs: 0 }])).toBe('INVALID_ARGUMENT');
+    expect(code([{ kind: 'crash', atMs: 0, target: 'ghost' }])).toBe('UNKNOWN_NODE');
+    expect(code([ok, { ...ok, atMs: 15 }])).toBe('FAULT_CONFLICT');
+    expect(code([ok, { ...ok, target: 'b' }], { budget: { maxNodesDown: 1 } })).toBe('BUDGET_EXCEEDED');
+    sim.livenessPhase(5);
+    expect(code([ok])).toBe('INVALID_STATE');
+  });
+
+  it('verbs reject bad input the same way, naming the verb', () => {
+    const sim = sim5();
+    expect(thrownBy(() => sim.crash('ghost'))).toBeInstanceOf(UnknownNodeError);
+    expect(thrownBy(() => sim.isolate('ghost'))).toBeInstanceOf(UnknownNodeError);
+    const slow = thrownBy(() => sim.slow('a', 'b', -1)) as InvalidArgumentError;
+    expect(slow.field).toBe("slow('a', 'b').params.model.latencyFactor");
+    const partition = thrownBy(() => sim.partition(['a'], ['b'])) as InvalidArgumentError;
+    expect(partition.field).toBe('partition(...).params.groups');
+    const skew = thrownBy(() => sim.skewClock('a', Number.NaN)) as InvalidArgumentError;
+    expect(skew.field).toBe("skewClock('a').params.deltaMs");
+    expect(sim.faultLog).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------- generated garbage
+
+const kinds = builtInFailureModels.map((model) => model.kind);
+const nodeId = fc.constantFrom(...FIVE, 'ghost');
+const distribution = fc.oneof(
+  fc.record({ kind: fc.constant('constant'), ms: fc.oneof(fc.double(), fc.nat(50)) }),
+  fc.record({ kind: fc.constantFrom('uniform', 'exponential', 'pareto', 'nope'), minMs: fc.double(), maxMs: fc.double(), meanMs: fc.double() }, { requiredKeys: ['kind'] }),
+  fc.anything(),
+);
+const linkModel = fc.record(
+  {
+    latency: distribution,
+    latencyFactor: fc.oneof(fc.double(), fc.integer({ min: 0, max: 20 })),
+    lossProbability: fc.double(),
+    duplicateProbability: fc.double({ min: 0, max: 1 }),
+    reorderProbability: fc.double({ min: 0, max: 1 }),
+    reorderDelay: distribution,
+    fifo: fc.anything(),
+    bandwidthBytesPerMs: fc.double(),
+    queueLimitBytes: fc.double(),
+  },
+  { requiredKeys: [] },
+);
+const paramValue = fc.oneof(
+  fc.anything(),
+  fc.double(),
+  fc.integer({ min: -5, max: 2_000 }),
+  nodeId,
+  fc.array(nodeId, { maxLength: 6 }),
+  fc.array(fc.array(nodeId, { maxLength: 5 }), { maxLength: 4 }),
+  fc.array(fc.tuple(nodeId, nodeId), { maxLength: 3 }),
+  linkModel,
+  fc.constantFrom('corrupt', 'drop', 'duplicate', 'replay', 'forge', 'equivocate', 'custom'),
+);
+const paramKeys = ['groups', 'from', 'to', 'sides', 'bridge', 'links', 'bothWays', 'model', 'sendProbability', 'receiveProbability', 'behaviour', 'probability', 'copies', 'as', 'field', 'values', 'adversary', 'messagesPerSec', 'inboxLimit', 'ratePerSec', 'endRatePerSec', 'message', 'deltaMs', 'driftPpm'];
+const params = fc.oneof(fc.dictionary(fc.constantFrom(...paramKeys), paramValue, { maxKeys: 4 }), fc.anything());
+/** Free-form records with fault-like keys and garbage-or-plausible values. */
+const looseFault = fc.record(
+  {
+    kind: fc.oneof(fc.constantFrom(...kinds), fc.anything()),
+    atMs: fc.oneof(fc.integer({ min: 0, max: 3_000 }), fc.double(), fc.anything()),
+    durationMs: fc.oneof(fc.integer({ min: 1, max: 3_000 }), fc.double(), fc.anything()),
+    target: fc.oneof(nodeId, fc.anything()),
+    params,
+  },
+  { requiredKeys: ['kind', 'atMs'] },
+);
+
+// Valid faults of every built-in kind (they may still conflict with each other or break nothing).
+const node = fc.constantFrom(...FIVE);
+const twoNodes = fc.shuffledSubarray([...FIVE], { minLength: 2, maxLength: 2 });
+const time = fc.integer({ min: 0, max: 3_000 });
+const duration = fc.integer({ min: 1, max: 3_000 });
+const probability = fc.double({ min: 0, max: 1, noNaN: true });
+const validLinkModel = fc.record(
+  {
+    latency: fc.record({ kind: fc.constant('constant'), ms: fc.integer({ min: 0, max: 50 }) }),
+    latencyFactor: fc.integer({ min: 1, max: 20 }),
+    lossProbability: probability,
+    duplicateProbability: probability,
+    reorderProbability: probability,
+    reorderDelay: fc.record({ kind: fc.constant('constant'), ms: fc.integer({ min: 0, max: 50 }) }),
+    fifo: fc.boolean(),
+    bandwidthBytesPerMs: fc.integer({ min: 1, max: 1_000 }),
+  },
+  { requiredKeys: ['reorderDelay'] },
+);
+const timed = <P,>(kind: string, target: fc.Arbitrary<string | undefined>, paramsArb: fc.Arbitrary<P>, permanent = false): fc.Arbitrary<unknown> =>
+  fc.record({ atMs: time, durationMs: permanent ? fc.constant(undefined) : fc.option(duration, { nil: undefined }), target, params: paramsArb }).map(({ atMs, durationMs, target, params }) => ({
+    kind,
+    atMs,
+    ...(durationMs === undefined ? {} : { durationMs }),
+    ...(target === undefined ? {} : { target }),
+    ...(params === undefined ? {} : { params }),
+  }));
+const none = fc.constant(undefined);
+const validFault = fc.oneof(
+  timed('crash', node, none),
+  timed('pause', node, none),
+  timed('omission', node, fc.record({ sendProbability: probability, receiveProbability: probability }, { requiredKeys: ['sendProbability'] })),
+  timed('partition', none, fc.tuple(fc.shuffledSubarray([...FIVE], { minLength: 5, maxLength: 5 }), fc.integer({ min: 1, max: 4 })).map(([ids, cut]) => ({ groups: [ids.slice(0, cut), ids.slice(cut)] }))),
+  timed('partition-one-way', none, twoNodes.map(([from, to]) => ({ from: [from], to: [to] }))),
+  timed('isolate', node, none),
+  timed('bridge', none, fc.shuffledSubarray([...FIVE], { minLength: 5, maxLength: 5 }).map(([bridge, ...rest]) => ({ sides: [rest.slice(0, 2), rest.slice(2)], bridge }))),
+  timed('link', none, fc.record({ links: fc.array(twoNodes, { minLength: 1, maxLength: 3 }), bothWays: fc.boolean(), model: validLinkModel })),
+  timed('slow-node', node, fc.record({ model: validLinkModel })),
+  timed(
+    'byzantine',
+    node,
+    fc.oneof(
+      fc.record({ behaviour: fc.constantFrom('corrupt', 'drop', 'duplicate', 'replay'), probability }),
+      fc.record({ behaviour: fc.constant('drop'), to: fc.array(node, { minLength: 1, maxLength: 1 }) }),
+      fc.record({ behaviour: fc.constant('duplicate'), copies: fc.integer({ min: 1, max: 5 }) }),
+      fc.record({ behaviour: fc.constant('forge'), as: node }),
+      fc.record({ behaviour: fc.constant('equivocate'), field: fc.constant('v'), values: fc.array(fc.jsonValue(), { minLength: 2, maxLength: 3 }) }),
+    ),
+  ),
+  timed('capacity', node, fc.record({ messagesPerSec: fc.integer({ min: 1, max: 1_000 }), inboxLimit: fc.integer({ min: 1, max: 100 }) }, { requiredKeys: ['messagesPerSec'] })),
+  fc.record({ atMs: time, durationMs: duration, target: node, from: node, ratePerSec: fc.integer({ min: 0, max: 500 }), endRatePerSec: fc.integer({ min: 0, max: 500 }), message: fc.jsonValue() }).map(({ atMs, durationMs, target, ...spike }) => ({ kind: 'traffic-spike', atMs, durationMs, target, params: spike })),
+  timed('clock-skew', node, fc.record({ deltaMs: fc.integer({ min: -5_000, max: 5_000 }) })),
+  timed('clock-drift', node, fc.record({ driftPpm: fc.integer({ min: -100_000, max: 100_000 }) })),
+  timed('clock-jump', node, fc.record({ deltaMs: fc.integer({ min: -5_000, max: 5_000 }) }), true),
+  timed('disk-unsynced-loss', node, none),
+  timed('disk-write-fail', node, fc.record({ probability }, { requiredKeys: [] })),
+  timed('disk-full', node, none),
+);
+
+/** A valid fault with one field (top-level or in params, existing or new) replaced by junk. */
+const mutatedFault = fc.tuple(validFault, fc.nat(), fc.oneof(fc.anything(), paramValue, fc.constant(undefined))).map(([fault, pick, junk]) => {
+  const record = fault as Record<string, unknown>;
+  const inner = (record['params'] ?? {}) as Record<string, unknown>;
+  const paths = [...Object.keys(record), ...Object.keys(inner).map((key) => `params.${key}`), 'extra', 'params.extra'];
+  const path = paths[pick % paths.length]!;
+  if (path.startsWith('params.')) return { ...record, params: { ...inner, [path.slice('params.'.length)]: junk } };
+  return { ...record, [path]: junk };
+});
+
+const nearValidFault = fc.oneof({ weight: 4, arbitrary: validFault }, { weight: 4, arbitrary: mutatedFault }, { weight: 1, arbitrary: looseFault });
+const schedule = fc.oneof({ weight: 1, arbitrary: fc.anything() }, { weight: 6, arbitrary: fc.array(fc.oneof({ weight: 1, arbitrary: fc.anything() }, { weight: 8, arbitrary: nearValidFault }), { maxLength: 5 }) });
+const budget = fc.oneof(fc.constant(undefined), fc.record({ maxNodesDown: fc.oneof(fc.nat(3), fc.anything()), keepMajorityConnected: fc.oneof(fc.boolean(), fc.anything()) }, { requiredKeys: [] }), fc.anything());
+
+function isFaultlineThroughout(error: unknown): boolean {
+  if (!(error instanceof FaultlineError)) return false;
+  return !(error instanceof HandlerError) || isFaultlineThroughout(error.cause);
+}
+
+describe('generated garbage', () => {
+  it('inject throws nothing but FaultlineError subclasses, whatever the schedule', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(schedule, budget, (garbage, budgetOption) => {
+        const sim = sim5();
+        try {
+          sim.inject(garbage as FaultSchedule, budgetOption === undefined ? undefined : ({ budget: budgetOption } as InjectOptions));
+          accepted++;
+        } catch (error) {
+          if (!(error instanceof FaultlineError)) throw error;
+        }
+      }),
+      { numRuns: 1_500, seed: 20_240_601 },
+    );
+    expect(accepted).toBeGreaterThan(10); // the near-valid faults do get through sometimes
+  });
+
+  it('a schedule that inject accepts runs without any error from applying or reverting its faults', () => {
+    const acceptedKinds = new Set<string>();
+    fc.assert(
+      fc.property(fc.array(nearValidFault, { maxLength: 4 }), (faults) => {
+        const sim = sim5();
+        try {
+          sim.inject(faults as FaultSchedule);
+        } catch (error) {
+          if (error instanceof FaultlineError) return;
+          throw error;
+        }
+        for (const fault of faults) acceptedKinds.add((fault as Fault).kind);
+        try {
+          sim.run({ until: 7_000, maxEvents: 50_000 });
+        } catch (error) {
+          if (error instanceof LimitExceededError) return; // a heavy traffic spike
+          expect(isFaultlineThroughout(error), String(error)).toBe(true);
+          throw error;
+        }
+      }),
+      { numRuns: 1_500, seed: 20_240_602 },
+    );
+    expect([...acceptedKinds].sort()).toEqual([...kinds].sort()); // every kind got through and ran
+  });
+
+  it('an accepted schedule never leaves the simulation unusable: a later valid schedule still injects or is refused with a FaultlineError', () => {
+    fc.assert(
+      fc.property(fc.array(nearValidFault, { maxLength: 4 }), (faults) => {
+        const sim = sim5();
+        try {
+          sim.inject(faults as FaultSchedule);
+        } catch (error) {
+          if (!(error instanceof FaultlineError)) throw error;
+        }
+        try {
+          sim.inject([{ kind: 'partition', atMs: 5_000, durationMs: 10, params: { groups: [['a'], ['b', 'c', 'd', 'e']] } }]);
+        } catch (error) {
+          expect(error).toBeInstanceOf(FaultlineError);
+          expect(error).not.toBeInstanceOf(InvalidStateError);
+        }
+      }),
+      { numRuns: 300, seed: 20_240_603 },
+    );
+  });
+});
