@@ -104,7 +104,7 @@ export class EventQueue {
 
   /** Adds an event and returns its handle for {@link EventQueue.cancel}. */
   push(time: number, order: number, kind: number, target: number, a: number, b: number, c: number, payload: unknown): number {
-    const slot = this.allocateSlot();
+    const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount]! : this.newSlot();
     this.slotOrder[slot] = order;
     this.slotKind[slot] = kind;
     this.slotTarget[slot] = target;
@@ -116,7 +116,20 @@ export class EventQueue {
       this.rootVacant = false;
       this.siftDown(0, time, slot);
     } else {
-      this.siftUp(this.heapSize++, time, order, slot);
+      // Sift up, inline: the hot path of every schedule.
+      const heapTime = this.heapTime;
+      const heapSlot = this.heapSlot;
+      let position = this.heapSize++;
+      while (position > 0) {
+        const parent = (position - 1) >> 1;
+        const parentTime = heapTime[parent]!;
+        if (parentTime < time || (parentTime === time && this.slotOrder[heapSlot[parent]!]! <= order)) break;
+        heapTime[position] = parentTime;
+        heapSlot[position] = heapSlot[parent]!;
+        position = parent;
+      }
+      heapTime[position] = time;
+      heapSlot[position] = slot;
     }
     return this.slotGeneration[slot]! * SLOT_LIMIT + slot;
   }
@@ -152,7 +165,7 @@ export class EventQueue {
    * empty.
    */
   pop(): boolean {
-    this.settleRoot();
+    if (this.rootVacant) this.settleRoot();
     for (;;) {
       if (this.heapSize === 0) return false;
       const slot = this.heapSlot[0]!;
@@ -173,7 +186,8 @@ export class EventQueue {
       const payload = this.slotPayload[slot];
       this.currentPayload = payload;
       if (payload !== undefined) this.slotPayload[slot] = undefined;
-      this.releaseSlot(slot);
+      this.slotGeneration[slot] = (this.slotGeneration[slot]! + 1) & GENERATION_MASK;
+      this.freeSlots[this.freeCount++] = slot;
       this.rootVacant = true;
       return true;
     }
@@ -211,21 +225,6 @@ export class EventQueue {
   private removeTop(): void {
     const last = --this.heapSize;
     if (last > 0) this.siftDown(0, this.heapTime[last]!, this.heapSlot[last]!);
-  }
-
-  private siftUp(position: number, time: number, order: number, slot: number): void {
-    const heapTime = this.heapTime;
-    const heapSlot = this.heapSlot;
-    while (position > 0) {
-      const parent = (position - 1) >> 1;
-      const parentTime = heapTime[parent]!;
-      if (parentTime < time || (parentTime === time && this.slotOrder[heapSlot[parent]!]! <= order)) break;
-      heapTime[position] = parentTime;
-      heapSlot[position] = heapSlot[parent]!;
-      position = parent;
-    }
-    heapTime[position] = time;
-    heapSlot[position] = slot;
   }
 
   private siftDown(position: number, time: number, slot: number): void {
@@ -292,8 +291,8 @@ export class EventQueue {
     return this.slotOrder[first]! < this.slotOrder[second]!;
   }
 
-  private allocateSlot(): number {
-    if (this.freeCount > 0) return this.freeSlots[--this.freeCount]!;
+  /** A slot when the free list is empty: reclaim cancelled ones, else take a new one (growing). */
+  private newSlot(): number {
     if (this.slotsUsed === this.capacity && this.cancelledCount > 0) {
       // Cancelled events still hold slots until compaction; reclaim them before growing.
       this.compact();
