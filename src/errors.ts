@@ -215,22 +215,6 @@ export class ReceiveTimeoutError extends FaultlineError {
 }
 
 /**
- * The node that an async operation was waiting on crashed and restarted under it; the operation
- * belongs to a dead incarnation and will never complete. Thrown only to code of that dead
- * incarnation if it is somehow still running.
- *
- * @example
- * ```ts
- * // Never seen in normal code: a crashed node's pending awaits are simply abandoned.
- * ```
- */
-export class NodeCrashedError extends FaultlineError {
-  constructor(nodeId: string, what: string) {
-    super('NODE_CRASHED', `node '${nodeId}' is crashed: ${what} is not possible`);
-  }
-}
-
-/**
  * Two faults in a schedule overlap in time on the same thing in a way that has no single meaning
  * (two crashes of one node, two byzantine adversaries on one node, …).
  *

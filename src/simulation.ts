@@ -11,6 +11,7 @@ import {
 } from './errors.js';
 import { EventLoop, type EventLoopOptions } from './kernel/event-loop.js';
 import { RingBuffer } from './kernel/ring-buffer.js';
+import type { Rng } from './kernel/rng.js';
 import { rejectUnknownKeys, requireFunction, requireNonNegative, requireObject, requirePositive, requirePositiveInteger, requireString } from './validate.js';
 import { builtInFailureModels } from './faults/built-in-models.js';
 import type { FaultBudget } from './faults/budget.js';
@@ -94,6 +95,8 @@ export interface LogEntry {
 const MAX_NODES = 2 ** 21;
 /** A timer name whose timer is not pending (kept in the map to avoid churn). */
 const NO_TIMER = -1;
+/** Timer names kept marked (not deleted) per node; beyond this, fired names are deleted. */
+const TIMER_NAMES_KEPT = 64;
 const HANDLER_NAMES = ['onStart', 'onMessage', 'onTimer', 'onRecover', 'onCall'] as const;
 const DEFAULT_MAILBOX_LIMIT = 10_000;
 
@@ -361,6 +364,7 @@ export class Simulation extends EventLoop {
    * stream); inject it with `sim.inject`.
    */
   nemesis(options: Omit<NemesisOptions, 'seed' | 'nodes'> & { seed?: NemesisOptions['seed'] }): FaultSchedule {
+    requireObject(options as unknown, 'nemesis(options)');
     return nemesis({ ...options, seed: options.seed ?? this.seed, nodes: this.nodeIds() });
   }
 
@@ -395,7 +399,7 @@ export class Simulation extends EventLoop {
     this.mixIntoHash(entry.faultId);
     this.mixIntoHash(entry.phase === 'apply' ? 1 : 2);
     // The record itself: two schedules that differ only in a parameter must not hash alike.
-    this.mixStringIntoHash(JSON.stringify(entry.fault));
+    this.mixStringIntoHash(canonicalJson(entry.fault));
     this.record({ timeMs: this.now, type: 'fault', node: entry.fault.target, detail: { phase: entry.phase, faultId: entry.faultId, fault: entry.fault } });
   }
 
@@ -459,10 +463,13 @@ export class Simulation extends EventLoop {
   private beginIncarnation(node: NodeRuntime, recovering: 0 | 1): void {
     const context = new IncarnationContext(this.host, node);
     let handlers: unknown;
+    node.building = true;
     try {
       handlers = node.behaviour(context);
     } catch (error) {
       throw new HandlerError(node.id, 'behaviour (building handlers)', this.now, error);
+    } finally {
+      node.building = false;
     }
     if (typeof handlers !== 'object' || handlers === null) {
       throw new InvalidArgumentError(`behaviour of node '${node.id}'`, handlers, 'a function returning an object of handlers');
@@ -494,7 +501,7 @@ export class Simulation extends EventLoop {
     const node = this.nodes[to]!;
     if (link.blocked) return this.dropOnArrival(link, DROP_LINK_BLOCKED, messageId, message);
     if (!node.up) return this.dropOnArrival(link, DROP_NODE_DOWN, messageId, message);
-    if (node.receiveOmission > 0 && this.rng(`fault:omission:${node.id}`).random() < node.receiveOmission) {
+    if (node.receiveOmission > 0 && this.omissionRng(node).random() < node.receiveOmission) {
       return this.dropOnArrival(link, DROP_RECEIVE_OMISSION, messageId, message);
     }
     this.acceptMessage(node, link, from, messageId, message);
@@ -509,7 +516,11 @@ export class Simulation extends EventLoop {
   }
 
   private acceptMessage(node: NodeRuntime, link: LinkState, from: number, messageId: number, message: unknown): void {
-    if (node.paused) return this.hold(node, this.heldDeliverKind, from, link.index, messageId, message);
+    if (node.paused) {
+      // A frozen process's socket buffer is finite too: past its inbox bound, arrivals are dropped.
+      if (node.held.length >= (node.service?.inboxLimit ?? node.mailboxLimit)) return this.dropOnArrival(link, DROP_INBOX_OVERFLOW, messageId, message);
+      return this.hold(node, this.heldDeliverKind, from, link.index, messageId, message);
+    }
     // While a backlog drains (even after the capacity fault ended) new arrivals queue behind it.
     if (node.service !== undefined || node.inbox.length > 0) return this.enqueueForService(node, link, from, messageId, message);
     this.consumeMessage(node, link, from, messageId, message);
@@ -582,8 +593,7 @@ export class Simulation extends EventLoop {
     const node = this.nodes[target]!;
     if (!node.up || node.incarnation !== incarnation) return;
     if (node.paused) return this.hold(node, this.timerKind, incarnation, 0, 0, name);
-    // Mark instead of delete: re-arming the same names over and over must not churn the Map's table.
-    node.timers.set(name, NO_TIMER);
+    this.forgetTimer(node, name);
     let data: unknown = undefined;
     if (node.timerData.size > 0) {
       data = node.timerData.get(name);
@@ -660,7 +670,7 @@ export class Simulation extends EventLoop {
   private transmit(sender: NodeRuntime, claimedFrom: number, to: number, message: unknown): void {
     const messageId = (this.messageCounter = (this.messageCounter + 1) | 0);
     let outcome: number;
-    if (sender.sendOmission > 0 && this.rng(`fault:omission:${sender.id}`).random() < sender.sendOmission) {
+    if (sender.sendOmission > 0 && this.omissionRng(sender).random() < sender.sendOmission) {
       this.network.countDropAtSend(sender.index, to, DROP_SEND_OMISSION);
       outcome = DROP_SEND_OMISSION;
     } else {
@@ -674,15 +684,24 @@ export class Simulation extends EventLoop {
     if (outcome !== SENT) this.record({ timeMs: this.now, type: 'drop', node: sender.id, from: fromId, to: toId, messageId, message, reason: dropReasons[outcome] });
   }
 
+  private omissionRng(node: NodeRuntime): Rng {
+    node.omissionRng ??= this.rng(`fault:omission:${node.id}`);
+    return node.omissionRng;
+  }
+
   private transmitThroughAdversary(node: NodeRuntime, to: number, message: unknown): void {
     const field = `adversary of node '${node.id}'`;
-    const outputs: unknown = node.adversary!(message, this.nodes[to]!.id, this.rng(`fault:byzantine:${node.id}`));
+    // The adversary sees (and rewrites) what the node meant to say, not the RPC envelope around it.
+    const envelope = message instanceof CallRequest || message instanceof CallReply ? message : undefined;
+    const content = envelope instanceof CallRequest ? envelope.request : envelope instanceof CallReply ? envelope.reply : message;
+    node.byzantineRng ??= this.rng(`fault:byzantine:${node.id}`);
+    const outputs: unknown = node.adversary!(content, this.nodes[to]!.id, node.byzantineRng);
     if (!Array.isArray(outputs)) throw new InvalidArgumentError(field, outputs, 'a function returning an array of { to, message, from? }');
     for (const output of outputs as unknown[]) {
       requireObject(output, `${field}: output`);
       const toIndex = this.directory.indexOf(output['to'], `${field}: output.to`);
       const fromIndex = output['from'] === undefined ? node.index : this.directory.indexOf(output['from'], `${field}: output.from`);
-      this.transmit(node, fromIndex, toIndex, output['message']);
+      this.transmit(node, fromIndex, toIndex, rewrap(envelope, output['message']));
     }
   }
 
@@ -707,7 +726,11 @@ export class Simulation extends EventLoop {
     }
     (reply as PromiseLike<unknown>).then(
       (value) => {
-        if (node.up && node.incarnation === incarnation) this.transmitFrom(node, from, new CallReply(envelope.callId, value));
+        try {
+          if (node.up && node.incarnation === incarnation) this.transmitFrom(node, from, new CallReply(envelope.callId, value));
+        } catch (error) {
+          this.noteAsyncFailure(new HandlerError(node.id, 'onCall (async reply)', this.now, error));
+        }
       },
       (error: unknown) => this.noteAsyncFailure(new HandlerError(node.id, 'onCall (async)', this.now, error)),
     );
@@ -738,7 +761,11 @@ export class Simulation extends EventLoop {
   private readonly host: NodeHost = {
     localNow: (node) => node.clock.read(this.now),
     peers: (node) => this.peersOf(node),
-    send: (node, to, message) => this.transmitFrom(node, this.directory.indexOf(to, `ctx.send on '${node.id}': to`), message),
+    send: (node, to, message) => {
+      const index = this.indexById.get(to);
+      // The field name is built only on the error path: this is the hot path of every message.
+      this.transmitFrom(node, index ?? this.directory.indexOf(to, `ctx.send on '${node.id}': to`), message);
+    },
     broadcast: (node, message) => {
       for (let index = 0; index < this.nodes.length; index++) if (index !== node.index) this.transmitFrom(node, index, message);
     },
@@ -820,7 +847,7 @@ export class Simulation extends EventLoop {
   }
 
   private setTimer(node: NodeRuntime, delayMs: number, name: string, data: unknown): void {
-    requireNonNegative(delayMs, `ctx.setTimer on '${node.id}': delayMs`);
+    if (typeof delayMs !== 'number' || !(delayMs >= 0 && delayMs < Infinity)) requireNonNegative(delayMs, `ctx.setTimer on '${node.id}': delayMs`);
     if (typeof name !== 'string') throw new InvalidArgumentError(`ctx.setTimer on '${node.id}': name`, name, 'a string');
     const previous = node.timers.get(name);
     if (previous !== undefined && previous !== NO_TIMER) this.cancel(previous);
@@ -830,10 +857,19 @@ export class Simulation extends EventLoop {
     else if (node.timerData.size > 0) node.timerData.delete(name);
   }
 
+  /**
+   * Marks a timer name as not pending instead of deleting it, so re-arming the same few names does
+   * not churn the Map's table; past a bound (unique names like `retry-17`) names are deleted.
+   */
+  private forgetTimer(node: NodeRuntime, name: string): void {
+    if (node.timers.size > TIMER_NAMES_KEPT) node.timers.delete(name);
+    else node.timers.set(name, NO_TIMER);
+  }
+
   private cancelTimer(node: NodeRuntime, name: string): boolean {
     const handle = node.timers.get(name);
     if (handle === undefined || handle === NO_TIMER) return false;
-    node.timers.set(name, NO_TIMER);
+    this.forgetTimer(node, name);
     if (node.timerData.size > 0) node.timerData.delete(name);
     return this.cancel(handle);
   }
@@ -895,6 +931,25 @@ export class Simulation extends EventLoop {
   private describe(target: number, event: string): { nodeId: string; event: string } {
     return { nodeId: this.nodes[target]!.id, event };
   }
+}
+
+function rewrap(envelope: CallRequest | CallReply | undefined, content: unknown): unknown {
+  if (envelope instanceof CallRequest) return new CallRequest(envelope.callId, content);
+  if (envelope instanceof CallReply) return new CallReply(envelope.callId, content);
+  return content;
+}
+
+/** JSON with object keys sorted at every level, so equal records hash alike whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.keys(value)
+      .sort()
+      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 function readService(service: unknown, field: string): Required<ServiceModel> {

@@ -50,6 +50,8 @@ export interface NemesisOptions {
   maxFaults?: number;
 }
 
+const MAX_ATTEMPTS_PER_FAULT = 100;
+const MAX_RATE_PER_SEC = 1_000;
 const OPTION_KEYS = ['seed', 'nodes', 'horizonMs', 'startMs', 'kinds', 'ratePerSec', 'meanDurationMs', 'budget', 'swarm', 'maxFaults'];
 const modelsByKind = new Map<string, FailureModel>(builtInFailureModels.map((model) => [model.kind, model]));
 
@@ -72,7 +74,8 @@ export function nemesis(options: NemesisOptions): FaultSchedule {
   const accepted: BudgetedFault[] = [];
   const nodeList = { nodeIds: () => [...settings.nodes] };
   let timeMs = settings.startMs;
-  while (accepted.length < settings.maxFaults && ratePerSec > 0) {
+  // Rejected draws (conflicts, budget) cost time too: bound the attempts, not only the faults.
+  for (let attempt = 0; attempt < settings.maxFaults * MAX_ATTEMPTS_PER_FAULT && accepted.length < settings.maxFaults && ratePerSec > 0; attempt++) {
     timeMs += rng.exponential(1000 / ratePerSec);
     if (timeMs >= settings.horizonMs - 1) break;
     const kind = settings.kinds[weightedIndex(rng, weights)]!;
@@ -105,6 +108,7 @@ function readOptions(options: NemesisOptions): Required<Omit<NemesisOptions, 'bu
   if (networkKinds.length > 0 && options.nodes.length < 2) throw new InvalidArgumentError('kinds', kinds, `only single-node kinds with one node (${networkKinds.join(', ')} need two)`);
   const ratePerSec = options.ratePerSec ?? 0.5;
   requireNonNegative(ratePerSec, 'ratePerSec');
+  if (ratePerSec > MAX_RATE_PER_SEC) throw new InvalidArgumentError('ratePerSec', ratePerSec, `a rate in [0, ${MAX_RATE_PER_SEC}] faults per second`);
   const meanDurationMs = options.meanDurationMs ?? 1_000;
   requirePositive(meanDurationMs, 'meanDurationMs');
   const maxFaults = options.maxFaults ?? 1_000;

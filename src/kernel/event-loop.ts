@@ -217,6 +217,9 @@ export class EventLoop {
   defineEvent(definition: EventKindDefinition): number {
     requireObject(definition, 'definition');
     if (typeof definition.handle !== 'function') throw new InvalidArgumentError('definition.handle', definition.handle, 'a function');
+    if (definition.describe !== undefined && typeof definition.describe !== 'function') {
+      throw new InvalidArgumentError('definition.describe', definition.describe, 'a function or absent');
+    }
     if (this.kinds.length >= MAX_EVENT_KINDS) {
       throw new InvalidStateError(`at most ${MAX_EVENT_KINDS} event kinds can be defined; '${definition.name}' is one too many`);
     }
@@ -242,6 +245,7 @@ export class EventLoop {
    */
   scheduleEvent(delayMs: number, kind: number, target = 0, a = 0, b = 0, c = 0, payload?: unknown): number {
     if (typeof delayMs !== 'number' || !(delayMs >= 0 && delayMs < Infinity)) throw new InvalidArgumentError('delayMs', delayMs, 'a finite number >= 0');
+    if ((target | 0) !== target || (a | 0) !== a || (b | 0) !== b || (c | 0) !== c) this.rejectFields(target, a, b, c);
     if (!Number.isInteger(kind) || kind < 0 || kind >= this.kinds.length) {
       throw new InvalidArgumentError('kind', kind, `an event kind returned by defineEvent (0 to ${this.kinds.length - 1})`);
     }
@@ -252,6 +256,18 @@ export class EventLoop {
   /** Like {@link EventLoop.scheduleEvent}, at an absolute time not before `now`. */
   scheduleEventAt(timeMs: number, kind: number, target = 0, a = 0, b = 0, c = 0, payload?: unknown): number {
     return this.scheduleEvent(this.delayUntil(timeMs), kind, target, a, b, c, payload);
+  }
+
+  private rejectFields(target: number, a: number, b: number, c: number): never {
+    const [field, value] = (
+      [
+        ['target', target],
+        ['a', a],
+        ['b', b],
+        ['c', c],
+      ] as const
+    ).find(([, candidate]) => (candidate | 0) !== candidate)!;
+    throw new InvalidArgumentError(field, value, 'a 32-bit signed integer');
   }
 
   /** Cancels a scheduled event in O(1). Returns false if it already ran or was cancelled. */

@@ -1,4 +1,5 @@
 import { LimitExceededError } from '../errors.js';
+import { requirePositiveInteger } from '../validate.js';
 
 /** Handles encode (generation, slot); slots stay below this bound so a handle is a safe integer. */
 const SLOT_LIMIT = 2 ** 26;
@@ -76,6 +77,7 @@ export class EventQueue {
   private readonly maxPending: number;
 
   constructor(maxPending: number = SLOT_LIMIT) {
+    requirePositiveInteger(maxPending, 'maxPending', SLOT_LIMIT);
     this.maxPending = Math.min(maxPending, SLOT_LIMIT);
     this.capacity = Math.min(INITIAL_CAPACITY, this.maxPending);
     const capacity = this.capacity;

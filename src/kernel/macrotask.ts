@@ -2,6 +2,8 @@
 // to know that every microtask queued so far (and every one those queued) has run. This is about
 // ordering, not wall-clock time: nothing here measures or waits for real time.
 
+import { InvalidStateError } from '../errors.js';
+
 type Scheduler = (resume: () => void) => void;
 
 let scheduleMacrotask: Scheduler | undefined;
@@ -21,7 +23,7 @@ function pickScheduler(): Scheduler {
       channel.port2.postMessage(0);
     };
   }
-  throw new Error('faultline: runAsync needs setImmediate or MessageChannel, and this runtime has neither');
+  throw new InvalidStateError('runAsync needs setImmediate or MessageChannel, and this runtime has neither');
 }
 
 /** Resolves after every microtask queued before it, and every one those queue, has run. */

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors.js';
 import { requireObject, requirePositive, requirePositiveInteger } from '../validate.js';
 import type { TraceRecord, TraceRecordType } from '../kernel/trace-recorder.js';
 
@@ -31,6 +32,10 @@ const DEFAULT_TYPES: readonly TraceRecordType[] = ['start', 'deliver', 'drop', '
  * ```
  */
 export function formatTimeline(records: readonly TraceRecord[], options: TimelineOptions = {}): string {
+  requireRecords(records);
+  requireObject(options as unknown, 'formatTimeline(options)');
+  if (options.types !== undefined && !Array.isArray(options.types)) throw new InvalidArgumentError('types', options.types, 'an array of trace record types');
+  if (options.nodes !== undefined && !Array.isArray(options.nodes)) throw new InvalidArgumentError('nodes', options.nodes, 'an array of node ids');
   const types = new Set(options.types ?? DEFAULT_TYPES);
   const nodes = options.nodes === undefined ? undefined : new Set(options.nodes);
   const kept = records.filter((record) => types.has(record.type) && (nodes === undefined || (record.node !== undefined && nodes.has(record.node))));
@@ -70,7 +75,9 @@ export interface LanesOptions {
  * ```
  */
 export function formatLanes(records: readonly TraceRecord[], options: LanesOptions): string {
+  requireRecords(records);
   requireObject(options as unknown, 'formatLanes(options)');
+  if (!Array.isArray(options.nodes) || options.nodes.some((id) => typeof id !== 'string')) throw new InvalidArgumentError('nodes', options.nodes, 'an array of node ids');
   requirePositive(options.untilMs, 'untilMs');
   const columns = options.columns ?? 60;
   requirePositiveInteger(columns, 'columns', 10_000);
@@ -113,6 +120,12 @@ function laneCell(up: boolean, paused: boolean, crashed: boolean, restarted: boo
   if (restarted) return '↻';
   if (!up) return '·';
   return paused ? '░' : '█';
+}
+
+function requireRecords(records: unknown): void {
+  if (!Array.isArray(records) || records.some((record) => typeof record !== 'object' || record === null)) {
+    throw new InvalidArgumentError('records', records, 'an array of trace records (sim.trace.records())');
+  }
 }
 
 function formatTime(timeMs: number): string {

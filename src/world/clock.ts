@@ -42,6 +42,7 @@ export class NodeClock {
   private readonly pastRates: number[] = [];
 
   constructor(trueNowMs: number, config: ClockConfig = {}, field = 'clock') {
+    requireFinite(trueNowMs, 'trueNowMs');
     const raw: unknown = config;
     requireObject(raw, field);
     rejectUnknownKeys(raw, field, ['offsetMs', 'driftPpm']);

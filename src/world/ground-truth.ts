@@ -124,16 +124,19 @@ export class GroundTruth {
 
   /** Intervals [fromMs, toMs) before `untilMs` in which node `id` was crashed. */
   downIntervals(id: string, untilMs: number): Array<[number, number]> {
+    requireFinite(untilMs, 'untilMs');
     return this.historyOf(this.up, id, true).intervals(false, untilMs);
   }
 
   /** Intervals [fromMs, toMs) before `untilMs` in which node `id` was paused. */
   pausedIntervals(id: string, untilMs: number): Array<[number, number]> {
+    requireFinite(untilMs, 'untilMs');
     return this.historyOf(this.paused, id, false).intervals(true, untilMs);
   }
 
   /** Intervals [fromMs, toMs) before `untilMs` in which `from → to` was cut. */
   cutIntervals(from: string, to: string, untilMs: number): Array<[number, number]> {
+    requireFinite(untilMs, 'untilMs');
     this.knownNode(from, 'from');
     this.knownNode(to, 'to');
     return this.cut.get(linkKey(from, to))?.intervals(true, untilMs) ?? [];

@@ -243,7 +243,8 @@ export class Network {
 
   /**
    * Cuts the directed link `from → to`: new messages are dropped at send and messages already in
-   * flight are dropped on arrival (`link-blocked`). The building block of partitions.
+   * flight are dropped if the link is still cut when they arrive (`link-blocked`). The building
+   * block of partitions.
    */
   block(from: string, to: string): void {
     const link = this.link(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to'));

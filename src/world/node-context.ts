@@ -49,7 +49,7 @@ export interface NodeContext<M = unknown, D = unknown> {
   readonly rng: Rng;
   /** Durable state as last persisted (deeply frozen). Survives crashes. */
   readonly durable: D;
-  /** Which life of the node this is: 0 at first start, +1 on each restart. */
+  /** Which life of the node this is: 0 at first start, +1 for each crash (so each restart runs a new one). */
   readonly incarnation: number;
   /** The local clock's reading in ms (offset, drift and jumps applied). */
   now(): number;

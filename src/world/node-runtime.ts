@@ -130,11 +130,16 @@ export class NodeRuntime {
   receivers: ReceiveWaiter[] = [];
   readonly calls = new Map<number, PendingCall>();
   nextCallId = 1;
+  /** True while the behaviour factory runs: the incarnation does not exist yet, so it cannot act. */
+  building = false;
   paused = false;
   held: HeldEvent[] = [];
   sendOmission = 0;
   receiveOmission = 0;
   adversary: Adversary | undefined = undefined;
+  /** The node's fault streams, made on first use (each draw stays on its own stream). */
+  omissionRng: Rng | undefined = undefined;
+  byzantineRng: Rng | undefined = undefined;
   service: Required<ServiceModel> | undefined = undefined;
   busyUntilMs = 0;
   inbox: QueuedMessage[] = [];
@@ -279,6 +284,9 @@ export class IncarnationContext implements NodeContext<unknown, unknown> {
   }
 
   private requireAlive(operation: string): void {
+    if (this.node.building) {
+      throw new InvalidStateError(`ctx.${operation} on node '${this.id}' inside its behaviour factory: build handlers there, act in onStart or onRecover`);
+    }
     if (this.node.incarnation !== this.incarnation || !this.node.up) {
       throw new InvalidStateError(
         `ctx.${operation} on node '${this.id}' from incarnation ${this.incarnation}, which has crashed (current incarnation ${this.node.incarnation}, ${this.node.up ? 'up' : 'down'})`,

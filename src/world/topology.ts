@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors.js';
 import { requireObject } from '../validate.js';
 import type { LinkModel } from './link-model.js';
 import type { NetworkConfig } from './network.js';
@@ -42,6 +43,7 @@ export function regions(spec: {
   requireObject(spec as unknown, 'regions(spec)');
   const config: NetworkConfig = { intraRegion: spec.intra, interRegion: spec.inter };
   if (spec.link !== undefined) config.link = spec.link;
+  if (spec.between !== undefined && !Array.isArray(spec.between)) throw new InvalidArgumentError('regions(spec).between', spec.between, 'an array of { regions, link }');
   if (spec.between !== undefined) config.regionLinks = spec.between.map((pair) => ({ between: pair.regions, link: pair.link }));
   return config;
 }

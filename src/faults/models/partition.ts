@@ -5,7 +5,8 @@ import { noTarget, nodeList, paramsOf, targetOf } from './params.js';
 
 // Every partition shape is a set of directed cuts. Overlapping partitions combine: a link is cut
 // while any partition cuts it, and each heals on its own schedule (cuts nest), so the result of
-// any overlap is well defined. Messages in flight across a new cut are dropped on arrival.
+// any overlap is well defined. Messages in flight across a new cut are dropped if the cut is still
+// in force when they arrive.
 
 type Cut = [string, string];
 
@@ -162,7 +163,14 @@ function bridgeCuts(fault: Fault): Cut[] {
  * sim.inject([{ kind: 'partition', atMs: 0, durationMs: 1_000, params: { groups: majorityMinority(sim.nodeIds()) } }]);
  * ```
  */
-export function majorityMinority(nodeIds: readonly string[], minoritySize = Math.floor((nodeIds.length - 1) / 2)): string[][] {
+export function majorityMinority(nodeIds: readonly string[], minoritySize?: number): string[][] {
+  if (!Array.isArray(nodeIds) || nodeIds.length < 3 || nodeIds.some((id) => typeof id !== 'string')) {
+    throw new InvalidArgumentError('nodeIds', nodeIds, 'an array of at least 3 node ids');
+  }
+  return splitAt(nodeIds, minoritySize ?? Math.floor((nodeIds.length - 1) / 2));
+}
+
+function splitAt(nodeIds: readonly string[], minoritySize: number): string[][] {
   if (!Number.isInteger(minoritySize) || minoritySize < 1 || minoritySize * 2 >= nodeIds.length) {
     throw new InvalidArgumentError('minoritySize', minoritySize, `an integer in [1, ${Math.floor((nodeIds.length - 1) / 2)}] (fewer than half of ${nodeIds.length} nodes)`);
   }
