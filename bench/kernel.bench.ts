@@ -5,9 +5,11 @@
  * - timer churn: timers re-armed and cancelled through ctx and through the EventLoop (timer-churn.ts)
  * - network delivery: messages through a 100-node full mesh, and a 10-node control (delivery.ts)
  * - phold: PHOLD through the public API vs a hand-written typed-array heap (phold.ts, baseline-heap.ts)
+ * - detector heartbeat / query: the cost of each failure detector's two operations (detectors.bench.ts)
  */
 import { createBaselinePhold } from './baseline-heap.js';
 import { deliveryCases } from './delivery.js';
+import { detectorCases } from './detectors.bench.js';
 import { holdCases } from './hold.js';
 import type { BenchCase } from './measure.js';
 import { createFaultlinePhold, type PholdModel, type PholdParameters } from './phold.js';
@@ -48,5 +50,5 @@ export function pholdCases(configurations: readonly PholdParameters[] = pholdCon
 }
 
 export function kernelCases(): BenchCase[] {
-  return [...holdCases(), ...timerChurnCases(), ...deliveryCases(), ...pholdCases()];
+  return [...holdCases(), ...timerChurnCases(), ...deliveryCases(), ...pholdCases(), ...detectorCases()];
 }
