@@ -76,3 +76,12 @@ export { ExponentialAccrualDetector, type ExponentialAccrualDetectorOptions } fr
 export { NfdSDetector, NfdEDetector, type NfdSOptions, type NfdEOptions } from './detectors/chen.js';
 export { BertierDetector, type BertierOptions } from './detectors/bertier.js';
 export { SatzgerDetector, type SatzgerOptions } from './detectors/satzger.js';
+export {
+  runDetectorHarness,
+  type DetectorHarnessOptions,
+  type DetectorHarnessResult,
+  type DetectorTransition,
+  type HeartbeatArrival,
+} from './detectors/harness.js';
+export { measureQoS, summarise, mistakeCauses, type MistakeCause, type Mistake, type Summary, type QoSContext, type QoSMeasurement } from './detectors/qos.js';
+export { analyticQoS, type AnalyticQoS, type AnalyticQoSOptions, type AnalyticDelay } from './detectors/analytic.js';

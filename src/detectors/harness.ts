@@ -1,0 +1,306 @@
+import { InvalidArgumentError } from '../errors.js';
+import type { FaultSchedule } from '../faults/fault.js';
+import type { Seed } from '../kernel/rng.js';
+import { Simulation } from '../simulation.js';
+import type { LinkModel } from '../world/link-model.js';
+import { requireFunction, requireObject, requirePositive, requireString } from '../validate.js';
+import type { FailureDetector } from './failure-detector.js';
+
+/**
+ * One change of a detector's verdict about one monitored node.
+ *
+ * @example
+ * ```ts
+ * const transition: DetectorTransition = { kind: 'suspect', timeMs: 1_250, localTimeMs: 1_250 };
+ * ```
+ */
+export interface DetectorTransition {
+  /** `suspect`: an S-transition (trust → suspect); `trust`: a T-transition (suspect → trust). */
+  kind: 'suspect' | 'trust';
+  /** True (simulated) time of the change, in ms. */
+  timeMs: number;
+  /** The monitor's local clock reading at the change, in ms. */
+  localTimeMs: number;
+}
+
+/**
+ * One heartbeat as the monitor received it.
+ *
+ * @example
+ * ```ts
+ * const arrival: HeartbeatArrival = { sequence: 3, sentLocalMs: 300, timeMs: 301, localTimeMs: 301 };
+ * ```
+ */
+export interface HeartbeatArrival {
+  /** The heartbeat's sequence number `i` (sent at `startMs + i·η` on the sender's clock). */
+  sequence: number;
+  /** Send time on the sender's local clock. */
+  sentLocalMs: number;
+  /** True arrival time. */
+  timeMs: number;
+  /** Arrival time on the monitor's local clock (what the detectors are fed). */
+  localTimeMs: number;
+}
+
+/**
+ * Options of {@link runDetectorHarness}.
+ *
+ * @example
+ * ```ts
+ * const options: DetectorHarnessOptions = {
+ *   seed: 1, monitored: ['p'], monitor: 'q', intervalMs: 100,
+ *   detectors: { 'nfd-s': () => new NfdSDetector({ intervalMs: 100, shiftMs: 50 }) },
+ *   network: { latency: { kind: 'exponential', meanMs: 10 }, lossProbability: 0.01 },
+ *   durationMs: 60_000, sampleEveryMs: 10,
+ * };
+ * ```
+ */
+export interface DetectorHarnessOptions {
+  /** Seed of the simulation. */
+  seed: Seed;
+  /** Nodes that send heartbeats to the monitor. */
+  monitored: string[];
+  /** The node that receives heartbeats and runs the detectors. */
+  monitor: string;
+  /** η: every monitored node sends heartbeat `i` at local time `startMs + i·η`. */
+  intervalMs: number;
+  /** Detector factories, by name; one instance is built per (detector, monitored node). */
+  detectors: Record<string, () => FailureDetector>;
+  /** Model of every link (the network default). Default: the simulator's (constant 1 ms, no loss). */
+  network?: LinkModel;
+  /** Faults injected before the run. */
+  faults?: FaultSchedule;
+  /** How long to run, in true ms. */
+  durationMs: number;
+  /** Period of the monitor's sampling grid, on its local clock, in ms. */
+  sampleEveryMs: number;
+  /**
+   * Local send time of heartbeat 0 on every monitored node, in ms, >= 0. Default 0. Give the
+   * same value as NFD-S's `startMs`.
+   */
+  startMs?: number;
+}
+
+/**
+ * What {@link runDetectorHarness} observed.
+ *
+ * @example
+ * ```ts
+ * const result = runDetectorHarness(options);
+ * result.transitions['nfd-s']!['p']; // [{ kind: 'suspect', timeMs: …, localTimeMs: … }, …]
+ * ```
+ */
+export interface DetectorHarnessResult {
+  /** Per detector name, per monitored node: its verdict changes, in time order. */
+  transitions: Record<string, Record<string, DetectorTransition[]>>;
+  /** Per monitored node: every heartbeat the monitor received, in arrival order. */
+  arrivals: Record<string, HeartbeatArrival[]>;
+  /** Per monitored node: how many heartbeats it sent. */
+  sent: Record<string, number>;
+  /** How many times each detector instance was sampled (grid plus around heartbeats). */
+  samples: number;
+  /** The simulation after the run (`sim.truth` is the ground truth to score against). */
+  sim: Simulation;
+  /** `sim.traceHash()` after the run. */
+  traceHash: string;
+}
+
+/** A heartbeat as sent on the wire. */
+interface HeartbeatMessage {
+  type: 'fd-heartbeat';
+  sequence: number;
+  sentLocalMs: number;
+}
+
+/** Precision of the search for the exact time of a verdict change, in ms. */
+const TRANSITION_PRECISION_MS = 1e-6;
+
+/** Per (detector, node): the instance and what the harness last saw of it. */
+interface Watched {
+  detector: FailureDetector;
+  trusted: boolean;
+  lastLocalMs: number;
+  transitions: DetectorTransition[];
+}
+
+/**
+ * Runs failure detectors against heartbeats in a simulated network and records, on true time,
+ * when each one started and stopped suspecting each monitored node — the raw material of
+ * {@link measureQoS}.
+ *
+ * - Each monitored node sends heartbeat `i` (a message carrying `i`) to the monitor at local time
+ *   `startMs + i·η`. After a pause or a restart it resumes with the next index due on its clock,
+ *   so heartbeats it could not send are missing by number (as NFD-S expects).
+ * - The monitor feeds every detector instance watching the sender the same arrival time, its
+ *   local `ctx.now()`, with the sequence number (`heartbeat(now, sequence)`; detectors that take
+ *   one argument ignore it).
+ * - Verdicts (`isAvailable`) are sampled on a grid every `sampleEveryMs` of the monitor's clock
+ *   and right before and after each heartbeat. A change seen between two samples is located by
+ *   bisection of `isAvailable` between them (valid because between heartbeats a detector's
+ *   verdict can only go from trust to suspect), or exactly at `freshnessPointMs` when the
+ *   detector exposes one (NFD-S, NFD-E). So every suspicion is recorded, however short, and its
+ *   start is exact to 1e-6 ms whatever the grid. A suspicion that starts and ends at the same
+ *   instant (a heartbeat arriving exactly at the deadline) is not recorded.
+ * - Local times are converted to true time by the monitor's current offset (exact without drift).
+ *
+ * For NFD-S, clocks must be synchronised: give no node a clock offset or drift, and pass the
+ * same `startMs` to the detector and to the harness.
+ *
+ * @example
+ * ```ts
+ * const result = runDetectorHarness({
+ *   seed: 7, monitored: ['p'], monitor: 'q', intervalMs: 100, durationMs: 60_000, sampleEveryMs: 10,
+ *   detectors: { 'nfd-s': () => new NfdSDetector({ intervalMs: 100, shiftMs: 60 }) },
+ *   network: { latency: { kind: 'exponential', meanMs: 20 }, lossProbability: 0.05 },
+ * });
+ * const qos = measureQoS(result.transitions['nfd-s']!['p']!, result.sim.truth, 'p', 0, 60_000);
+ * ```
+ */
+export function runDetectorHarness(options: DetectorHarnessOptions): DetectorHarnessResult {
+  requireObject(options, 'options');
+  const { seed, monitored, monitor, intervalMs, detectors, durationMs, sampleEveryMs } = options;
+  const startMs = options.startMs ?? 0;
+  requireString(monitor, 'monitor');
+  if (!Array.isArray(monitored) || monitored.length === 0) throw new InvalidArgumentError('monitored', monitored, 'a non-empty array of node ids');
+  for (const [index, id] of monitored.entries()) {
+    requireString(id, `monitored[${index}]`);
+    if (id === monitor) throw new InvalidArgumentError(`monitored[${index}]`, id, 'a node other than the monitor');
+  }
+  if (new Set(monitored).size !== monitored.length) throw new InvalidArgumentError('monitored', monitored, 'distinct node ids');
+  requirePositive(intervalMs, 'intervalMs');
+  requirePositive(durationMs, 'durationMs');
+  requirePositive(sampleEveryMs, 'sampleEveryMs');
+  if (typeof startMs !== 'number' || !(startMs >= 0 && startMs < Infinity)) throw new InvalidArgumentError('startMs', startMs, 'a finite time >= 0 in ms');
+  requireObject(detectors, 'detectors');
+  const names = Object.keys(detectors);
+  if (names.length === 0) throw new InvalidArgumentError('detectors', detectors, 'at least one detector factory');
+  for (const name of names) requireFunction(detectors[name], `detectors.${name}`);
+
+  const sim = new Simulation({ seed, ...(options.network === undefined ? {} : { network: { link: options.network } }) });
+  const transitions: Record<string, Record<string, DetectorTransition[]>> = {};
+  const watchedByNode = new Map<string, Watched[]>();
+  const arrivals: Record<string, HeartbeatArrival[]> = {};
+  const sent: Record<string, number> = {};
+  for (const name of names) transitions[name] = {};
+  for (const node of monitored) {
+    const list: Watched[] = [];
+    for (const name of names) {
+      const detector = detectors[name]!();
+      const watched: Watched = { detector, trusted: true, lastLocalMs: -Infinity, transitions: [] };
+      transitions[name]![node] = watched.transitions;
+      list.push(watched);
+    }
+    watchedByNode.set(node, list);
+    arrivals[node] = [];
+    sent[node] = 0;
+  }
+  let samples = 0;
+
+  /** Samples one instance at local time `localMs` (true time `trueMs`), recording a change. */
+  const sample = (watched: Watched, localMs: number, trueMs: number): void => {
+    samples++;
+    const available = watched.detector.isAvailable(localMs);
+    if (available !== watched.trusted) {
+      const atLocal = locateChange(watched, localMs, available);
+      watched.transitions.push({ kind: available ? 'trust' : 'suspect', timeMs: trueMs - (localMs - atLocal), localTimeMs: atLocal });
+      watched.trusted = available;
+    }
+    watched.lastLocalMs = localMs;
+  };
+
+  // The monitor: detectors live outside its volatile state, so they survive its restarts.
+  sim.addNode<HeartbeatMessage>(monitor, (ctx) => {
+    const sampleAll = (): void => {
+      const localMs = ctx.now();
+      const trueMs = sim.now;
+      for (const list of watchedByNode.values()) for (const watched of list) sample(watched, localMs, trueMs);
+    };
+    const armGrid = (): void => ctx.setTimer(sampleEveryMs, 'fd-sample');
+    return {
+      onStart: () => {
+        sampleAll();
+        armGrid();
+      },
+      onRecover: () => {
+        sampleAll();
+        armGrid();
+      },
+      onTimer: () => {
+        sampleAll();
+        armGrid();
+      },
+      onMessage: (from, message) => {
+        const list = watchedByNode.get(from);
+        if (list === undefined || typeof message !== 'object' || message === null || message.type !== 'fd-heartbeat') return;
+        const localMs = ctx.now();
+        const trueMs = sim.now;
+        arrivals[from]!.push({ sequence: message.sequence, sentLocalMs: message.sentLocalMs, timeMs: trueMs, localTimeMs: localMs });
+        for (const watched of list) {
+          sample(watched, localMs, trueMs);
+          (watched.detector as { heartbeat(nowMs: number, sequence?: number): void }).heartbeat(localMs, message.sequence);
+          samples++;
+          const available = watched.detector.isAvailable(localMs);
+          if (available !== watched.trusted) {
+            const last = watched.transitions[watched.transitions.length - 1];
+            if (available && last !== undefined && last.kind === 'suspect' && last.localTimeMs === localMs) watched.transitions.pop();
+            else watched.transitions.push({ kind: available ? 'trust' : 'suspect', timeMs: trueMs, localTimeMs: localMs });
+            watched.trusted = available;
+          }
+        }
+      },
+    };
+  });
+
+  for (const node of monitored) {
+    sim.addNode<HeartbeatMessage>(node, (ctx) => {
+      let next = 0;
+      /** Arms the timer for heartbeat `next`, skipping indices whose send time has passed. */
+      const armNext = (): void => {
+        const nowMs = ctx.now();
+        const due = startMs + next * intervalMs;
+        if (due < nowMs) {
+          next = Math.max(next, Math.ceil((nowMs - startMs) / intervalMs));
+        }
+        ctx.setTimer(Math.max(0, startMs + next * intervalMs - nowMs), 'fd-heartbeat');
+      };
+      return {
+        onStart: armNext,
+        onRecover: armNext,
+        onTimer: () => {
+          const sentLocalMs = ctx.now();
+          ctx.send(monitor, { type: 'fd-heartbeat', sequence: next, sentLocalMs });
+          sent[node]!++;
+          next++;
+          armNext();
+        },
+      };
+    });
+  }
+
+  if (options.faults !== undefined) sim.inject(options.faults);
+  sim.run({ until: durationMs });
+  // A last sample at the end, so a suspicion still running is recorded.
+  const endLocal = sim.localTime(monitor);
+  for (const list of watchedByNode.values()) for (const watched of list) if (endLocal >= watched.lastLocalMs) sample(watched, endLocal, sim.now);
+  return { transitions, arrivals, sent, samples, sim, traceHash: sim.traceHash() };
+}
+
+/**
+ * The earliest local time in `(watched.lastLocalMs, localMs]` at which the detector's verdict is
+ * already `available`: the detector's exact `freshnessPointMs` if it has one there, otherwise
+ * found by bisection (the verdict changes at most once between heartbeats).
+ */
+function locateChange(watched: Watched, localMs: number, available: boolean): number {
+  let low = watched.lastLocalMs;
+  if (!Number.isFinite(low)) return localMs;
+  const hint = (watched.detector as { freshnessPointMs?: unknown }).freshnessPointMs;
+  if (!available && typeof hint === 'number' && hint > low && hint <= localMs && !watched.detector.isAvailable(hint)) return hint;
+  let high = localMs;
+  for (let step = 0; step < 200 && high - low > TRANSITION_PRECISION_MS; step++) {
+    const middle = low + (high - low) / 2;
+    if (middle <= low || middle >= high) break;
+    if (watched.detector.isAvailable(middle) === available) high = middle;
+    else low = middle;
+  }
+  return high;
+}
