@@ -85,3 +85,21 @@ export {
 } from './detectors/harness.js';
 export { measureQoS, summarise, mistakeCauses, type MistakeCause, type Mistake, type Summary, type QoSContext, type QoSMeasurement } from './detectors/qos.js';
 export { analyticQoS, type AnalyticQoS, type AnalyticQoSOptions, type AnalyticDelay } from './detectors/analytic.js';
+export {
+  swimNode,
+  resolveSwimOptions,
+  swimSuspicionTimeoutMs,
+  swimSuspicionTimeoutAfter,
+  swimRetransmitLimit,
+  SWIM_DEFAULTS,
+  type SwimOptions,
+  type SwimState,
+  type SwimUpdate,
+  type SwimMessage,
+  type SwimProbe,
+  type SwimReply,
+  type SwimGossip,
+  type SwimMember,
+  type SwimEvent,
+  type SwimHandlers,
+} from './detectors/swim.js';
