@@ -75,6 +75,7 @@ export { PhiAccrualDetector, type PhiAccrualDetectorOptions } from './detectors/
 export { ExponentialAccrualDetector, type ExponentialAccrualDetectorOptions } from './detectors/exponential-accrual.js';
 export { NfdSDetector, NfdEDetector, type NfdSOptions, type NfdEOptions } from './detectors/chen.js';
 export { BertierDetector, type BertierOptions } from './detectors/bertier.js';
+export { FreshnessPointDetector } from './detectors/freshness-point.js';
 export { SatzgerDetector, type SatzgerOptions } from './detectors/satzger.js';
 export {
   runDetectorHarness,
@@ -103,3 +104,5 @@ export {
   type SwimEvent,
   type SwimHandlers,
 } from './detectors/swim.js';
+export { thresholdSweep, poolQoS, type SweepFamily, type SweepPoint, type ThresholdSweepOptions } from './detectors/sweep.js';
+export { tradeoffSvg, type TradeoffPoint, type TradeoffSvgOptions } from './report/tradeoff-svg.js';

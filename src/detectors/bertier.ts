@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { rejectUnknownKeys, requireNonNegative, requireObject, requirePositive, requirePositiveInteger } from '../validate.js';
-import { ArrivalEstimator, MAX_WINDOW_SIZE, normalisedLateness } from './chen.js';
-import { requireTime, type FailureDetector } from './failure-detector.js';
+import { ArrivalEstimator, MAX_WINDOW_SIZE } from './chen.js';
+import { FreshnessPointDetector } from './freshness-point.js';
 
 // Bertier, Marin & Sens, "Implementation and performance evaluation of an adaptable failure
 // detector", DSN 2002: Chen's arrival estimate plus a safety margin computed like Jacobson's TCP
@@ -64,7 +64,7 @@ export interface BertierOptions {
  * detector.isAvailable(220);    // false
  * ```
  */
-export class BertierDetector implements FailureDetector {
+export class BertierDetector extends FreshnessPointDetector {
   /** Option keys the constructor accepts. */
   static readonly optionKeys: readonly string[] = ['intervalMs', 'windowSize', 'beta', 'phi', 'gamma'];
 
@@ -86,9 +86,9 @@ export class BertierDetector implements FailureDetector {
   private variation = 0;
   private margin = 0;
   private expectedMs = Infinity;
-  private freshUntilMs = Infinity;
 
   constructor(options: BertierOptions) {
+    super();
     requireObject(options, 'options');
     rejectUnknownKeys(options as unknown as Record<string, unknown>, '', BertierDetector.optionKeys);
     requirePositive(options.intervalMs, 'intervalMs');
@@ -125,17 +125,6 @@ export class BertierDetector implements FailureDetector {
     this.freshUntilMs = this.expectedMs + this.margin;
   }
 
-  /** Heartbeat periods past the current freshness point: `max(0, t - τ) / η`. */
-  suspicion(nowMs: number): number {
-    requireTime(nowMs, 'nowMs');
-    return normalisedLateness(nowMs, this.freshUntilMs, this.intervalMs);
-  }
-
-  /** True before the first heartbeat and while `nowMs < τ = EA + α`. */
-  isAvailable(nowMs: number): boolean {
-    requireTime(nowMs, 'nowMs');
-    return !(nowMs >= this.freshUntilMs);
-  }
 
   /** The highest sequence number received, or -1 before the first heartbeat. */
   get highestSequence(): number {

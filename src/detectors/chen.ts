@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { rejectUnknownKeys, requireFinite, requireObject, requirePositive, requirePositiveInteger } from '../validate.js';
-import { requireTime, type FailureDetector } from './failure-detector.js';
+import { requireTime } from './failure-detector.js';
+import { FreshnessPointDetector } from './freshness-point.js';
 
 // Chen, Toueg & Aguilera, "On the Quality of Service of Failure Detectors", IEEE Transactions on
 // Computers 51(5), 2002: NFD-S (synchronised clocks) and NFD-E (unsynchronised clocks, expected
@@ -75,7 +76,7 @@ export interface NfdEOptions {
  * detector.suspicion(200);     // 0.5
  * ```
  */
-export class NfdSDetector implements FailureDetector {
+export class NfdSDetector extends FreshnessPointDetector {
   /** Option keys the constructor accepts. */
   static readonly optionKeys: readonly string[] = ['intervalMs', 'shiftMs', 'startMs'];
 
@@ -90,9 +91,9 @@ export class NfdSDetector implements FailureDetector {
 
   private highest = -1;
   private lastArrivalMs = -Infinity;
-  private freshUntilMs = Infinity;
 
   constructor(options: NfdSOptions) {
+    super();
     requireObject(options, 'options');
     rejectUnknownKeys(options as unknown as Record<string, unknown>, '', NfdSDetector.optionKeys);
     requirePositive(options.intervalMs, 'intervalMs');
@@ -126,17 +127,6 @@ export class NfdSDetector implements FailureDetector {
     this.freshUntilMs = this.startMs + (index + 1) * this.intervalMs + this.shiftMs;
   }
 
-  /** Heartbeat periods past the current freshness point: `max(0, t - τ_{j+1}) / η`. */
-  suspicion(nowMs: number): number {
-    requireTime(nowMs, 'nowMs');
-    return normalisedLateness(nowMs, this.freshUntilMs, this.intervalMs);
-  }
-
-  /** True before the first heartbeat and while `nowMs < τ_{j+1}`, j the highest sequence received. */
-  isAvailable(nowMs: number): boolean {
-    requireTime(nowMs, 'nowMs');
-    return !(nowMs >= this.freshUntilMs);
-  }
 
   /** The highest sequence number received, or -1 before the first heartbeat. */
   get highestSequence(): number {
@@ -271,7 +261,7 @@ export class ArrivalEstimator {
  * detector.isAvailable(1_240);   // false
  * ```
  */
-export class NfdEDetector implements FailureDetector {
+export class NfdEDetector extends FreshnessPointDetector {
   /** Option keys the constructor accepts. */
   static readonly optionKeys: readonly string[] = ['intervalMs', 'safetyMarginMs', 'windowSize'];
 
@@ -286,9 +276,9 @@ export class NfdEDetector implements FailureDetector {
 
   private readonly estimator: ArrivalEstimator;
   private expectedMs = Infinity;
-  private freshUntilMs = Infinity;
 
   constructor(options: NfdEOptions) {
+    super();
     requireObject(options, 'options');
     rejectUnknownKeys(options as unknown as Record<string, unknown>, '', NfdEDetector.optionKeys);
     requirePositive(options.intervalMs, 'intervalMs');
@@ -311,17 +301,6 @@ export class NfdEDetector implements FailureDetector {
     this.freshUntilMs = this.expectedMs + this.safetyMarginMs;
   }
 
-  /** Heartbeat periods past the current freshness point: `max(0, t - τ_{ℓ+1}) / η`. */
-  suspicion(nowMs: number): number {
-    requireTime(nowMs, 'nowMs');
-    return normalisedLateness(nowMs, this.freshUntilMs, this.intervalMs);
-  }
-
-  /** True before the first heartbeat and while `nowMs < τ_{ℓ+1}`. */
-  isAvailable(nowMs: number): boolean {
-    requireTime(nowMs, 'nowMs');
-    return !(nowMs >= this.freshUntilMs);
-  }
 
   /** The highest sequence number received, or -1 before the first heartbeat. */
   get highestSequence(): number {
@@ -337,22 +316,6 @@ export class NfdEDetector implements FailureDetector {
   get freshnessPointMs(): number | undefined {
     return this.estimator.highestSequence < 0 ? undefined : this.freshUntilMs;
   }
-}
-
-/**
- * `max(0, nowMs - freshUntilMs) / intervalMs`, kept finite and never NaN or -0 even when extreme
- * inputs overflowed the estimate. Shared by the Chen-style detectors.
- *
- * @example
- * ```ts
- * normalisedLateness(250, 150, 100); // 1
- * normalisedLateness(100, 150, 100); // 0
- * ```
- */
-export function normalisedLateness(nowMs: number, freshUntilMs: number, intervalMs: number): number {
-  const lateness = (nowMs - freshUntilMs) / intervalMs;
-  if (!(lateness > 0)) return 0; // also NaN and -0
-  return lateness > Number.MAX_VALUE ? Number.MAX_VALUE : lateness;
 }
 
 function requireSequence(value: unknown, field: string): number {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fc, prop } from '../kernel/prop.js';
-import { ArrivalEstimator, NfdEDetector, NfdSDetector, normalisedLateness } from '../../src/detectors/chen.js';
+import { ArrivalEstimator, NfdEDetector, NfdSDetector } from '../../src/detectors/chen.js';
+import { normalisedLateness } from '../../src/detectors/freshness-point.js';
 import type { FailureDetector } from '../../src/detectors/failure-detector.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 

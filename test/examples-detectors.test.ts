@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const execFileAsync = promisify(execFile);
+const directory = mkdtempSync(join(tmpdir(), 'faultline-shootout-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+async function runShootout(out: string): Promise<string> {
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', 'examples/detector-shootout.ts', '--out', out], { encoding: 'utf8', cwd: process.cwd() });
+  return stdout;
+}
+
+function hashIn(output: string): string {
+  const match = /trace hash ([0-9a-f]{16})\s*$/.exec(output);
+  if (match === null) throw new Error(`output does not end with a trace hash:\n${output}`);
+  return match[1]!;
+}
+
+describe('detector-shootout example', () => {
+  it('prints the QoS table and the sweep, writes the SVG, and is reproducible', async () => {
+    const first = join(directory, 'first.svg');
+    const second = join(directory, 'second.svg');
+    const [output, again] = await Promise.all([runShootout(first), runShootout(second)]);
+    expect(hashIn(again)).toBe(hashIn(output));
+    expect(again).toBe(output.replace(first, second));
+    expect(output).toMatch(/^detector +T_D mean +T_D max mistakes +λ_M \/s +T_M ms +P_A +partition +pause +loss +delay$/m);
+    for (const name of ['fixed 300ms', 'phi logistic 8', 'phi exact 8', 'exp-accrual 1.5', 'NFD-S δ=150', 'NFD-E α=150', 'Bertier', 'Satzger 0.99']) {
+      const row = output.split('\n').find((line) => line.startsWith(name));
+      expect(row, name).toBeDefined();
+      // T_D mean, T_D max, mistakes, λ_M, T_M, P_A, then four causes; partition and pause each caught.
+      const numbers = row!.slice(16).trim().split(/ +/).map(Number);
+      expect(numbers, name).toHaveLength(10);
+      expect(numbers[0]!, name).toBeGreaterThan(0);
+      expect(numbers[1]!, name).toBeGreaterThanOrEqual(numbers[0]!);
+      expect(numbers[6], name).toBe(1);
+      expect(numbers[7], name).toBe(1);
+    }
+    expect(output).toMatch(/threshold sweep/);
+    expect(output).toMatch(/^ {2}fixed timeout +timeoutMs +300 +T_D/m);
+    expect(output).toContain(`wrote trade-off SVG to ${first}`);
+    expect(existsSync(first)).toBe(true);
+    const svg = readFileSync(first, 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(svg.match(/<polyline /g)).toHaveLength(5);
+    expect(readFileSync(second, 'utf8')).toBe(svg);
+  });
+});
