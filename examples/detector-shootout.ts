@@ -71,14 +71,14 @@ const ms = (value: number | undefined): string => (value === undefined ? '-' : v
 console.log(`detector shootout: η = ${ETA} ms, exponential latency (mean 15 ms), 2% loss, ${RUN_FOR_MS / 1_000} s`);
 console.log('faults: a crashes at 12 s (4 s) and 40 s (3 s); b partitioned at 20 s (2 s); c paused at 30 s (1.5 s)');
 console.log(`QoS over [${WARM_UP_MS / 1_000} s, ${RUN_FOR_MS / 1_000} s), pooled over ${NODES.join(', ')}:\n`);
-const header = ['detector'.padEnd(16), 'T_D mean', ' T_D max', 'mistakes', ' λ_M /s', ' T_M ms', '     P_A', ...mistakeCauses.slice(0, 4).map((cause) => cause.padStart(9))];
+const header = ['detector'.padEnd(16), 'T_D mean', ' T_D max', 'mistakes', ' λ_M /s', ' T_M ms', '     P_A', ...mistakeCauses.slice(0, 5).map((cause) => cause.padStart(9))];
 console.log(header.join(' '));
 for (const name of Object.keys(detectors)) {
   const measurements = NODES.map((node) =>
     measureQoS(shootout.transitions[name]![node]!, shootout.sim.truth, node, WARM_UP_MS, RUN_FOR_MS, { monitor: MONITOR, arrivals: shootout.arrivals[node]!, intervalMs: ETA }),
   );
   const pooled = poolQoS(measurements);
-  const byCause = mistakeCauses.slice(0, 4).map((cause) => String(measurements.reduce((sum, qos) => sum + qos.falseSuspicionsByCause[cause], 0)).padStart(9));
+  const byCause = mistakeCauses.slice(0, 5).map((cause) => String(measurements.reduce((sum, qos) => sum + qos.falseSuspicionsByCause[cause], 0)).padStart(9));
   console.log([
     name.padEnd(16),
     ms(pooled.detectionTimeMs).padStart(8),

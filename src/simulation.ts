@@ -410,6 +410,7 @@ export class Simulation extends EventLoop {
     for (const waiter of node.receivers) this.cancel(waiter.timeoutHandle);
     for (const call of node.calls.values()) this.cancel(call.timeoutHandle);
     if (node.paused) this.truth.notePaused(node.id, false);
+    if (node.inbox.length > 0) this.truth.noteOverloaded(node.id, false);
     for (const held of node.held) if (held.kind === this.heldDeliverKind || held.kind === this.deliverKind) this.network.linkAt(held.b).dropped[DROP_NODE_DOWN]!++;
     for (const queued of node.inbox) this.network.linkAt(queued.linkIndex).dropped[DROP_NODE_DOWN]!++;
     node.resetVolatile();
@@ -529,6 +530,7 @@ export class Simulation extends EventLoop {
   private enqueueForService(node: NodeRuntime, link: LinkState, from: number, messageId: number, message: unknown): void {
     if (node.service !== undefined && node.inbox.length >= node.service.inboxLimit) return this.dropOnArrival(link, DROP_INBOX_OVERFLOW, messageId, message);
     node.inbox.push({ from, linkIndex: link.index, messageId, message });
+    if (node.inbox.length > 1 || node.busyUntilMs > this.now) this.truth.noteOverloaded(node.id, true);
     if (node.serviceScheduled) return;
     node.serviceScheduled = true;
     this.scheduleEvent(Math.max(0, node.busyUntilMs - this.now), this.serviceKind, node.index, node.incarnation);
@@ -547,7 +549,10 @@ export class Simulation extends EventLoop {
     const serviceMs = node.service === undefined ? 0 : 1000 / node.service.messagesPerSec;
     node.busyUntilMs = this.now + serviceMs;
     if (node.inbox.length > 0) this.scheduleEvent(serviceMs, this.serviceKind, node.index, node.incarnation);
-    else node.serviceScheduled = false;
+    else {
+      node.serviceScheduled = false;
+      this.truth.noteOverloaded(node.id, false);
+    }
     this.consumeMessage(node, this.network.linkAt(queued.linkIndex), queued.from, queued.messageId, queued.message);
   }
 

@@ -27,13 +27,13 @@ describe('detector-shootout example', () => {
     const [output, again] = await Promise.all([runShootout(first), runShootout(second)]);
     expect(hashIn(again)).toBe(hashIn(output));
     expect(again).toBe(output.replace(first, second));
-    expect(output).toMatch(/^detector +T_D mean +T_D max mistakes +λ_M \/s +T_M ms +P_A +partition +pause +loss +delay$/m);
+    expect(output).toMatch(/^detector +T_D mean +T_D max mistakes +λ_M \/s +T_M ms +P_A +partition +pause +overload +loss +delay$/m);
     for (const name of ['fixed 300ms', 'phi logistic 8', 'phi exact 8', 'exp-accrual 1.5', 'NFD-S δ=150', 'NFD-E α=150', 'Bertier', 'Satzger 0.99']) {
       const row = output.split('\n').find((line) => line.startsWith(name));
       expect(row, name).toBeDefined();
-      // T_D mean, T_D max, mistakes, λ_M, T_M, P_A, then four causes; partition and pause each caught.
+      // T_D mean, T_D max, mistakes, λ_M, T_M, P_A, then five causes; partition and pause each caught.
       const numbers = row!.slice(16).trim().split(/ +/).map(Number);
-      expect(numbers, name).toHaveLength(10);
+      expect(numbers, name).toHaveLength(11);
       expect(numbers[0]!, name).toBeGreaterThan(0);
       expect(numbers[1]!, name).toBeGreaterThanOrEqual(numbers[0]!);
       expect(numbers[6], name).toBe(1);

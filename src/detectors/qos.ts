@@ -23,7 +23,7 @@ import type { DetectorTransition, HeartbeatArrival } from './harness.js';
  * const cause: MistakeCause = qos.mistakes[0]?.cause ?? 'unknown';
  * ```
  */
-export type MistakeCause = 'partition' | 'pause' | 'loss' | 'delay' | 'unknown';
+export type MistakeCause = 'partition' | 'pause' | 'overload' | 'loss' | 'delay' | 'unknown';
 
 /**
  * Every {@link MistakeCause}, in a fixed order.
@@ -33,7 +33,7 @@ export type MistakeCause = 'partition' | 'pause' | 'loss' | 'delay' | 'unknown';
  * for (const cause of mistakeCauses) console.log(cause, qos.falseSuspicionsByCause[cause]);
  * ```
  */
-export const mistakeCauses: readonly MistakeCause[] = ['partition', 'pause', 'loss', 'delay', 'unknown'];
+export const mistakeCauses: readonly MistakeCause[] = ['partition', 'pause', 'overload', 'loss', 'delay', 'unknown'];
 
 /**
  * One mistake: an S-transition while the node was up.
@@ -330,6 +330,7 @@ function classifier(truth: GroundTruth, node: string, context: QoSContext, until
   const horizon = Math.max(untilMs, arrivals?.[arrivals.length - 1]?.timeMs ?? untilMs) + 1;
   const paused = [...truth.pausedIntervals(node, horizon), ...(context.monitor === undefined ? [] : truth.pausedIntervals(context.monitor, horizon))];
   const cuts = context.monitor === undefined ? [] : truth.cutIntervals(node, context.monitor, horizon);
+  const overloads = [...truth.overloadedIntervals(node, horizon), ...(context.monitor === undefined ? [] : truth.overloadedIntervals(context.monitor, horizon))];
   const overlaps = (intervals: Array<[number, number]>, from: number, to: number): boolean => intervals.some(([start, end]) => start <= to && end > from);
   return (startMs) => {
     // The newest arrival strictly before the mistake.
@@ -350,6 +351,7 @@ function classifier(truth: GroundTruth, node: string, context: QoSContext, until
     const windowStart = (newest >= 0 ? arrivals![newest]!.timeMs : -Infinity) - (context.intervalMs ?? 0);
     if (overlaps(cuts, windowStart, startMs)) return 'partition';
     if (overlaps(paused, windowStart, startMs)) return 'pause';
+    if (overlaps(overloads, windowStart, startMs)) return 'overload';
     if (arrivals === undefined) return 'unknown';
     const missing = (newest >= 0 ? highestSoFar[newest]! : -1) + 1;
     return arrived.has(missing) ? 'delay' : 'loss';

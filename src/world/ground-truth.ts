@@ -78,6 +78,7 @@ export class GroundTruth {
   private readonly up = new Map<string, BooleanHistory>();
   private readonly paused = new Map<string, BooleanHistory>();
   private readonly byzantine = new Map<string, BooleanHistory>();
+  private readonly overloaded = new Map<string, BooleanHistory>();
   private readonly cut = new Map<string, BooleanHistory>();
   private readonly clocks = new Map<string, ClockReader>();
   private readonly nowMs: () => number;
@@ -107,6 +108,20 @@ export class GroundTruth {
   /** Was node `id` under a byzantine fault at `atMs`? */
   isByzantine(id: string, atMs?: number): boolean {
     return this.historyOf(this.byzantine, id, false).at(this.time(atMs));
+  }
+
+  /**
+   * Was node `id` overloaded at `atMs`: messages waiting in its inbox for its limited service
+   * capacity (see the `capacity` fault and the `service` node option)?
+   */
+  isOverloaded(id: string, atMs?: number): boolean {
+    return this.historyOf(this.overloaded, id, false).at(this.time(atMs));
+  }
+
+  /** Intervals [fromMs, toMs) before `untilMs` in which node `id` had a backlog. */
+  overloadedIntervals(id: string, untilMs: number): Array<[number, number]> {
+    requireFinite(untilMs, 'untilMs');
+    return this.historyOf(this.overloaded, id, false).intervals(true, untilMs);
   }
 
   /** Was the directed link `from → to` cut (nothing passes) at `atMs`? */
@@ -160,6 +175,11 @@ export class GroundTruth {
   /** @internal */
   noteByzantine(id: string, byzantine: boolean): void {
     this.historyOf(this.byzantine, id, false).set(this.nowMs(), byzantine);
+  }
+
+  /** @internal */
+  noteOverloaded(id: string, overloaded: boolean): void {
+    this.historyOf(this.overloaded, id, false).set(this.nowMs(), overloaded);
   }
 
   /** @internal */

@@ -146,6 +146,23 @@ describe('mistakes by cause', () => {
     }
   });
 
+  it('an overloaded monitor (traffic spike against a small capacity) causes mistakes classified overload', () => {
+    // q handles 100 messages/s; a 2,000/s spike from p for 1 s fills its inbox, so p's
+    // heartbeats wait behind the load (and some overflow) while q's ground truth shows a backlog.
+    const faults: FaultSchedule = [
+      { kind: 'capacity', atMs: 0, target: 'q', params: { messagesPerSec: 100, inboxLimit: 50 } },
+      { kind: 'traffic-spike', atMs: 6_000, durationMs: 1_000, target: 'q', params: { from: 'p', ratePerSec: 2_000, message: { type: 'load' } } },
+    ];
+    const result = run(9, { kind: 'constant', ms: 10 }, 0, 12_000, faults);
+    expect(result.sim.truth.isOverloaded('q', 6_500)).toBe(true);
+    expect(result.sim.truth.isOverloaded('q', 3_000)).toBe(false);
+    for (const detector of ['nfd-s', 'fixed']) {
+      const qos = measure(result, detector, 0, 12_000);
+      expect(qos.mistakes.length).toBeGreaterThan(0);
+      expect(qos.falseSuspicionsByCause.overload).toBe(qos.mistakes.length);
+    }
+  });
+
   it('without arrivals or a monitor, causes it cannot see are unknown', () => {
     const faults: FaultSchedule = [{ kind: 'partition', atMs: 5_030, durationMs: 1_500, params: { groups: [['p'], ['q']] } }];
     const result = run(9, { kind: 'constant', ms: 10 }, 0, 10_000, faults);
