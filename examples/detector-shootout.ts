@@ -26,8 +26,11 @@ import {
   type FaultSchedule,
   type LinkModel,
   poolQoS,
+  Simulation,
+  swimNode,
   thresholdSweep,
   tradeoffSvg,
+  type SwimHandlers,
 } from '../src/index.js';
 
 const ETA = 100; // heartbeat interval η, ms
@@ -89,6 +92,40 @@ for (const name of Object.keys(detectors)) {
     (pooled.queryAccuracy ?? 0).toFixed(5).padStart(8),
     ...byCause,
   ].join(' '));
+}
+
+// SWIM is a protocol, not a heartbeat consumer: run it on the same network and faults (every node
+// a member, q included) and score the members' views of a, b, c and d against the ground truth.
+const swim = new Simulation({ seed, network: { link: network } });
+for (const id of [MONITOR, ...NODES]) swim.addNode(id, swimNode({ probeIntervalMs: 200, probeTimeoutMs: 100, gossipIntervalMs: 50 }));
+swim.inject(faults);
+const swimVerdicts: Array<{ observer: string; node: string; state: string; atMs: number }> = [];
+const lastView = new Map<string, string>();
+swim.schedule(0, function watch(): void {
+  for (const observer of swim.nodeIds()) {
+    if (!swim.isUp(observer)) continue;
+    for (const [node, member] of swim.node<SwimHandlers>(observer).handlers.members()) {
+      const key = `${observer}>${node}`;
+      if (node === observer || member.state === (lastView.get(key) ?? 'alive')) continue;
+      lastView.set(key, member.state);
+      swimVerdicts.push({ observer, node, state: member.state, atMs: swim.now });
+    }
+  }
+  if (swim.now < RUN_FOR_MS) swim.schedule(10, watch);
+});
+swim.run({ until: RUN_FOR_MS });
+const wronglySuspected = swimVerdicts.filter((verdict) => verdict.state !== 'alive' && swim.truth.isUp(verdict.node, verdict.atMs));
+const wronglyDead = wronglySuspected.filter((verdict) => verdict.state === 'dead');
+const firstDeadAfterCrash = [12_000, 40_050].map((crashMs) => swimVerdicts.find((verdict) => verdict.node === 'a' && verdict.state === 'dead' && verdict.atMs >= crashMs)?.atMs);
+console.log('\nSWIM with Lifeguard (probe 200 ms, the same network and faults, every node a member):');
+console.log(`  a's crashes first seen dead after ${firstDeadAfterCrash.map((atMs, index) => (atMs === undefined ? 'never' : `${(atMs - [12_000, 40_050][index]!).toFixed(0)} ms`)).join(' and ')}`);
+console.log(`  views of a live member: ${wronglySuspected.length - wronglyDead.length} suspect, ${wronglyDead.length} dead (by cause: ${['partition', 'pause', 'other'].map((cause) => `${cause} ${wronglySuspected.filter((verdict) => swimCause(verdict) === cause).length}`).join(', ')})`);
+
+function swimCause(verdict: { node: string; atMs: number }): string {
+  const windowStartMs = verdict.atMs - 2_000;
+  if (swim.truth.pausedIntervals(verdict.node, verdict.atMs + 1).some(([, endMs]) => endMs > windowStartMs)) return 'pause';
+  if (swim.truth.cutIntervals(verdict.node, MONITOR, verdict.atMs + 1).some(([, endMs]) => endMs > windowStartMs)) return 'partition';
+  return 'other';
 }
 
 // The sweep: one node crashing every 8 s for 1.5 s over the same network, for 160 s.

@@ -40,6 +40,9 @@ describe('detector-shootout example', () => {
       expect(numbers[7], name).toBe(1);
     }
     expect(output).toMatch(/threshold sweep/);
+    // SWIM on the same faults: both crashes of a are confirmed dead within a few seconds.
+    expect(output).toMatch(/^ {2}a's crashes first seen dead after \d+ ms and \d+ ms$/m);
+    expect(output).toMatch(/^ {2}views of a live member: \d+ suspect, \d+ dead \(by cause: partition \d+, pause \d+, other \d+\)$/m);
     expect(output).toMatch(/^ {2}fixed timeout +timeoutMs +300 +T_D/m);
     expect(output).toContain(`wrote trade-off SVG to ${first}`);
     expect(existsSync(first)).toBe(true);
