@@ -4,25 +4,8 @@ import { ArrivalEstimator, NfdEDetector, NfdSDetector } from '../../src/detector
 import { normalisedLateness } from '../../src/detectors/freshness-point.js';
 import type { FailureDetector } from '../../src/detectors/failure-detector.js';
 import { InvalidArgumentError } from '../../src/errors.js';
+import { catchError, expectInvalidArgument } from './expect-invalid.js';
 
-function catchError(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the action to throw');
-}
-
-/** Asserts `action` throws an InvalidArgumentError whose field is `field` and whose message names it. */
-function expectInvalidArgument(action: () => unknown, field: string): void {
-  const error = catchError(action);
-  expect(error).toBeInstanceOf(InvalidArgumentError);
-  const invalid = error as InvalidArgumentError;
-  expect(invalid.code).toBe('INVALID_ARGUMENT');
-  expect(invalid.field).toBe(field);
-  expect(invalid.message).toContain(field);
-}
 
 /** The value is a finite number >= 0 and not -0. */
 function expectCleanSuspicion(value: number): void {

@@ -2,25 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { fc, prop } from '../kernel/prop.js';
 import { SatzgerDetector } from '../../src/detectors/satzger.js';
 import { InvalidArgumentError } from '../../src/errors.js';
+import { catchError, expectInvalidArgument } from './expect-invalid.js';
 
-function catchError(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the action to throw');
-}
-
-/** Asserts `action` throws an InvalidArgumentError whose field is `field` and whose message names it. */
-function expectInvalidArgument(action: () => unknown, field: string): void {
-  const error = catchError(action);
-  expect(error).toBeInstanceOf(InvalidArgumentError);
-  const invalid = error as InvalidArgumentError;
-  expect(invalid.code).toBe('INVALID_ARGUMENT');
-  expect(invalid.field).toBe(field);
-  expect(invalid.message).toContain(field);
-}
 
 describe('SatzgerDetector', () => {
   describe('suspicion: the empirical P(interval <= elapsed)', () => {
