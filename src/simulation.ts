@@ -14,7 +14,6 @@ import { RingBuffer } from './kernel/ring-buffer.js';
 import type { Rng } from './kernel/rng.js';
 import { rejectUnknownKeys, requireFunction, requireNonNegative, requireObject, requirePositive, requirePositiveInteger, requireString } from './validate.js';
 import { builtInFailureModels } from './faults/built-in-models.js';
-import type { FaultBudget } from './faults/budget.js';
 import type { FailureModel, FaultWorld } from './faults/failure-model.js';
 import type { Fault, FaultLogEntry, FaultSchedule } from './faults/fault.js';
 import { FaultInjector, type InjectOptions } from './faults/injector.js';
@@ -894,7 +893,7 @@ export class Simulation extends EventLoop {
     if (disk.failProbability > 0 && this.rng(`fault:disk:${node.id}`).random() < disk.failProbability) throw new DiskError('DISK_WRITE_FAILED', node.id);
     node.durable = produce(node.durable, recipe as (draft: Draft<unknown>) => void);
     if (!disk.cacheWrites) node.syncedDurable = node.durable;
-    this.record({ timeMs: this.now, type: 'persist', node: node.id, detail: node.durable });
+    if (this.trace !== undefined) this.record({ timeMs: this.now, type: 'persist', node: node.id, detail: node.durable });
   }
 
   private sleep(node: NodeRuntime, delayMs: number): Promise<void> {

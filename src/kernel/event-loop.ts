@@ -317,11 +317,6 @@ export class EventLoop {
     this.trace?.push(record);
   }
 
-  /** True while running under `runAsync`. */
-  protected get isAsyncRun(): boolean {
-    return this.asyncMode;
-  }
-
   /** Throws unless running under `runAsync`; `what` names the async operation. */
   protected requireAsyncRun(what: string): void {
     if (!this.asyncMode) throw new AsyncRunRequiredError(what);
