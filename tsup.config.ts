@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  // `check` needs fast-check (a peer dependency); the core entry does not. `cli` and
+  // `sweep-worker` are the Node-only `faultline` command and its worker-pool script.
+  entry: { index: 'src/index.ts', check: 'src/check/index.ts', cli: 'src/cli/faultline.ts', 'sweep-worker': 'src/cli/sweep-worker.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
@@ -9,4 +11,10 @@ export default defineConfig({
   target: 'es2022',
   platform: 'neutral',
   treeshake: true,
+  // Shared chunks for both formats, so `faultline` and `faultline/check` share one copy of the
+  // kernel and of the error classes (instanceof works across the two entry points).
+  splitting: true,
+  // Node built-ins (only the CLI uses them) stay imports; the core entry has none.
+  removeNodeProtocol: false,
+  external: [/^node:/],
 });

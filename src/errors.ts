@@ -295,3 +295,110 @@ function causeMessage(cause: unknown): string {
   if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
   return describeValue(cause);
 }
+
+/**
+ * A property of a simulated cluster failed: a safety invariant was broken, or a liveness
+ * requirement did not hold in time. The message is the whole report (seed, minimal fault
+ * schedule, evidence, last events, replay line); the fields carry the same as data.
+ *
+ * @example
+ * ```ts
+ * try { checkCluster(scenario, { seed: 7, faults }); }
+ * catch (e) { if (e instanceof PropertyViolationError) console.log(e.property, e.replay); }
+ * ```
+ */
+export class PropertyViolationError extends FaultlineError {
+  /** Name of the invariant or liveness requirement that failed. */
+  readonly property: string;
+  /** Simulated time of the failure, in ms. */
+  readonly timeMs: number;
+  /** What the invariant reported, if anything. */
+  readonly evidence: string | undefined;
+  /** A line of code that reruns exactly this case. */
+  readonly replay: string;
+
+  constructor(kind: 'safety' | 'liveness', details: { property: string; timeMs: number; evidence: string | undefined; replay: string }, report: string) {
+    super(kind === 'safety' ? 'INVARIANT_VIOLATED' : 'LIVENESS_VIOLATED', report);
+    this.property = details.property;
+    this.timeMs = details.timeMs;
+    this.evidence = details.evidence;
+    this.replay = details.replay;
+  }
+}
+
+/**
+ * An invariant or liveness condition itself threw (or returned something other than a boolean
+ * or a string): a bug in the check, not a finding about the cluster.
+ *
+ * @example
+ * ```ts
+ * // invariants: [{ name: 'one leader', check: (system) => system.nodes.filter((n) => n.leader).length <= 1 }]
+ * // if `system.nodes` is undefined, checkCluster throws InvariantError naming 'one leader'
+ * ```
+ */
+export class InvariantError extends FaultlineError {
+  /** Name of the invariant that misbehaved. */
+  readonly property: string;
+
+  constructor(property: string, timeMs: number, problem: string, cause?: unknown) {
+    super('INVARIANT_THREW', `invariant '${property}' ${problem} at t=${timeMs}ms; an invariant must return true when it holds, or false or a string of evidence when it does not`, { cause });
+    this.property = property;
+  }
+}
+
+/**
+ * Two runs of the same case diverged: the code under test is not deterministic (it used
+ * `Math.random`, `Date.now`, timers of the host, or iteration whose order is not fixed).
+ *
+ * @example
+ * ```ts
+ * checkCluster(scenario, { seed: 1, faults: [] }, { selfCheck: true }); // throws NondeterminismError at the first diverging event
+ * ```
+ */
+export class NondeterminismError extends FaultlineError {
+  /** Number (1-based) of the first event after which the two runs differ. */
+  readonly event: number;
+
+  constructor(event: number, report: string) {
+    super('NONDETERMINISM', report);
+    this.event = event;
+  }
+}
+
+/**
+ * A property passed, but vacuously: the runs did not exercise what the test required (faults
+ * that actually hit, operations that completed, `sometimes` conditions that were met).
+ *
+ * @example
+ * ```ts
+ * await assertCluster(scenario, { faults, requireCoverage: { sometimes: ['leader elected'] } }); // throws CoverageError if never met
+ * ```
+ */
+export class CoverageError extends FaultlineError {
+  constructor(message: string) {
+    super('COVERAGE_NOT_MET', message);
+  }
+}
+
+/**
+ * A property-based check found a failing case: the message holds fast-check's seed and path,
+ * the shrunk case's report and the lines that replay it.
+ *
+ * @example
+ * ```ts
+ * try { await assertCluster(scenario, { faults: { nodes, horizonMs: 5_000 } }); }
+ * catch (e) { if (e instanceof PropertyFailedError) console.log(e.seed, e.path); }
+ * ```
+ */
+export class PropertyFailedError extends FaultlineError {
+  /** fast-check's seed of the failing run. */
+  readonly seed: number;
+  /** fast-check's path to the shrunk counterexample. */
+  readonly path: string;
+
+  constructor(seed: number, path: string, report: string, cause: unknown) {
+    super('PROPERTY_FAILED', report, { cause });
+    this.seed = seed;
+    this.path = path;
+  }
+}

@@ -24,6 +24,11 @@ export {
   FaultConflictError,
   BudgetExceededError,
   DiskError,
+  PropertyViolationError,
+  PropertyFailedError,
+  InvariantError,
+  NondeterminismError,
+  CoverageError,
 } from './errors.js';
 export {
   EventLoop,
@@ -106,3 +111,20 @@ export {
 } from './detectors/swim.js';
 export { thresholdSweep, poolQoS, type SweepFamily, type SweepPoint, type ThresholdSweepOptions } from './detectors/sweep.js';
 export { tradeoffSvg, type TradeoffPoint, type TradeoffSvgOptions } from './report/tradeoff-svg.js';
+export type { Operation, OperationStatus } from './history/operation.js';
+export { HistoryRecorder, type HistoryRecorderOptions } from './history/history-recorder.js';
+export type { Model, StepResult, ShapeProblem } from './linearizability/model.js';
+export { registerModel, type RegisterValue, type RegisterInput, type RegisterModelOptions } from './linearizability/register-model.js';
+export { casRegisterModel, type CasRegisterInput, type CasRegisterOutput } from './linearizability/cas-register-model.js';
+export { keyValueModel, type KeyValueInput } from './linearizability/key-value-model.js';
+export {
+  checkLinearizability,
+  type LinearizabilityOptions,
+  type LinearizabilityResult,
+  type Linearizable,
+  type NotLinearizable,
+  type LinearizabilityUnknown,
+} from './linearizability/check-linearizability.js';
+export type { LinearizabilityEvidence, LinearizedStep } from './linearizability/evidence.js';
+export type { EdnValue } from './linearizability/formats/edn.js';
+export { parseEdnHistory, historyFromJepsenEvents, type JepsenEvent, type ConvertedOperation } from './linearizability/formats/jepsen-history.js';

@@ -12,7 +12,11 @@ describe('the package', () => {
     expect(packageJson.sideEffects).toBe(false);
     expect(packageJson.exports['.'].import).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
     expect(packageJson.exports['.'].require).toEqual({ types: './dist/index.d.cts', default: './dist/index.cjs' });
-    expect(Object.keys(packageJson.dependencies).sort()).toEqual(['immer', 'seedrandom']);
+    expect(packageJson.exports['./check'].import).toEqual({ types: './dist/check.d.ts', default: './dist/check.js' });
+    expect(packageJson.exports['./check'].require).toEqual({ types: './dist/check.d.cts', default: './dist/check.cjs' });
+    // tinypool serves only the Node-only `faultline` command (dist/cli.js); the library entries never import it.
+    expect(Object.keys(packageJson.dependencies).sort()).toEqual(['immer', 'seedrandom', 'tinypool']);
+    expect(packageJson.bin).toEqual({ faultline: './dist/cli.js' });
     expect(packageJson.peerDependenciesMeta['fast-check'].optional).toBe(true);
   });
 
@@ -20,6 +24,12 @@ describe('the package', () => {
     const result = await build({ entryPoints: ['src/index.ts'], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
     expect(result.errors).toEqual([]);
     expect(result.outputFiles[0]!.text).not.toMatch(/require\(["']crypto["']\)/);
+  });
+
+  it('bundles faultline/check for the browser too, with fast-check left to the user', async () => {
+    const result = await build({ entryPoints: ['src/check/index.ts'], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent', external: ['fast-check'] });
+    expect(result.errors).toEqual([]);
+    expect(result.outputFiles[0]!.text).not.toMatch(/tinypool|node:worker_threads|node:fs/);
   });
 
   describe.skipIf(!built)('built output (run `npm run build` first; CI always does)', () => {
@@ -36,6 +46,17 @@ describe('the package', () => {
       };
       expect(hashOf(cjs)).toBe(hashOf(esm));
       expect(new cjs.Simulation({ seed: 1 })).toBeInstanceOf(cjs.EventLoop);
+    });
+
+    it('ships faultline/check in both formats, sharing the core with the main entry', async () => {
+      const require = createRequire(import.meta.url);
+      for (const [core, check] of [
+        [require('../dist/index.cjs'), require('../dist/check.cjs')],
+        [await import('../dist/index.js' as string), await import('../dist/check.js' as string)],
+      ] as Array<[typeof import('../src/index.js'), typeof import('../src/check/index.js')]>) {
+        const scenario = { setup: () => ({}), invariants: [{ name: 'never', check: () => false }], untilMs: 10 };
+        expect(() => check.checkCluster(scenario, { seed: 1 })).toThrow(core.PropertyViolationError);
+      }
     });
   });
 });

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { Rng, type Seed } from '../kernel/rng.js';
 import { rejectUnknownKeys, requireBoolean, requireFinite, requireNonNegative, requireObject, requirePositive, requirePositiveInteger } from '../validate.js';
+import { conflictsWithAccepted } from './admission.js';
 import { findBudgetViolation, validateBudget, type BudgetedFault, type FaultBudget } from './budget.js';
 import { builtInFailureModels } from './built-in-models.js';
 import type { FailureModel } from './failure-model.js';
@@ -82,7 +83,7 @@ export function nemesis(options: NemesisOptions): FaultSchedule {
     const durationMs = Math.max(1, Math.min(Math.round(rng.exponential(settings.meanDurationMs)), Math.floor(settings.horizonMs - timeMs)));
     const fault: Fault = { kind, atMs: Math.round(timeMs * 1000) / 1000, durationMs, ...drawTargets(kind, rng, settings.nodes) };
     const candidate = { fault, model: modelsByKind.get(kind)! };
-    if (conflicts(candidate, accepted)) continue;
+    if (conflictsWithAccepted(candidate, accepted)) continue;
     if (settings.budget !== undefined && findBudgetViolation([...accepted, candidate], nodeList, settings.budget) !== undefined) continue;
     accepted.push(candidate);
   }
@@ -176,14 +177,4 @@ function drawTargets(kind: NemesisKind, rng: Rng, nodes: readonly string[]): Pic
     case 'omission':
       return { target: rng.pick(nodes), params: { sendProbability: round(rng.uniform(0.1, 0.9)) } };
   }
-}
-
-function conflicts(candidate: BudgetedFault, accepted: readonly BudgetedFault[]): boolean {
-  const keys = candidate.model.conflictKeys?.(candidate.fault) ?? [];
-  if (keys.length === 0) return false;
-  const endOf = (fault: Fault): number => fault.atMs + (fault.durationMs ?? Infinity);
-  return accepted.some(({ fault, model }) => {
-    const overlap = fault.atMs < endOf(candidate.fault) && candidate.fault.atMs < endOf(fault);
-    return overlap && (model.conflictKeys?.(fault) ?? []).some((key) => keys.includes(key));
-  });
 }

@@ -348,6 +348,46 @@ export class EventLoop {
   }
 
   /**
+   * Like {@link EventLoop.step}, for node code written with async/await: processes the next event,
+   * then lets the continuations it released run to their next await. Test runners use it to
+   * check invariants between events of an async simulation.
+   *
+   * @example
+   * ```ts
+   * while (sim.nextEventTime() <= 5_000 && (await sim.stepAsync())) checkInvariants();
+   * ```
+   */
+  async stepAsync(): Promise<boolean> {
+    this.enter();
+    this.asyncMode = true;
+    try {
+      await this.settleAsyncWork();
+      const nextTimeMs = this.queue.peekTime();
+      if (nextTimeMs === Infinity) return false;
+      this.checkBounds(nextTimeMs, 0, 1);
+      this.queue.pop();
+      this.dispatchPopped();
+      await this.settleAsyncWork();
+      return true;
+    } finally {
+      this.running = false;
+      this.asyncMode = false;
+    }
+  }
+
+  /**
+   * Simulated time of the next pending event, or `Infinity` when none is waiting.
+   *
+   * @example
+   * ```ts
+   * while (sim.nextEventTime() <= 1_000) sim.step();
+   * ```
+   */
+  nextEventTime(): number {
+    return this.queue.peekTime();
+  }
+
+  /**
    * Processes events in (time, order) order until none is left or the next one is later than
    * `until`. Throws {@link LimitExceededError} past `maxEvents` or the loop's `maxTimeMs`, and
    * {@link HandlerError} when a handler throws.

@@ -1,0 +1,187 @@
+import fc from 'fast-check';
+import { CoverageError, InvalidArgumentError, FaultlineError, PropertyFailedError, PropertyViolationError } from '../errors.js';
+import type { FaultSchedule } from '../faults/fault.js';
+import { rejectUnknownKeys, requireBoolean, requireObject, requirePositiveInteger, requireString } from '../validate.js';
+import { clusterSeed } from './arbitraries/cluster-seed.js';
+import { faultSchedule, type FaultScheduleOptions } from './arbitraries/fault-schedule.js';
+import { checkCluster, checkClusterAsync } from './check-cluster.js';
+import { describeFault, replayLine } from './failure-report.js';
+import { validateScenario, type ClusterCase, type ClusterScenario, type WorkloadOperation } from './scenario.js';
+
+/**
+ * How {@link assertCluster} searches.
+ *
+ * @example
+ * ```ts
+ * const options: AssertClusterOptions<Op> = {
+ *   faults: { nodes: ['n1', 'n2', 'n3'], kinds: ['crash', 'partition'], maxFaults: 3, horizonMs: 8_000 },
+ *   workload: workload({ clients: ['c1'], operation: writes, horizonMs: 8_000 }),
+ *   numRuns: 200,
+ *   requireCoverage: { sometimes: ['faults applied', 'operations completed'] },
+ * };
+ * ```
+ */
+export interface AssertClusterOptions<Operation> {
+  /** Fault schedules to try: options of {@link faultSchedule}, or any arbitrary. Absent: no faults. */
+  faults?: FaultScheduleOptions | fc.Arbitrary<FaultSchedule>;
+  /** Workloads to try. Absent: none. */
+  workload?: fc.Arbitrary<Array<WorkloadOperation<Operation>>>;
+  /** Cases to run. Default 100. */
+  numRuns?: number;
+  /** fast-check's seed, to replay a search. Default: drawn by fast-check. */
+  seed?: number;
+  /** fast-check's path, with `seed`, to jump straight to a shrunk counterexample. */
+  path?: string;
+  /** Run every case twice side by side (see {@link CheckOptions.selfCheck}). */
+  selfCheck?: boolean;
+  /** Trace records in the failure report. Default 30. */
+  timelineRecords?: number;
+  /** The suite fails with {@link CoverageError} unless each named `sometimes` condition was met in some run. */
+  requireCoverage?: CoverageRequirement;
+}
+
+/**
+ * What a suite must have exercised for a pass to count.
+ *
+ * @example
+ * ```ts
+ * const required: CoverageRequirement = { sometimes: ['faults applied', 'operations completed', 'leader changed'] };
+ * ```
+ */
+export interface CoverageRequirement {
+  /** `sometimes` conditions that must each be met in at least one run. */
+  sometimes: readonly string[];
+}
+
+/**
+ * What a passing {@link assertCluster} covered.
+ *
+ * @example
+ * ```ts
+ * const summary = await assertCluster(scenario, options);
+ * console.log(summary.runs, summary.coverage['faults applied']);
+ * ```
+ */
+export interface ClusterCheckSummary {
+  /** Cases run. */
+  runs: number;
+  /** fast-check's seed of the search. */
+  seed: number;
+  /** Per `sometimes` condition: in how many runs it was met at least once. */
+  coverage: Record<string, number>;
+}
+
+/**
+ * One generated case as fast-check sees it: (simulation seed, fault schedule, workload).
+ *
+ * @example
+ * ```ts
+ * const tuple: CaseTuple<never> = [42, [{ kind: 'crash', atMs: 100, durationMs: 50, target: 'n1' }], []];
+ * ```
+ */
+export type CaseTuple<Operation> = [number, FaultSchedule, Array<WorkloadOperation<Operation>>];
+const OPTION_KEYS = ['faults', 'workload', 'numRuns', 'seed', 'path', 'selfCheck', 'timelineRecords', 'requireCoverage'];
+
+/**
+ * The fast-check property behind {@link assertCluster}: one case is (seed, faults, workload), and
+ * the predicate is {@link checkCluster} (or its async form). Use it to drive fast-check yourself,
+ * e.g. `fc.check(clusterProperty(scenario, options), { seed })`.
+ *
+ * @example
+ * ```ts
+ * await fc.assert(clusterProperty(scenario, { faults: { nodes, horizonMs: 5_000 } }), { numRuns: 300 });
+ * ```
+ */
+export function clusterProperty<System, Operation>(
+  scenario: ClusterScenario<System, Operation>,
+  options: AssertClusterOptions<Operation>,
+  onPass: (coverage: Record<string, { met: number }>) => void = () => {},
+): fc.IAsyncPropertyWithHooks<CaseTuple<Operation>> {
+  validateScenario(scenario);
+  readOptions(options);
+  const faults = options.faults === undefined ? fc.constant<FaultSchedule>([]) : isArbitrary(options.faults) ? options.faults : faultSchedule(options.faults);
+  const operations = options.workload ?? fc.constant<Array<WorkloadOperation<Operation>>>([]);
+  const checkOptions = { selfCheck: options.selfCheck ?? false, ...(options.timelineRecords === undefined ? {} : { timelineRecords: options.timelineRecords }) };
+  return fc.asyncProperty(clusterSeed(), faults, operations, async (seed, schedule, items) => {
+    const testCase = caseOf(seed, schedule, items);
+    const outcome = scenario.async === true ? await checkClusterAsync(scenario, testCase, checkOptions) : checkCluster(scenario, testCase, checkOptions);
+    onPass(outcome.coverage);
+  });
+}
+
+/**
+ * Searches for a failing case with fast-check: generates seeds, fault schedules and workloads,
+ * runs each through {@link checkCluster}, shrinks a failure to a minimal case, and throws
+ * {@link PropertyFailedError} whose message holds fast-check's seed and path, the minimal fault
+ * schedule, the violated property with its evidence, the last events, and the replay lines.
+ * A pass that did not cover `requireCoverage` throws {@link CoverageError}.
+ *
+ * @example
+ * ```ts
+ * await assertCluster(scenario, {
+ *   faults: { nodes: ['n1', 'n2', 'n3'], kinds: ['partition'], maxFaults: 2, horizonMs: 6_000 },
+ *   numRuns: 300,
+ *   requireCoverage: { sometimes: ['faults applied'] },
+ * });
+ * ```
+ */
+export async function assertCluster<System, Operation>(scenario: ClusterScenario<System, Operation>, options: AssertClusterOptions<Operation> = {}): Promise<ClusterCheckSummary> {
+  const runsMet = new Map<string, number>();
+  const property = clusterProperty(scenario, options, (coverage) => {
+    for (const [name, count] of Object.entries(coverage)) runsMet.set(name, (runsMet.get(name) ?? 0) + (count.met > 0 ? 1 : 0));
+  });
+  const parameters = { numRuns: options.numRuns ?? 100, ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.path === undefined ? {} : { path: options.path }) };
+  const details = await fc.check(property, parameters);
+  if (details.failed) throw failure(details, scenario.async === true);
+  const coverage = Object.fromEntries(runsMet);
+  const missing = (options.requireCoverage?.sometimes ?? []).filter((name) => (runsMet.get(name) ?? 0) === 0);
+  if (missing.length > 0) {
+    throw new CoverageError(`${details.numRuns} runs passed, but vacuously: ${missing.map((name) => `'${name}'`).join(', ')} never happened (met in 0 runs; seen: ${JSON.stringify(coverage)})`);
+  }
+  return { runs: details.numRuns, seed: details.seed, coverage };
+}
+
+function failure<Operation>(details: fc.RunDetails<CaseTuple<Operation>>, isAsync: boolean): FaultlineError {
+  const error = details.errorInstance;
+  const search = `fast-check seed ${details.seed}, path "${details.counterexamplePath ?? ''}", after ${details.numRuns} runs and ${details.numShrinks} shrinks`;
+  const header = `property failed: ${search}`;
+  const rerunSearch = `  await assertCluster(scenario, { ...options, seed: ${details.seed}, path: ${JSON.stringify(details.counterexamplePath ?? '')} });`;
+  if (error instanceof PropertyViolationError) {
+    return new PropertyFailedError(details.seed, details.counterexamplePath ?? '', `${header}\n${error.message}\nor replay the search:\n${rerunSearch}`, error);
+  }
+  const counterexample = details.counterexample;
+  const lines = [header, `the case threw: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`];
+  if (counterexample !== null) {
+    const [seed, schedule, items] = counterexample;
+    lines.push(`seed: ${seed}`, `faults (${schedule.length}):`, ...schedule.map((fault) => `  ${describeFault(fault)}`), 'replay:', `  ${replayLine(caseOf(seed, schedule, items), isAsync)}`);
+  }
+  lines.push('or replay the search:', rerunSearch);
+  return new PropertyFailedError(details.seed, details.counterexamplePath ?? '', lines.join('\n'), error);
+}
+
+function caseOf<Operation>(seed: number, faults: FaultSchedule, items: Array<WorkloadOperation<Operation>>): ClusterCase<Operation> {
+  return items.length === 0 ? { seed, faults } : { seed, faults, workload: items };
+}
+
+function isArbitrary(value: unknown): value is fc.Arbitrary<FaultSchedule> {
+  const candidate = value as { generate?: unknown; shrink?: unknown };
+  return typeof candidate.generate === 'function' && typeof candidate.shrink === 'function';
+}
+
+function readOptions(options: unknown): void {
+  requireObject(options, 'options');
+  rejectUnknownKeys(options, 'options', OPTION_KEYS);
+  if (options['faults'] !== undefined) requireObject(options['faults'], 'options.faults');
+  if (options['workload'] !== undefined && !isArbitrary(options['workload'])) throw new InvalidArgumentError('options.workload', options['workload'], 'a fast-check arbitrary (see workload())');
+  if (options['numRuns'] !== undefined) requirePositiveInteger(options['numRuns'], 'options.numRuns', 10_000_000);
+  if (options['seed'] !== undefined && !Number.isInteger(options['seed'])) throw new InvalidArgumentError('options.seed', options['seed'], 'an integer (a fast-check seed)');
+  if (options['path'] !== undefined) requireString(options['path'], 'options.path');
+  if (options['selfCheck'] !== undefined) requireBoolean(options['selfCheck'], 'options.selfCheck');
+  const coverage = options['requireCoverage'];
+  if (coverage !== undefined) {
+    requireObject(coverage, 'options.requireCoverage');
+    rejectUnknownKeys(coverage, 'options.requireCoverage', ['sometimes']);
+    const names = coverage['sometimes'];
+    if (!Array.isArray(names) || !names.every((name) => typeof name === 'string')) throw new InvalidArgumentError('options.requireCoverage.sometimes', names, 'an array of condition names');
+  }
+}

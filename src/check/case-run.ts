@@ -1,0 +1,181 @@
+import { InvalidArgumentError, InvariantError, LimitExceededError } from '../errors.js';
+import { HistoryRecorder } from '../history/history-recorder.js';
+import { Simulation } from '../simulation.js';
+import { Coverage, FAULTS_APPLIED, LINEARIZABILITY_DECIDED, OPERATIONS_COMPLETED } from './coverage.js';
+import { checkLinearizability } from '../linearizability/check-linearizability.js';
+import type { Operation as RecordedOperation } from '../history/operation.js';
+import { DEFAULT_MAX_EVENTS_PER_RUN, type ClusterCase, type ClusterScenario, type Invariant } from './scenario.js';
+
+/**
+ * A broken property, as data: which, when, and what the check said.
+ *
+ * @example
+ * ```ts
+ * const violation: Violation = { property: 'one leader', kind: 'safety', timeMs: 1_250, event: 4_311, evidence: 'n1 and n3 lead term 2' };
+ * ```
+ */
+export interface Violation {
+  /** Name of the invariant or liveness condition. */
+  property: string;
+  /** `safety`: an invariant was false; `liveness`: a condition never held before its deadline. */
+  kind: 'safety' | 'liveness';
+  /** True time of the failure, in ms (the deadline, for liveness). */
+  timeMs: number;
+  /** Events processed when it was found (a rerun stops at the same one). */
+  event: number;
+  /** What the invariant returned, when it was a string. */
+  evidence?: string;
+}
+
+type Check<System> = Pick<Invariant<System>, 'name' | 'check'>;
+
+/**
+ * One run of one case, advanced an event at a time so invariants are checked between events and
+ * two runs can be stepped side by side. Internal: the public runners drive it.
+ */
+export class CaseRun<System, Operation> {
+  readonly sim: Simulation;
+  readonly system: System;
+  readonly coverage = new Coverage();
+  readonly history = new HistoryRecorder<unknown, unknown>();
+  violation: Violation | undefined = undefined;
+  events = 0;
+  private finished = false;
+  private readonly scenario: ClusterScenario<System, Operation>;
+  private readonly alwaysChecks: ReadonlyArray<Check<System>>;
+  private readonly endChecks: ReadonlyArray<Check<System>>;
+  private readonly awaiting: Array<Check<System>>;
+  private readonly maxEvents: number;
+
+  constructor(scenario: ClusterScenario<System, Operation>, testCase: ClusterCase<Operation>, options: { traceLimit?: number } = {}) {
+    this.scenario = scenario;
+    const invariants = scenario.invariants ?? [];
+    this.alwaysChecks = invariants.filter((invariant) => (invariant.when ?? 'always') === 'always');
+    this.endChecks = invariants;
+    this.awaiting = [...(scenario.liveness?.eventually ?? [])];
+    this.maxEvents = scenario.maxEvents ?? DEFAULT_MAX_EVENTS_PER_RUN;
+    this.sim = new Simulation({ ...simulationOptions(scenario), seed: testCase.seed, ...(options.traceLimit === undefined ? {} : { trace: { limit: options.traceLimit } }) });
+    this.system = scenario.setup(this.sim, { coverage: this.coverage, history: this.history });
+    this.sim.inject(testCase.faults ?? [], scenario.budget === undefined ? {} : { budget: scenario.budget });
+    for (const item of testCase.workload ?? []) this.sim.scheduleAt(item.atMs, () => scenario.operate!(this.system, item, this.sim));
+    if (scenario.liveness !== undefined) this.sim.livenessPhase(scenario.liveness.fromMs);
+  }
+
+  /** True once the run has ended (at `untilMs` or at a violation). */
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** Processes one event and checks what must hold after it. Returns false once the run is done. */
+  advance(): boolean {
+    if (!this.beforeEvent()) return false;
+    this.sim.step();
+    return this.afterEvent();
+  }
+
+  /** {@link CaseRun.advance} for async node code. */
+  async advanceAsync(): Promise<boolean> {
+    if (!this.beforeEvent()) return false;
+    await this.sim.stepAsync();
+    return this.afterEvent();
+  }
+
+  private beforeEvent(): boolean {
+    if (this.finished) return false;
+    const nextMs = this.sim.nextEventTime();
+    const liveness = this.scenario.liveness;
+    if (liveness !== undefined && this.awaiting.length > 0 && nextMs > liveness.fromMs + liveness.withinMs) {
+      this.failLiveness(liveness.fromMs + liveness.withinMs);
+      return false;
+    }
+    if (nextMs > this.scenario.untilMs) {
+      this.finishAtEnd();
+      return false;
+    }
+    if (this.events >= this.maxEvents) {
+      throw new LimitExceededError('maxEvents', this.maxEvents, this.sim.now, 'one run processed this many events; raise scenario.maxEvents');
+    }
+    return true;
+  }
+
+  private afterEvent(): boolean {
+    this.events++;
+    for (const check of this.alwaysChecks) {
+      if (this.violated(check, 'safety')) return false;
+    }
+    this.checkLiveness();
+    return !this.finished;
+  }
+
+  private checkLiveness(): void {
+    const liveness = this.scenario.liveness;
+    if (liveness === undefined || this.awaiting.length === 0 || this.sim.now < liveness.fromMs) return;
+    for (let index = this.awaiting.length - 1; index >= 0; index--) {
+      if (evaluate(this.awaiting[index]!, this.system, this.sim) === undefined) this.awaiting.splice(index, 1);
+    }
+  }
+
+  private failLiveness(deadlineMs: number): void {
+    const names = this.awaiting.map((check) => `'${check.name}'`).join(', ');
+    const fromMs = this.scenario.liveness!.fromMs;
+    this.fail({ property: this.awaiting[0]!.name, kind: 'liveness', timeMs: deadlineMs, event: this.events, evidence: `${names} did not hold between ${fromMs} ms (faults stopped) and ${deadlineMs} ms` });
+  }
+
+  private finishAtEnd(): void {
+    this.sim.run({ until: this.scenario.untilMs });
+    for (const check of this.endChecks) {
+      if (this.violated(check, 'safety')) return;
+    }
+    if (this.checkLinearizability()) return;
+    this.finished = true;
+    this.coverage.sometimes(FAULTS_APPLIED, this.sim.faultLog.some((entry) => entry.phase === 'apply'));
+    this.coverage.sometimes(OPERATIONS_COMPLETED, this.history.operations().some((operation) => operation.status === 'ok'));
+  }
+
+  /** The scenario's linearizability requirement, if any; true when it was violated. */
+  private checkLinearizability(): boolean {
+    const requirement = this.scenario.linearizability;
+    if (requirement === undefined) return false;
+    const options = requirement.maxSteps === undefined ? {} : { maxSteps: requirement.maxSteps };
+    const result = checkLinearizability(this.history.operations() as ReadonlyArray<RecordedOperation<unknown, unknown>>, requirement.model, options);
+    this.coverage.sometimes(LINEARIZABILITY_DECIDED, result.verdict !== 'unknown');
+    if (result.verdict !== 'not-linearizable') return false;
+    const key = result.key === undefined ? '' : ` (key ${result.key})`;
+    this.fail({ property: 'linearizable', kind: 'safety', timeMs: this.sim.now, event: this.events, evidence: `the history is not linearizable${key}:\n${result.evidence.text}` });
+    return true;
+  }
+
+  private violated(check: Check<System>, kind: 'safety'): boolean {
+    const evidence = evaluate(check, this.system, this.sim);
+    if (evidence === undefined) return false;
+    this.fail({ property: check.name, kind, timeMs: this.sim.now, event: this.events, ...(evidence === '' ? {} : { evidence }) });
+    return true;
+  }
+
+  private fail(violation: Violation): void {
+    this.violation = violation;
+    this.finished = true;
+  }
+}
+
+/** `undefined` when the check holds; otherwise its evidence (empty when it returned false). */
+function evaluate<System>(check: Check<System>, system: System, sim: Simulation): string | undefined {
+  let outcome: unknown;
+  try {
+    outcome = check.check(system, sim);
+  } catch (error) {
+    throw new InvariantError(check.name, sim.now, `threw (${error instanceof Error ? error.message : String(error)})`, error);
+  }
+  if (outcome === true) return undefined;
+  if (outcome === false) return '';
+  if (typeof outcome === 'string') return outcome;
+  throw new InvariantError(check.name, sim.now, `returned ${outcome === undefined ? 'undefined' : typeof outcome}`);
+}
+
+function simulationOptions(scenario: { simulation?: object }): Record<string, unknown> {
+  const options = (scenario.simulation ?? {}) as Record<string, unknown>;
+  for (const owned of ['seed', 'trace']) {
+    if (options[owned] !== undefined) throw new InvalidArgumentError(`scenario.simulation.${owned}`, options[owned], `absent: the case sets the ${owned === 'seed' ? 'seed' : 'trace (for failure reports)'}`);
+  }
+  return options;
+}

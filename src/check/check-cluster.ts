@@ -1,0 +1,194 @@
+import { InvalidArgumentError, NondeterminismError, PropertyViolationError } from '../errors.js';
+import type { Operation } from '../history/operation.js';
+import { formatTimeline } from '../report/text-timeline.js';
+import type { Simulation } from '../simulation.js';
+import { rejectUnknownKeys, requireBoolean, requireObject, requirePositiveInteger } from '../validate.js';
+import { CaseRun } from './case-run.js';
+import type { CoverageCount } from './coverage.js';
+import { replayLine, violationReport } from './failure-report.js';
+import { validateCase, validateScenario, type ClusterCase, type ClusterScenario } from './scenario.js';
+
+/**
+ * Options of {@link checkCluster}.
+ *
+ * @example
+ * ```ts
+ * checkCluster(scenario, testCase, { selfCheck: true, timelineRecords: 60 });
+ * ```
+ */
+export interface CheckOptions {
+  /**
+   * Run the case twice side by side and fail with {@link NondeterminismError} at the first event
+   * after which their trace hashes differ (the code under test used `Math.random`, `Date.now`,
+   * host timers or unordered iteration). Costs a second run.
+   */
+  selfCheck?: boolean;
+  /** How many lines of timeline the failure report shows. Default 30. */
+  timelineRecords?: number;
+}
+
+/**
+ * What a passing case did.
+ *
+ * @example
+ * ```ts
+ * const { traceHash, coverage, history } = checkCluster(scenario, { seed: 1 });
+ * ```
+ */
+export interface ClusterOutcome<System> {
+  /** What the scenario's `setup` returned, after the run. */
+  system: System;
+  /** The simulation, after the run (its logs, fault log and ground truth can be inspected). */
+  sim: Simulation;
+  /** The run's trace hash: equal for equal cases. */
+  traceHash: string;
+  /** Events processed. */
+  eventsProcessed: number;
+  /** `sometimes` counters of this run, including `faults applied` and `operations completed`. */
+  coverage: Record<string, CoverageCount>;
+  /** The client operations recorded through `history`. */
+  history: ReadonlyArray<Operation<unknown, unknown>>;
+}
+
+const DEFAULT_TIMELINE_RECORDS = 30;
+/** Trace kept by each side of a self-check: enough to show the diverging events. */
+const SELF_CHECK_TRACE = 12;
+/** The timeline leaves out sends and persists, so keep more records than lines. */
+const RECORDS_PER_LINE = 3;
+
+/**
+ * Runs one case of a scenario and checks its invariants after every event, its end invariants
+ * at the end, and its liveness requirement after the faults stop. On a failure it throws
+ * {@link PropertyViolationError} whose message is the whole report: the property and its
+ * evidence, the seed, the fault schedule, the last events as a timeline, and a line that replays
+ * the case. Use it as the body of a fast-check property, which then shrinks the case.
+ *
+ * @example
+ * ```ts
+ * fc.assert(
+ *   fc.property(clusterSeed(), faultSchedule({ nodes, horizonMs: 8_000, maxFaults: 4 }), (seed, faults) => {
+ *     checkCluster(scenario, { seed, faults });
+ *   }),
+ * );
+ * ```
+ */
+export function checkCluster<System, Operation>(scenario: ClusterScenario<System, Operation>, testCase: ClusterCase<Operation>, options: CheckOptions = {}): ClusterOutcome<System> {
+  const settings = prepare(scenario, testCase, options, false);
+  const run = settings.selfCheck ? runSideBySide(scenario, testCase) : runToEnd(new CaseRun(scenario, testCase));
+  if (run.violation !== undefined) throw violationError(scenario, testCase, run, runToEnd(new CaseRun(scenario, testCase, { traceLimit: settings.timelineRecords * RECORDS_PER_LINE })), false, settings.timelineRecords);
+  return outcome(run);
+}
+
+/**
+ * {@link checkCluster} for scenarios whose node code uses async/await (`scenario.async: true`).
+ *
+ * @example
+ * ```ts
+ * await fc.assert(fc.asyncProperty(clusterSeed(), schedules, async (seed, faults) => {
+ *   await checkClusterAsync(scenario, { seed, faults });
+ * }));
+ * ```
+ */
+export async function checkClusterAsync<System, Operation>(
+  scenario: ClusterScenario<System, Operation>,
+  testCase: ClusterCase<Operation>,
+  options: CheckOptions = {},
+): Promise<ClusterOutcome<System>> {
+  const settings = prepare(scenario, testCase, options, true);
+  const run = settings.selfCheck ? await runSideBySideAsync(scenario, testCase) : await runToEndAsync(new CaseRun(scenario, testCase));
+  if (run.violation !== undefined) {
+    throw violationError(scenario, testCase, run, await runToEndAsync(new CaseRun(scenario, testCase, { traceLimit: settings.timelineRecords * RECORDS_PER_LINE })), true, settings.timelineRecords);
+  }
+  return outcome(run);
+}
+
+function prepare(scenario: unknown, testCase: unknown, options: unknown, isAsync: boolean): { selfCheck: boolean; timelineRecords: number } {
+  validateScenario(scenario);
+  validateCase(testCase, scenario);
+  requireObject(options, 'options');
+  rejectUnknownKeys(options, 'options', ['selfCheck', 'timelineRecords']);
+  if (options['selfCheck'] !== undefined) requireBoolean(options['selfCheck'], 'options.selfCheck');
+  const timelineRecords = options['timelineRecords'] ?? DEFAULT_TIMELINE_RECORDS;
+  requirePositiveInteger(timelineRecords, 'options.timelineRecords', 100_000);
+  if ((scenario.async ?? false) !== isAsync) {
+    const runner = isAsync ? 'checkClusterAsync' : 'checkCluster';
+    throw new InvalidArgumentError('scenario.async', scenario.async, `${isAsync ? 'true' : 'false or absent'} for ${runner} (${isAsync ? 'use checkCluster for handler-style code' : 'async node code needs checkClusterAsync'})`);
+  }
+  return { selfCheck: options['selfCheck'] === true, timelineRecords };
+}
+
+function runToEnd<System, Operation>(run: CaseRun<System, Operation>): CaseRun<System, Operation> {
+  while (run.advance());
+  return run;
+}
+
+async function runToEndAsync<System, Operation>(run: CaseRun<System, Operation>): Promise<CaseRun<System, Operation>> {
+  while (await run.advanceAsync());
+  return run;
+}
+
+function runSideBySide<System, Operation>(scenario: ClusterScenario<System, Operation>, testCase: ClusterCase<Operation>): CaseRun<System, Operation> {
+  const first = new CaseRun(scenario, testCase, { traceLimit: SELF_CHECK_TRACE });
+  const second = new CaseRun(scenario, testCase, { traceLimit: SELF_CHECK_TRACE });
+  for (;;) {
+    const more = first.advance();
+    compareRuns(first, second, more, second.advance());
+    if (!more) return first;
+  }
+}
+
+async function runSideBySideAsync<System, Operation>(scenario: ClusterScenario<System, Operation>, testCase: ClusterCase<Operation>): Promise<CaseRun<System, Operation>> {
+  const first = new CaseRun(scenario, testCase, { traceLimit: SELF_CHECK_TRACE });
+  const second = new CaseRun(scenario, testCase, { traceLimit: SELF_CHECK_TRACE });
+  for (;;) {
+    const more = await first.advanceAsync();
+    compareRuns(first, second, more, await second.advanceAsync());
+    if (!more) return first;
+  }
+}
+
+function compareRuns<System, Operation>(first: CaseRun<System, Operation>, second: CaseRun<System, Operation>, firstMore: boolean, secondMore: boolean): void {
+  if (firstMore === secondMore && first.events === second.events && first.sim.traceHash() === second.sim.traceHash()) return;
+  const describe = (run: CaseRun<System, Operation>): string => {
+    const records = run.sim.trace!.records();
+    return records.length === 0 ? '  (no records)' : formatTimeline(records).replace(/^/gm, '  ');
+  };
+  const report = [
+    `two runs of the same case diverged after event ${first.events}: the code under test is not deterministic`,
+    `(look for Math.random, Date.now, host timers, or iteration over something whose order is not fixed)`,
+    `first run, t=${first.sim.now} ms, hash ${first.sim.traceHash()}, last events:`,
+    describe(first),
+    `second run, t=${second.sim.now} ms, hash ${second.sim.traceHash()}, last events:`,
+    describe(second),
+  ].join('\n');
+  throw new NondeterminismError(first.events, report);
+}
+
+function violationError<System, Operation>(
+  scenario: ClusterScenario<System, Operation>,
+  testCase: ClusterCase<Operation>,
+  run: CaseRun<System, Operation>,
+  traced: CaseRun<System, Operation>,
+  isAsync: boolean,
+  timelineLines: number,
+): Error {
+  const violation = run.violation!;
+  const again = traced.violation;
+  if (again === undefined || again.event !== violation.event || again.property !== violation.property) {
+    return new NondeterminismError(violation.event, `the case failed '${violation.property}' after event ${violation.event}, but a rerun of it ${again === undefined ? 'passed' : `failed '${again.property}' after event ${again.event}`}: the code under test is not deterministic; rerun with { selfCheck: true } to find where`);
+  }
+  const replay = replayLine(testCase, isAsync);
+  const report = violationReport({ scenarioName: scenario.name, violation, testCase, records: traced.sim.trace!.records(), timelineLines, replay });
+  return new PropertyViolationError(violation.kind, { property: violation.property, timeMs: violation.timeMs, evidence: violation.evidence, replay }, report);
+}
+
+function outcome<System, Operation>(run: CaseRun<System, Operation>): ClusterOutcome<System> {
+  return {
+    system: run.system,
+    sim: run.sim,
+    traceHash: run.sim.traceHash(),
+    eventsProcessed: run.events,
+    coverage: run.coverage.counts(),
+    history: run.history.operations(),
+  };
+}

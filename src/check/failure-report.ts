@@ -1,0 +1,56 @@
+import type { Fault } from '../faults/fault.js';
+import type { TraceRecord } from '../kernel/trace-recorder.js';
+import { formatTimeline } from '../report/text-timeline.js';
+import type { Violation } from './case-run.js';
+import type { ClusterCase } from './scenario.js';
+
+/**
+ * The line that reruns a case: paste it into a test next to the scenario. The case is inlined
+ * as JSON, so the line needs nothing but the scenario.
+ */
+export function replayLine(testCase: ClusterCase<unknown>, isAsync: boolean): string {
+  const json = JSON.stringify({ seed: testCase.seed, faults: testCase.faults ?? [], ...(testCase.workload === undefined ? {} : { workload: testCase.workload }) });
+  return isAsync ? `await checkClusterAsync(scenario, ${json});` : `checkCluster(scenario, ${json});`;
+}
+
+/** The multi-line report of a violation: what broke, the case, the last events, the replay. */
+export function violationReport(details: {
+  scenarioName: string | undefined;
+  violation: Violation;
+  testCase: ClusterCase<unknown>;
+  records: readonly TraceRecord[];
+  timelineLines: number;
+  replay: string;
+}): string {
+  const { violation, testCase } = details;
+  const what = violation.kind === 'safety' ? `invariant '${violation.property}' violated` : `liveness '${violation.property}' not reached`;
+  const faults = testCase.faults ?? [];
+  const lines = [
+    `${what} at t=${violation.timeMs} ms (after event ${violation.event})${details.scenarioName === undefined ? '' : ` in scenario '${details.scenarioName}'`}`,
+    ...(violation.evidence === undefined ? [] : [`  evidence: ${violation.evidence.replace(/\n/g, '\n    ')}`]),
+    `seed: ${JSON.stringify(testCase.seed)}`,
+    `faults (${faults.length}):`,
+    ...faults.map((fault) => `  ${describeFault(fault)}`),
+    ...(testCase.workload === undefined ? [] : [`workload: ${testCase.workload.length} operations`]),
+    `last events before the failure:`,
+    indent(details.records.length === 0 ? '(none recorded)' : formatTimeline(details.records, { maxLines: details.timelineLines })),
+    `replay:`,
+    `  ${details.replay}`,
+  ];
+  return lines.join('\n');
+}
+
+/** One fault on one line, in the order a reader wants: when, what, on whom, how long. */
+export function describeFault(fault: Fault): string {
+  const target = fault.target === undefined ? '' : ` ${fault.target}`;
+  const duration = fault.durationMs === undefined ? '' : ` for ${fault.durationMs} ms`;
+  const params = fault.params === undefined ? '' : ` ${JSON.stringify(fault.params)}`;
+  return `t=${fault.atMs} ms ${fault.kind}${target}${duration}${params}`;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}

@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { InvalidArgumentError, PropertyViolationError } from '../errors.js';
+import type { FaultSchedule } from '../faults/fault.js';
+import { requireObject } from '../validate.js';
+import { clusterProperty, type AssertClusterOptions } from './assert-cluster.js';
+import { describeFault } from './failure-report.js';
+import type { ClusterScenario } from './scenario.js';
+
+/**
+ * What a scenario file for `faultline sweep` exports as its default export: the scenario and how
+ * to generate its cases (the options of `assertCluster`, minus the ones the sweep sets).
+ *
+ * @example
+ * ```ts
+ * // register.sweep.ts
+ * const sweep: SweepModule = { scenario, options: { faults: { nodes: ['n1', 'n2', 'n3'], horizonMs: 8_000 } } };
+ * export default sweep;
+ * ```
+ */
+export interface SweepModule<System = unknown, Operation = unknown> {
+  /** The scenario to run. */
+  scenario: ClusterScenario<System, Operation>;
+  /** How cases are generated; `numRuns`, `seed` and `path` are set by the sweep. */
+  options?: Omit<AssertClusterOptions<Operation>, 'numRuns' | 'seed' | 'path' | 'requireCoverage'>;
+}
+
+/**
+ * The outcome of one seed of a sweep, as JSON-ready data.
+ *
+ * @example
+ * ```ts
+ * const result: SeedResult = { seed: 17, ok: false, property: 'one leader', path: '0:1', faults: [], faultLines: [], replay: 'checkCluster(scenario, {...});', message: '...' };
+ * ```
+ */
+export interface SeedResult {
+  /** fast-check seed of this search. */
+  seed: number;
+  /** True when every case passed. */
+  ok: boolean;
+  /** The failing property, when one failed. */
+  property?: string;
+  /** Its evidence. */
+  evidence?: string;
+  /** fast-check's path to the shrunk case. */
+  path?: string;
+  /** The minimal fault schedule. */
+  faults?: FaultSchedule;
+  /** The same, one readable line per fault. */
+  faultLines?: string[];
+  /** The line that replays the minimal case. */
+  replay?: string;
+  /** The full report (or the error, when the case threw something else). */
+  message?: string;
+}
+
+/**
+ * Reads a scenario file's default export and checks it is a {@link SweepModule}.
+ *
+ * @example
+ * ```ts
+ * const sweep = sweepModuleOf(await import('./register.sweep.js'), './register.sweep.js');
+ * ```
+ */
+export function sweepModuleOf(loaded: unknown, file: string): SweepModule {
+  requireObject(loaded, `module ${file}`);
+  const candidate = (loaded['default'] ?? loaded['sweep']) as unknown;
+  if (typeof candidate !== 'object' || candidate === null) {
+    throw new InvalidArgumentError(`${file} default export`, candidate, 'an object { scenario, options? } (a SweepModule)');
+  }
+  const module = candidate as Record<string, unknown>;
+  requireObject(module['scenario'], `${file} default export .scenario`);
+  if (module['options'] !== undefined) requireObject(module['options'], `${file} default export .options`);
+  return module as unknown as SweepModule;
+}
+
+/**
+ * Runs `runsPerSeed` cases of a sweep module from one fast-check seed, shrinking a failure.
+ * Deterministic: the same module and seed give the same result on any machine.
+ *
+ * @example
+ * ```ts
+ * const result = await sweepSeed(sweep, 17);
+ * if (!result.ok) console.log(result.replay);
+ * ```
+ */
+export async function sweepSeed(sweep: SweepModule, seed: number, runsPerSeed = 1): Promise<SeedResult> {
+  const property = clusterProperty(sweep.scenario, { ...(sweep.options ?? {}) });
+  const details = await fc.check(property, { seed, numRuns: runsPerSeed });
+  if (!details.failed) return { seed, ok: true };
+  const error = details.errorInstance;
+  const faults = details.counterexample?.[1] ?? [];
+  const base = { seed, ok: false, path: details.counterexamplePath ?? '', faults, faultLines: faults.map(describeFault) };
+  if (error instanceof PropertyViolationError) {
+    return { ...base, property: error.property, ...(error.evidence === undefined ? {} : { evidence: error.evidence }), replay: error.replay, message: error.message };
+  }
+  return { ...base, message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+}

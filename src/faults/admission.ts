@@ -1,0 +1,20 @@
+import type { BudgetedFault } from './budget.js';
+import type { Fault } from './fault.js';
+
+/**
+ * True when `candidate` overlaps in time an accepted fault that claims one of its conflict keys
+ * (two crashes of one node, two skews of one clock, …): a schedule holding both would be refused
+ * by `sim.inject`, so generators drop the candidate instead.
+ */
+export function conflictsWithAccepted(candidate: BudgetedFault, accepted: readonly BudgetedFault[]): boolean {
+  const keys = candidate.model.conflictKeys?.(candidate.fault) ?? [];
+  if (keys.length === 0) return false;
+  return accepted.some(({ fault, model }) => {
+    const overlap = fault.atMs < endOf(candidate.fault) && candidate.fault.atMs < endOf(fault);
+    return overlap && (model.conflictKeys?.(fault) ?? []).some((key) => keys.includes(key));
+  });
+}
+
+function endOf(fault: Fault): number {
+  return fault.atMs + (fault.durationMs ?? Infinity);
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { assertCluster, checkCluster, type ClusterScenario } from '../../src/check/index.js';
+import { PropertyFailedError, PropertyViolationError, type FaultSchedule } from '../../src/index.js';
+import type { NemesisKind } from '../../src/faults/nemesis.js';
+import { lwwNodes, lwwScenario } from './protocols/lww-register.js';
+import { primaryBackupNodes, primaryBackupScenario } from './protocols/primary-backup.js';
+import { quorumNodes, quorumScenario } from './protocols/quorum-store.js';
+
+/** Runs per search: "a few hundred". */
+const BUDGET = 300;
+/** fast-check seeds: each bug must be found from every one of them. */
+const SEARCH_SEEDS = [1, 2, 3, 4, 5];
+
+interface PlantedBug {
+  name: string;
+  scenario: (fixed: boolean) => ClusterScenario<unknown>;
+  nodes: { nodes: string[]; clients: string[] };
+  kinds: NemesisKind[];
+  knownMinimumFaults: number;
+}
+
+const bugs: PlantedBug[] = [
+  { name: 'primary-backup without fencing, under pauses, crashes and partitions', scenario: primaryBackupScenario as PlantedBug['scenario'], nodes: primaryBackupNodes, kinds: ['crash', 'pause', 'partition'], knownMinimumFaults: 1 },
+  { name: 'last-writer-wins with wall-clock stamps, under clock skew', scenario: lwwScenario as PlantedBug['scenario'], nodes: lwwNodes, kinds: ['clock-skew', 'partition', 'pause'], knownMinimumFaults: 1 },
+  { name: 'quorum store with R + W <= N, under crashes and partitions', scenario: quorumScenario as PlantedBug['scenario'], nodes: quorumNodes, kinds: ['crash', 'partition', 'pause'], knownMinimumFaults: 1 },
+];
+
+function options(bug: PlantedBug, seed: number) {
+  return { faults: { ...bug.nodes, kinds: bug.kinds, maxFaults: 4, horizonMs: 5_000 }, numRuns: BUDGET, seed };
+}
+
+async function search(bug: PlantedBug, fixed: boolean, seed: number): Promise<PropertyFailedError | undefined> {
+  try {
+    await assertCluster(bug.scenario(fixed), options(bug, seed));
+    return undefined;
+  } catch (error) {
+    if (error instanceof PropertyFailedError) return error;
+    throw error;
+  }
+}
+
+describe.each(bugs)('planted bug: $name', (bug) => {
+  it.each(SEARCH_SEEDS)(`is found within ${BUDGET} runs and shrunk to at most one fault more than the minimum (fast-check seed %i)`, async (seed) => {
+    const failure = await search(bug, false, seed);
+    expect(failure, 'the bug was not found').toBeDefined();
+    const violation = failure!.cause as PropertyViolationError;
+    expect(violation).toBeInstanceOf(PropertyViolationError);
+    const replayed = JSON.parse(violation.replay.slice(violation.replay.indexOf('{'), violation.replay.lastIndexOf(')'))) as { seed: number; faults: FaultSchedule };
+    expect(replayed.faults.length).toBeLessThanOrEqual(bug.knownMinimumFaults + 1);
+    expect(replayed.faults.length).toBeGreaterThanOrEqual(bug.knownMinimumFaults);
+    // Faithful shrinking: the minimal case, rerun on its own, fails the same way.
+    expect(() => checkCluster(bug.scenario(false), replayed)).toThrow(PropertyViolationError);
+    try {
+      checkCluster(bug.scenario(false), replayed);
+    } catch (error) {
+      expect((error as PropertyViolationError).property).toBe(violation.property);
+      expect((error as PropertyViolationError).timeMs).toBe(violation.timeMs);
+    }
+  });
+
+  it('the fixed variant passes the same budget', async () => {
+    for (const seed of SEARCH_SEEDS) expect(await search(bug, true, seed)).toBeUndefined();
+  });
+
+  it('the minimal case of the bug passes on the fixed variant', async () => {
+    const failure = await search(bug, false, SEARCH_SEEDS[0]!);
+    const violation = failure!.cause as PropertyViolationError;
+    const replayed = JSON.parse(violation.replay.slice(violation.replay.indexOf('{'), violation.replay.lastIndexOf(')'))) as { seed: number; faults: FaultSchedule };
+    expect(() => checkCluster(bug.scenario(true), replayed)).not.toThrow();
+  });
+});

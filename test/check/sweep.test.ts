@@ -1,0 +1,85 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { sweepModuleOf } from '../../src/check/index.js';
+import { loadSweepModule } from '../../src/cli/load-module.js';
+import { parseShard, runSweep, shardSeeds, type SweepOptions } from '../../src/cli/sweep.js';
+import { InvalidArgumentError } from '../../src/index.js';
+
+const SWEEP_FILE = 'test/check/protocols/quorum.sweep.ts';
+const built = existsSync('dist/cli.js') && existsSync('dist/sweep-worker.js');
+
+function options(overrides: Partial<SweepOptions>): SweepOptions {
+  return { file: SWEEP_FILE, seeds: 16, firstSeed: 0, workers: 0, shard: { index: 1, count: 1 }, runsPerSeed: 1, ...overrides };
+}
+
+describe('sweep sharding', () => {
+  test.prop([fc.nat(1_000), fc.nat(300), fc.integer({ min: 1, max: 12 })])('the shards of a sweep cover its seeds exactly once', (firstSeed, seeds, count) => {
+    const all = Array.from({ length: count }, (_, index) => shardSeeds(firstSeed, seeds, { index: index + 1, count })).flat();
+    expect(all.sort((first, second) => first - second)).toEqual(Array.from({ length: seeds }, (_, offset) => firstSeed + offset));
+  });
+
+  it('parses i/n and rejects anything else with a typed error', () => {
+    expect(parseShard('2/8')).toEqual({ index: 2, count: 8 });
+    for (const bad of ['0/3', '4/3', '1/0', 'a/b', '1', '-1/2', '1/2/3']) expect(() => parseShard(bad)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('runSweep', () => {
+  it('finds the planted bug, reports minimal schedules in seed order, and gives the same report twice', async () => {
+    const first = await runSweep(options({}));
+    const second = await runSweep(options({}));
+    expect(first.failed).toBeGreaterThan(0);
+    expect(first.passed + first.failed).toBe(16);
+    expect(first.failures.map((failure) => failure.seed)).toEqual([...first.failures.map((failure) => failure.seed)].sort((a, b) => a - b));
+    for (const failure of first.failures) {
+      expect(failure.property).toBe('a read sees every write acknowledged before it began');
+      expect(failure.faults!.length).toBeLessThanOrEqual(2);
+      expect(failure.replay).toMatch(/^checkCluster\(scenario, \{"seed":/);
+    }
+    expect(second).toEqual(first);
+  });
+
+  it('splits into shards whose failures add up to the whole sweep', async () => {
+    const whole = await runSweep(options({}));
+    const parts = await Promise.all([1, 2, 3].map((index) => runSweep(options({ shard: { index, count: 3 } }))));
+    expect(parts.reduce((sum, part) => sum + part.seedsRun, 0)).toBe(16);
+    const failures = parts.flatMap((part) => part.failures).sort((first, second) => first.seed - second.seed);
+    expect(failures).toEqual(whole.failures);
+  });
+
+  it('rejects a scenario file that does not export a sweep module, or does not load', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'faultline-sweep-'));
+    const noExport = join(folder, 'empty.mjs');
+    writeFileSync(noExport, 'export const nothing = 1;\n');
+    const throwing = join(folder, 'throwing.mjs');
+    writeFileSync(throwing, "throw new Error('broken at import');\n");
+    await expect(loadSweepModule(noExport)).rejects.toThrow(InvalidArgumentError);
+    await expect(loadSweepModule(throwing)).rejects.toThrow(/broken at import/);
+    await expect(loadSweepModule(join(folder, 'missing.mjs'))).rejects.toThrow(InvalidArgumentError);
+    expect(() => sweepModuleOf({ default: { scenario: 5 } }, 'x.mjs')).toThrow(InvalidArgumentError);
+  });
+});
+
+describe.skipIf(!built)('the faultline command (built; run `npm run build` first, CI always does)', () => {
+  it('runs a sweep on a worker pool and writes the same failures as an in-process run', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'faultline-sweep-')), 'report.json');
+    const child = spawnSync(process.execPath, ['dist/cli.js', 'sweep', SWEEP_FILE, '--seeds', '16', '--workers', '2', '--out', out], { encoding: 'utf8' });
+    expect(child.status).toBe(1);
+    expect(child.stderr).toMatch(/seeds 16\/16, \d+ failing/);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.failures).toEqual((await runSweep(options({}))).failures);
+  });
+
+  it('exits with status 2 and the usage on bad arguments', () => {
+    const child = spawnSync(process.execPath, ['dist/cli.js', 'sweep'], { encoding: 'utf8' });
+    expect(child.status).toBe(2);
+    expect(child.stderr).toMatch(/usage: faultline sweep/);
+    const badShard = spawnSync(process.execPath, ['dist/cli.js', 'sweep', SWEEP_FILE, '--shard', '3/2'], { encoding: 'utf8' });
+    expect(badShard.status).toBe(2);
+    expect(badShard.stderr).toMatch(/INVALID_ARGUMENT: --shard must be i\/n/);
+  });
+});
