@@ -11,20 +11,28 @@ const BRANCHLESS_BELOW = 1 << 18;
 /** Kind value that marks a cancelled event; real kinds are below it. */
 export const CANCELLED_KIND = 255;
 
+/** Low bits of a slot's kind entry; the bit above them flags a payload. */
+const KIND_MASK = 0xff;
+/** Set when the payload array holds something for the slot, so a pop without one never reads that array. */
+const HAS_PAYLOAD = 0x100;
+
 /**
  * A binary min-heap of events keyed by (time, order), stored in typed arrays.
  *
  * The heap itself holds only what every comparison needs: the time (inline, so sifting touches
  * contiguous memory) and the slot of the event. An event's other fields — including its order,
- * which only matters when two times are exactly equal — live in a slot (struct-of-arrays), so a
- * sift step moves two numbers, as the fastest plain heaps do. Slots are recycled through a free
- * list and carry a generation, so a handle is `generation * SLOT_LIMIT + slot` and cancellation
- * is O(1): the slot's kind is set to a reserved value (255) and the entry is skipped when it
- * reaches the top. When cancelled entries outnumber live ones the heap is compacted, so timer
- * churn cannot grow it without bound.
+ * which only matters when two times are exactly equal — live in its slot (struct-of-arrays), so a sift step
+ * moves two numbers, as the fastest plain heaps do. Slots are recycled through a free list and
+ * carry a generation, so a handle is `generation * SLOT_LIMIT + slot` and cancellation is O(1):
+ * the slot's kind is set to a reserved value (255) and the entry is skipped when it reaches the
+ * top. When cancelled entries outnumber live ones the heap is compacted, so timer churn cannot
+ * grow it without bound.
  *
  * Popping copies the event's fields into the `current*` registers and frees the slot at once,
  * so handlers can schedule into the same slot without any allocation.
+ *
+ * The hot methods are kept small, with rare cases moved out to methods of their own: V8 inlines
+ * pop, push and the sift into the caller's loop only while their bytecode fits its inlining budget.
  *
  * @example
  * ```ts
@@ -50,6 +58,7 @@ export class EventQueue {
   /** Object payload of the event most recently popped. */
   currentPayload: unknown = undefined;
 
+  /** One spare entry past the capacity, so a sift may read a missing right child. */
   private heapTime: Float64Array;
   private heapSlot: Int32Array;
   private heapSize = 0;
@@ -61,17 +70,16 @@ export class EventQueue {
   private rootVacant = false;
 
   private slotOrder: Float64Array;
-  private slotKind: Uint8Array;
+  private slotKind: Uint16Array;
   private slotTarget: Int32Array;
   private slotA: Int32Array;
   private slotB: Int32Array;
   private slotC: Int32Array;
   private slotGeneration: Uint32Array;
-  /** Payloads; a free slot's entry is always `undefined`, so events without one never touch it. */
+  /** Payloads; a free slot's entry is always `undefined`. */
   private readonly slotPayload: unknown[];
   private freeSlots: Int32Array;
   private freeCount = 0;
-  private slotsUsed = 0;
   private cancelledCount = 0;
   private capacity: number;
   private readonly maxPending: number;
@@ -81,10 +89,10 @@ export class EventQueue {
     this.maxPending = Math.min(maxPending, SLOT_LIMIT);
     this.capacity = Math.min(INITIAL_CAPACITY, this.maxPending);
     const capacity = this.capacity;
-    this.heapTime = new Float64Array(capacity);
-    this.heapSlot = new Int32Array(capacity);
+    this.heapTime = new Float64Array(capacity + 1);
+    this.heapSlot = new Int32Array(capacity + 1);
     this.slotOrder = new Float64Array(capacity);
-    this.slotKind = new Uint8Array(capacity);
+    this.slotKind = new Uint16Array(capacity);
     this.slotTarget = new Int32Array(capacity);
     this.slotA = new Int32Array(capacity);
     this.slotB = new Int32Array(capacity);
@@ -92,6 +100,7 @@ export class EventQueue {
     this.slotGeneration = new Uint32Array(capacity);
     this.slotPayload = new Array<unknown>(capacity).fill(undefined);
     this.freeSlots = new Int32Array(capacity);
+    this.freeSlotsFrom(0);
   }
 
   /** Number of live (not cancelled) events waiting. */
@@ -101,38 +110,24 @@ export class EventQueue {
 
   /** Bytes held by the typed arrays, for memory reports. */
   get byteLength(): number {
-    return this.capacity * (8 + 4 + 8 + 1 + 4 * 4 + 4 + 4) + this.slotPayload.length * 8;
+    return this.heapTime.byteLength + this.heapSlot.byteLength + this.capacity * (8 + 2 + 4 * 4 + 4) + this.freeSlots.byteLength + this.slotPayload.length * 8;
   }
 
   /** Adds an event and returns its handle for {@link EventQueue.cancel}. */
   push(time: number, order: number, kind: number, target: number, a: number, b: number, c: number, payload: unknown): number {
-    const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount]! : this.newSlot();
-    this.slotOrder[slot] = order;
-    this.slotKind[slot] = kind;
+    if (this.freeCount === 0) this.addFreeSlots();
+    const slot = this.freeSlots[--this.freeCount]!;
+    this.slotKind[slot] = kind & KIND_MASK;
     this.slotTarget[slot] = target;
     this.slotA[slot] = a;
     this.slotB[slot] = b;
     this.slotC[slot] = c;
-    if (payload !== undefined) this.slotPayload[slot] = payload;
+    this.slotOrder[slot] = order;
+    if (payload !== undefined) this.attachPayload(slot, payload);
     if (this.rootVacant) {
       this.rootVacant = false;
       this.siftDown(0, time, slot);
-    } else {
-      // Sift up, inline: the hot path of every schedule.
-      const heapTime = this.heapTime;
-      const heapSlot = this.heapSlot;
-      let position = this.heapSize++;
-      while (position > 0) {
-        const parent = (position - 1) >> 1;
-        const parentTime = heapTime[parent]!;
-        if (parentTime < time || (parentTime === time && this.slotOrder[heapSlot[parent]!]! <= order)) break;
-        heapTime[position] = parentTime;
-        heapSlot[position] = heapSlot[parent]!;
-        position = parent;
-      }
-      heapTime[position] = time;
-      heapSlot[position] = slot;
-    }
+    } else this.siftUp(this.heapSize++, time, order, slot);
     return this.slotGeneration[slot]! * SLOT_LIMIT + slot;
   }
 
@@ -151,14 +146,14 @@ export class EventQueue {
   isPending(handle: number): boolean {
     if (!Number.isSafeInteger(handle) || handle < 0) return false;
     const slot = handle % SLOT_LIMIT;
-    if (!(slot >= 0 && slot < this.slotsUsed)) return false;
+    if (!(slot >= 0 && slot < this.capacity)) return false;
     return this.slotGeneration[slot] === (handle - slot) / SLOT_LIMIT && this.slotKind[slot] !== CANCELLED_KIND;
   }
 
   /** Time of the next live event, or `Infinity` when none is waiting. */
   peekTime(): number {
-    this.settleRoot();
-    this.dropCancelledTop();
+    if (this.rootVacant) this.settleRoot();
+    if (this.heapSize > 0 && this.slotKind[this.heapSlot[0]!] === CANCELLED_KIND) this.dropCancelledTop();
     return this.heapSize === 0 ? Infinity : this.heapTime[0]!;
   }
 
@@ -168,31 +163,21 @@ export class EventQueue {
    */
   pop(): boolean {
     if (this.rootVacant) this.settleRoot();
-    for (;;) {
-      if (this.heapSize === 0) return false;
-      const slot = this.heapSlot[0]!;
-      const kind = this.slotKind[slot]!;
-      const time = this.heapTime[0]!;
-      if (kind === CANCELLED_KIND) {
-        this.removeTop();
-        this.releaseSlot(slot);
-        this.cancelledCount--;
-        continue;
-      }
-      this.currentTime = time;
-      this.currentKind = kind;
-      this.currentTarget = this.slotTarget[slot]!;
-      this.currentA = this.slotA[slot]!;
-      this.currentB = this.slotB[slot]!;
-      this.currentC = this.slotC[slot]!;
-      const payload = this.slotPayload[slot];
-      this.currentPayload = payload;
-      if (payload !== undefined) this.slotPayload[slot] = undefined;
-      this.slotGeneration[slot] = (this.slotGeneration[slot]! + 1) & GENERATION_MASK;
-      this.freeSlots[this.freeCount++] = slot;
-      this.rootVacant = true;
-      return true;
-    }
+    if (this.heapSize === 0) return false;
+    const slot = this.heapSlot[0]!;
+    const head = this.slotKind[slot]!;
+    if (head === CANCELLED_KIND) return this.popPastCancelled();
+    this.currentTime = this.heapTime[0]!;
+    this.currentKind = head & KIND_MASK;
+    this.currentTarget = this.slotTarget[slot]!;
+    this.currentA = this.slotA[slot]!;
+    this.currentB = this.slotB[slot]!;
+    this.currentC = this.slotC[slot]!;
+    this.currentPayload = (head & HAS_PAYLOAD) === 0 ? undefined : this.detachPayload(slot);
+    this.slotGeneration[slot] = (this.slotGeneration[slot]! + 1) & GENERATION_MASK;
+    this.freeSlots[this.freeCount++] = slot;
+    this.rootVacant = true;
+    return true;
   }
 
   /** Removes every event. */
@@ -205,6 +190,23 @@ export class EventQueue {
     }
     this.heapSize = 0;
     this.cancelledCount = 0;
+  }
+
+  /** Out of line, as it is rare: keeps pop small enough to inline. */
+  private popPastCancelled(): boolean {
+    this.dropCancelledTop();
+    return this.pop();
+  }
+
+  private attachPayload(slot: number, payload: unknown): void {
+    this.slotPayload[slot] = payload;
+    this.slotKind[slot] = this.slotKind[slot]! | HAS_PAYLOAD;
+  }
+
+  private detachPayload(slot: number): unknown {
+    const payload = this.slotPayload[slot];
+    this.slotPayload[slot] = undefined;
+    return payload;
   }
 
   /** Completes a deferred removal of the popped root (see `rootVacant`). */
@@ -229,6 +231,21 @@ export class EventQueue {
     if (last > 0) this.siftDown(0, this.heapTime[last]!, this.heapSlot[last]!);
   }
 
+  private siftUp(position: number, time: number, order: number, slot: number): void {
+    const heapTime = this.heapTime;
+    const heapSlot = this.heapSlot;
+    while (position > 0) {
+      const parent = (position - 1) >> 1;
+      const parentTime = heapTime[parent]!;
+      if (parentTime < time || (parentTime === time && this.orderOf(heapSlot[parent]!) <= order)) break;
+      heapTime[position] = parentTime;
+      heapSlot[position] = heapSlot[parent]!;
+      position = parent;
+    }
+    heapTime[position] = time;
+    heapSlot[position] = slot;
+  }
+
   private siftDown(position: number, time: number, slot: number): void {
     if (this.heapSize < BRANCHLESS_BELOW) this.siftDownBranchless(position, time, slot);
     else this.siftDownBranchy(position, time, slot);
@@ -246,11 +263,12 @@ export class EventQueue {
     const half = size >> 1;
     while (position < half) {
       const left = 2 * position + 1;
-      const right = left + 1;
-      let child = left + (+(right < size) & +(heapTime[right]! < heapTime[left]!));
-      if (right < size && heapTime[right] === heapTime[left] && this.orderBefore(heapSlot[right]!, heapSlot[left]!)) child = right;
+      const leftTime = heapTime[left]!;
+      const rightTime = heapTime[left + 1]!;
+      let child = left + (+(left + 1 < size) & +(rightTime < leftTime));
+      if (rightTime === leftTime && left + 1 < size) child = this.earlierOf(left, left + 1);
       const childTime = heapTime[child]!;
-      if (time < childTime || (time === childTime && !this.orderBefore(heapSlot[child]!, slot))) break;
+      if (time < childTime || (time === childTime && !(this.orderOf(heapSlot[child]!) < this.orderOf(slot)))) break;
       heapTime[position] = childTime;
       heapSlot[position] = heapSlot[child]!;
       position = child;
@@ -271,15 +289,12 @@ export class EventQueue {
     while (position < half) {
       let child = 2 * position + 1;
       let childTime = heapTime[child]!;
-      const right = child + 1;
-      if (right < size) {
-        const rightTime = heapTime[right]!;
-        if (rightTime < childTime || (rightTime === childTime && this.orderBefore(heapSlot[right]!, heapSlot[child]!))) {
-          child = right;
-          childTime = rightTime;
-        }
+      const rightTime = heapTime[child + 1]!;
+      if (child + 1 < size && (rightTime < childTime || (rightTime === childTime && this.earlierOf(child, child + 1) !== child))) {
+        child++;
+        childTime = rightTime;
       }
-      if (time < childTime || (time === childTime && !this.orderBefore(heapSlot[child]!, slot))) break;
+      if (time < childTime || (time === childTime && !(this.orderOf(heapSlot[child]!) < this.orderOf(slot)))) break;
       heapTime[position] = childTime;
       heapSlot[position] = heapSlot[child]!;
       position = child;
@@ -288,20 +303,36 @@ export class EventQueue {
     heapSlot[position] = slot;
   }
 
-  /** Equal times only: does the event in slot `first` run before the one in `second`? */
-  private orderBefore(first: number, second: number): boolean {
-    return this.slotOrder[first]! < this.slotOrder[second]!;
+  /** Of two heap positions with equal times, the one whose event runs first (`left` on a tie of orders). */
+  private earlierOf(left: number, right: number): number {
+    return this.orderOf(this.heapSlot[right]!) < this.orderOf(this.heapSlot[left]!) ? right : left;
   }
 
-  /** A slot when the free list is empty: reclaim cancelled ones, else take a new one (growing). */
-  private newSlot(): number {
-    if (this.slotsUsed === this.capacity && this.cancelledCount > 0) {
-      // Cancelled events still hold slots until compaction; reclaim them before growing.
-      this.compact();
-      if (this.freeCount > 0) return this.freeSlots[--this.freeCount]!;
+  private orderOf(slot: number): number {
+    return this.slotOrder[slot]!;
+  }
+
+  /**
+   * Refills the empty free list: with slots held by cancelled events if there are any, else with
+   * every slot that growing adds. Unused slots wait on the free list, lowest on top, so push
+   * takes them in order and needs no second path (which, rarely taken, would still cost inlining
+   * budget).
+   */
+  private addFreeSlots(): void {
+    // Cancelled events still hold slots until compaction; reclaim them before growing.
+    if (this.cancelledCount > 0) this.compact();
+    if (this.freeCount > 0) return;
+    const start = this.capacity;
+    this.grow();
+    this.freeSlotsFrom(start);
+  }
+
+  /** Frees the never-used slots from `start` up; their kind reads as cancelled, so no handle names them. */
+  private freeSlotsFrom(start: number): void {
+    for (let slot = this.capacity - 1; slot >= start; slot--) {
+      this.slotKind[slot] = CANCELLED_KIND;
+      this.freeSlots[this.freeCount++] = slot;
     }
-    if (this.slotsUsed === this.capacity) this.grow();
-    return this.slotsUsed++;
   }
 
   private releaseSlot(slot: number): void {
@@ -339,10 +370,10 @@ export class EventQueue {
       );
     }
     const capacity = Math.min(this.capacity * 2, this.maxPending);
-    this.heapTime = grownFloat64(this.heapTime, capacity);
-    this.heapSlot = grownInt32(this.heapSlot, capacity);
+    this.heapTime = grownFloat64(this.heapTime, capacity + 1);
+    this.heapSlot = grownInt32(this.heapSlot, capacity + 1);
     this.slotOrder = grownFloat64(this.slotOrder, capacity);
-    this.slotKind = grownUint8(this.slotKind, capacity);
+    this.slotKind = grownUint16(this.slotKind, capacity);
     this.slotTarget = grownInt32(this.slotTarget, capacity);
     this.slotA = grownInt32(this.slotA, capacity);
     this.slotB = grownInt32(this.slotB, capacity);
@@ -354,14 +385,14 @@ export class EventQueue {
   }
 }
 
-function grownFloat64(array: Float64Array, capacity: number): Float64Array {
-  const next = new Float64Array(capacity);
+function grownFloat64(array: Float64Array, length: number): Float64Array {
+  const next = new Float64Array(length);
   next.set(array);
   return next;
 }
 
-function grownInt32(array: Int32Array, capacity: number): Int32Array {
-  const next = new Int32Array(capacity);
+function grownInt32(array: Int32Array, length: number): Int32Array {
+  const next = new Int32Array(length);
   next.set(array);
   return next;
 }
@@ -372,8 +403,8 @@ function grownUint32(array: Uint32Array, capacity: number): Uint32Array {
   return next;
 }
 
-function grownUint8(array: Uint8Array, capacity: number): Uint8Array {
-  const next = new Uint8Array(capacity);
+function grownUint16(array: Uint16Array, capacity: number): Uint16Array {
+  const next = new Uint16Array(capacity);
   next.set(array);
   return next;
 }
