@@ -4,6 +4,7 @@ import type { FaultSchedule } from '../faults/fault.js';
 import { rejectUnknownKeys, requireBoolean, requireObject, requirePositiveInteger, requireString } from '../validate.js';
 import { clusterSeed } from './arbitraries/cluster-seed.js';
 import { faultSchedule, type FaultScheduleOptions } from './arbitraries/fault-schedule.js';
+import { CaseRun } from './case-run.js';
 import { checkCluster, checkClusterAsync } from './check-cluster.js';
 import { describeFault, replayLine } from './failure-report.js';
 import { validateScenario, type ClusterCase, type ClusterScenario, type WorkloadOperation } from './scenario.js';
@@ -34,8 +35,8 @@ export interface AssertClusterOptions<Operation> {
   path?: string;
   /** Run every case twice side by side (see {@link CheckOptions.selfCheck}). */
   selfCheck?: boolean;
-  /** Trace records in the failure report. Default 30. */
-  timelineRecords?: number;
+  /** Lines of timeline in the failure report. Default 30. */
+  timelineLines?: number;
   /** The suite fails with {@link CoverageError} unless each named `sometimes` condition was met in some run. */
   requireCoverage?: CoverageRequirement;
 }
@@ -80,12 +81,15 @@ export interface ClusterCheckSummary {
  * ```
  */
 export type CaseTuple<Operation> = [number, FaultSchedule, Array<WorkloadOperation<Operation>>];
-const OPTION_KEYS = ['faults', 'workload', 'numRuns', 'seed', 'path', 'selfCheck', 'timelineRecords', 'requireCoverage'];
+const OPTION_KEYS = ['faults', 'workload', 'numRuns', 'seed', 'path', 'selfCheck', 'timelineLines', 'requireCoverage'];
 
 /**
  * The fast-check property behind {@link assertCluster}: one case is (seed, faults, workload), and
  * the predicate is {@link checkCluster} (or its async form). Use it to drive fast-check yourself,
- * e.g. `fc.check(clusterProperty(scenario, options), { seed })`.
+ * e.g. `fc.check(clusterProperty(scenario, options), { seed })`. Before any case runs, it builds
+ * the scenario once to check that the fault options name its nodes (and, when partitions are
+ * drawn, list every node, clients included), so a mistake is reported as itself rather than as a
+ * failing case. `onPass` receives the coverage of each passing case.
  *
  * @example
  * ```ts
@@ -99,9 +103,9 @@ export function clusterProperty<System, Operation>(
 ): fc.IAsyncPropertyWithHooks<CaseTuple<Operation>> {
   validateScenario(scenario);
   readOptions(options);
-  const faults = options.faults === undefined ? fc.constant<FaultSchedule>([]) : isArbitrary(options.faults) ? options.faults : faultSchedule(options.faults);
+  const faults = faultsArbitrary(scenario, options.faults);
   const operations = options.workload ?? fc.constant<Array<WorkloadOperation<Operation>>>([]);
-  const checkOptions = { selfCheck: options.selfCheck ?? false, ...(options.timelineRecords === undefined ? {} : { timelineRecords: options.timelineRecords }) };
+  const checkOptions = { selfCheck: options.selfCheck ?? false, ...(options.timelineLines === undefined ? {} : { timelineLines: options.timelineLines }) };
   return fc.asyncProperty(clusterSeed(), faults, operations, async (seed, schedule, items) => {
     const testCase = caseOf(seed, schedule, items);
     const outcome = scenario.async === true ? await checkClusterAsync(scenario, testCase, checkOptions) : checkCluster(scenario, testCase, checkOptions);
@@ -141,8 +145,34 @@ export async function assertCluster<System, Operation>(scenario: ClusterScenario
   return { runs: details.numRuns, seed: details.seed, coverage };
 }
 
+/** The schedules to draw: none, the user's arbitrary, or `faultSchedule` under the scenario's budget. */
+function faultsArbitrary<System, Operation>(scenario: ClusterScenario<System, Operation>, faults: AssertClusterOptions<Operation>['faults']): fc.Arbitrary<FaultSchedule> {
+  if (faults === undefined) return fc.constant<FaultSchedule>([]);
+  if (isArbitrary(faults)) return faults;
+  requireNodesOf(scenario, faults);
+  return faultSchedule(faults.budget === undefined && scenario.budget !== undefined ? { ...faults, budget: scenario.budget } : faults);
+}
+
+/** Builds the scenario once (seed 0, no faults) to check the fault options against its nodes. */
+function requireNodesOf<System, Operation>(scenario: ClusterScenario<System, Operation>, faults: FaultScheduleOptions): void {
+  const nodeIds = new CaseRun(scenario, { seed: 0 }).sim.nodeIds();
+  for (const field of ['nodes', 'clients'] as const) {
+    const unknown = (faults[field] ?? []).filter((id) => !nodeIds.includes(id));
+    if (unknown.length > 0) throw new InvalidArgumentError(`options.faults.${field}`, faults[field], `ids of the scenario's nodes (${nodeIds.join(', ')}); unknown: ${unknown.join(', ')}`);
+  }
+  const listed = new Set([...faults.nodes, ...(faults.clients ?? [])]);
+  const unlisted = nodeIds.filter((id) => !listed.has(id));
+  if ((faults.kinds ?? ['partition']).includes('partition') && unlisted.length > 0) {
+    throw new InvalidArgumentError('options.faults.clients', faults.clients, `the scenario's other nodes too, since a partition must place every node on a side (missing: ${unlisted.join(', ')})`);
+  }
+}
+
+/** Mistakes in the scenario or the options: reported as themselves, not as a failing case. */
+const CONFIGURATION_ERRORS = new Set(['INVALID_ARGUMENT', 'UNKNOWN_NODE', 'DUPLICATE_NODE', 'BUDGET_EXCEEDED', 'FAULT_CONFLICT', 'INVARIANT_THREW', 'ASYNC_RUN_REQUIRED']);
+
 function failure<Operation>(details: fc.RunDetails<CaseTuple<Operation>>, isAsync: boolean): FaultlineError {
   const error = details.errorInstance;
+  if (error instanceof FaultlineError && CONFIGURATION_ERRORS.has(error.code)) return error;
   const search = `fast-check seed ${details.seed}, path "${details.counterexamplePath ?? ''}", after ${details.numRuns} runs and ${details.numShrinks} shrinks`;
   const header = `property failed: ${search}`;
   const rerunSearch = `  await assertCluster(scenario, { ...options, seed: ${details.seed}, path: ${JSON.stringify(details.counterexamplePath ?? '')} });`;

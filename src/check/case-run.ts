@@ -1,7 +1,7 @@
 import { InvalidArgumentError, InvariantError, LimitExceededError } from '../errors.js';
 import { HistoryRecorder } from '../history/history-recorder.js';
 import { Simulation } from '../simulation.js';
-import { Coverage, FAULTS_APPLIED, LINEARIZABILITY_DECIDED, OPERATIONS_COMPLETED } from './coverage.js';
+import { Coverage, FAULTS_APPLIED, FAULTS_HIT, LINEARIZABILITY_DECIDED, OPERATIONS_COMPLETED } from './coverage.js';
 import { checkLinearizability } from '../linearizability/check-linearizability.js';
 import type { Operation as RecordedOperation } from '../history/operation.js';
 import { DEFAULT_MAX_EVENTS_PER_RUN, type ClusterCase, type ClusterScenario, type Invariant } from './scenario.js';
@@ -28,6 +28,9 @@ export interface Violation {
 }
 
 type Check<System> = Pick<Invariant<System>, 'name' | 'check'>;
+
+/** Drop reasons that only a fault causes: a message lost to one of them means the fault hit. */
+const FAULT_DROPS = ['node-down', 'link-blocked', 'send-omission', 'receive-omission'] as const;
 
 /**
  * One run of one case, advanced an event at a time so invariants are checked between events and
@@ -129,6 +132,8 @@ export class CaseRun<System, Operation> {
     if (this.checkLinearizability()) return;
     this.finished = true;
     this.coverage.sometimes(FAULTS_APPLIED, this.sim.faultLog.some((entry) => entry.phase === 'apply'));
+    const dropped = this.sim.network.stats().dropped;
+    this.coverage.sometimes(FAULTS_HIT, FAULT_DROPS.some((reason) => dropped[reason] > 0));
     this.coverage.sometimes(OPERATIONS_COMPLETED, this.history.operations().some((operation) => operation.status === 'ok'));
   }
 

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, NondeterminismError, PropertyViolationError } from '../errors.js';
 import type { Operation } from '../history/operation.js';
+import type { TraceRecordType } from '../kernel/trace-recorder.js';
 import { formatTimeline } from '../report/text-timeline.js';
 import type { Simulation } from '../simulation.js';
 import { rejectUnknownKeys, requireBoolean, requireObject, requirePositiveInteger } from '../validate.js';
@@ -13,7 +14,7 @@ import { validateCase, validateScenario, type ClusterCase, type ClusterScenario 
  *
  * @example
  * ```ts
- * checkCluster(scenario, testCase, { selfCheck: true, timelineRecords: 60 });
+ * checkCluster(scenario, testCase, { selfCheck: true, timelineLines: 60 });
  * ```
  */
 export interface CheckOptions {
@@ -24,7 +25,7 @@ export interface CheckOptions {
    */
   selfCheck?: boolean;
   /** How many lines of timeline the failure report shows. Default 30. */
-  timelineRecords?: number;
+  timelineLines?: number;
 }
 
 /**
@@ -53,6 +54,8 @@ export interface ClusterOutcome<System> {
 const DEFAULT_TIMELINE_RECORDS = 30;
 /** Trace kept by each side of a self-check: enough to show the diverging events. */
 const SELF_CHECK_TRACE = 12;
+/** A divergence can hide in any record, sends and persists included. */
+const EVERY_RECORD_TYPE: readonly TraceRecordType[] = ['callback', 'start', 'send', 'deliver', 'drop', 'timer', 'crash', 'restart', 'persist', 'log', 'clock', 'fault', 'pause', 'resume'];
 /** The timeline leaves out sends and persists, so keep more records than lines. */
 const RECORDS_PER_LINE = 3;
 
@@ -75,7 +78,7 @@ const RECORDS_PER_LINE = 3;
 export function checkCluster<System, Operation>(scenario: ClusterScenario<System, Operation>, testCase: ClusterCase<Operation>, options: CheckOptions = {}): ClusterOutcome<System> {
   const settings = prepare(scenario, testCase, options, false);
   const run = settings.selfCheck ? runSideBySide(scenario, testCase) : runToEnd(new CaseRun(scenario, testCase));
-  if (run.violation !== undefined) throw violationError(scenario, testCase, run, runToEnd(new CaseRun(scenario, testCase, { traceLimit: settings.timelineRecords * RECORDS_PER_LINE })), false, settings.timelineRecords);
+  if (run.violation !== undefined) throw violationError(scenario, testCase, run, runToEnd(new CaseRun(scenario, testCase, { traceLimit: settings.timelineLines * RECORDS_PER_LINE })), false, settings.timelineLines);
   return outcome(run);
 }
 
@@ -97,24 +100,24 @@ export async function checkClusterAsync<System, Operation>(
   const settings = prepare(scenario, testCase, options, true);
   const run = settings.selfCheck ? await runSideBySideAsync(scenario, testCase) : await runToEndAsync(new CaseRun(scenario, testCase));
   if (run.violation !== undefined) {
-    throw violationError(scenario, testCase, run, await runToEndAsync(new CaseRun(scenario, testCase, { traceLimit: settings.timelineRecords * RECORDS_PER_LINE })), true, settings.timelineRecords);
+    throw violationError(scenario, testCase, run, await runToEndAsync(new CaseRun(scenario, testCase, { traceLimit: settings.timelineLines * RECORDS_PER_LINE })), true, settings.timelineLines);
   }
   return outcome(run);
 }
 
-function prepare(scenario: unknown, testCase: unknown, options: unknown, isAsync: boolean): { selfCheck: boolean; timelineRecords: number } {
+function prepare(scenario: unknown, testCase: unknown, options: unknown, isAsync: boolean): { selfCheck: boolean; timelineLines: number } {
   validateScenario(scenario);
   validateCase(testCase, scenario);
   requireObject(options, 'options');
-  rejectUnknownKeys(options, 'options', ['selfCheck', 'timelineRecords']);
+  rejectUnknownKeys(options, 'options', ['selfCheck', 'timelineLines']);
   if (options['selfCheck'] !== undefined) requireBoolean(options['selfCheck'], 'options.selfCheck');
-  const timelineRecords = options['timelineRecords'] ?? DEFAULT_TIMELINE_RECORDS;
-  requirePositiveInteger(timelineRecords, 'options.timelineRecords', 100_000);
+  const timelineLines = options['timelineLines'] ?? DEFAULT_TIMELINE_RECORDS;
+  requirePositiveInteger(timelineLines, 'options.timelineLines', 100_000);
   if ((scenario.async ?? false) !== isAsync) {
     const runner = isAsync ? 'checkClusterAsync' : 'checkCluster';
     throw new InvalidArgumentError('scenario.async', scenario.async, `${isAsync ? 'true' : 'false or absent'} for ${runner} (${isAsync ? 'use checkCluster for handler-style code' : 'async node code needs checkClusterAsync'})`);
   }
-  return { selfCheck: options['selfCheck'] === true, timelineRecords };
+  return { selfCheck: options['selfCheck'] === true, timelineLines };
 }
 
 function runToEnd<System, Operation>(run: CaseRun<System, Operation>): CaseRun<System, Operation> {
@@ -148,10 +151,10 @@ async function runSideBySideAsync<System, Operation>(scenario: ClusterScenario<S
 }
 
 function compareRuns<System, Operation>(first: CaseRun<System, Operation>, second: CaseRun<System, Operation>, firstMore: boolean, secondMore: boolean): void {
-  if (firstMore === secondMore && first.events === second.events && first.sim.traceHash() === second.sim.traceHash()) return;
+  if (firstMore === secondMore && first.events === second.events && first.sim.traceHash() === second.sim.traceHash() && sameRecentPast(first, second)) return;
   const describe = (run: CaseRun<System, Operation>): string => {
     const records = run.sim.trace!.records();
-    return records.length === 0 ? '  (no records)' : formatTimeline(records).replace(/^/gm, '  ');
+    return records.length === 0 ? '  (no records)' : formatTimeline(records, { types: EVERY_RECORD_TYPE }).replace(/^/gm, '  ');
   };
   const report = [
     `two runs of the same case diverged after event ${first.events}: the code under test is not deterministic`,
@@ -162,6 +165,24 @@ function compareRuns<System, Operation>(first: CaseRun<System, Operation>, secon
     describe(second),
   ].join('\n');
   throw new NondeterminismError(first.events, report);
+}
+
+/**
+ * The trace hash leaves message contents out (too costly on the hot path), so the self-check also
+ * compares the recent trace records, contents included, and what each run found.
+ */
+function sameRecentPast<System, Operation>(first: CaseRun<System, Operation>, second: CaseRun<System, Operation>): boolean {
+  return first.violation?.property === second.violation?.property && recordsText(first) === recordsText(second);
+}
+
+function recordsText<System, Operation>(run: CaseRun<System, Operation>): string {
+  const records = run.sim.trace!.records();
+  try {
+    return JSON.stringify(records, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
+  } catch {
+    // A cyclic message: compare what can be printed.
+    return records.map((record) => `${record.timeMs} ${record.type} ${record.node} ${String(record.message)}`).join('\n');
+  }
 }
 
 function violationError<System, Operation>(

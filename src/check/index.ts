@@ -14,7 +14,7 @@ export { checkCluster, checkClusterAsync, type CheckOptions, type ClusterOutcome
 export { assertCluster, clusterProperty, type AssertClusterOptions, type ClusterCheckSummary, type CaseTuple, type CoverageRequirement } from './assert-cluster.js';
 export type { ClusterScenario, ClusterCase, Invariant, LivenessRequirement, LinearizabilityRequirement, WorkloadOperation, ScenarioTools } from './scenario.js';
 export type { Violation } from './case-run.js';
-export { Coverage, FAULTS_APPLIED, OPERATIONS_COMPLETED, LINEARIZABILITY_DECIDED, type CoverageCount } from './coverage.js';
+export { Coverage, CoverageTally, FAULTS_APPLIED, FAULTS_HIT, OPERATIONS_COMPLETED, LINEARIZABILITY_DECIDED, type CoverageCount } from './coverage.js';
 export { faultSchedule, type FaultScheduleOptions } from './arbitraries/fault-schedule.js';
 export { clusterSeed } from './arbitraries/cluster-seed.js';
 export { workload, type WorkloadOptions } from './arbitraries/workload.js';

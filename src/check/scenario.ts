@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
-import type { FaultBudget } from '../faults/budget.js';
+import { validateBudget, type FaultBudget } from '../faults/budget.js';
 import type { FaultSchedule } from '../faults/fault.js';
 import type { Seed } from '../kernel/rng.js';
 import type { Simulation, SimulationOptions } from '../simulation.js';
@@ -8,6 +8,7 @@ import type { Coverage } from './coverage.js';
 import type { HistoryRecorder } from '../history/history-recorder.js';
 import type { Model } from '../linearizability/model.js';
 import { validateModel } from '../linearizability/validate-history.js';
+import { requirePlainData } from '../plain-data.js';
 
 /**
  * A safety property of the cluster. `check` returns `true` while it holds; `false`, or a string
@@ -183,6 +184,7 @@ export function validateScenario(scenario: unknown): asserts scenario is Cluster
   requireFinite(scenario['untilMs'], 'scenario.untilMs');
   if (scenario['async'] !== undefined) requireBoolean(scenario['async'], 'scenario.async');
   if (scenario['maxEvents'] !== undefined) requirePositiveInteger(scenario['maxEvents'], 'scenario.maxEvents');
+  if (scenario['budget'] !== undefined) validateBudget(scenario['budget'], 'scenario.budget');
   if (scenario['invariants'] !== undefined) validateInvariants(scenario['invariants'], 'scenario.invariants', true);
   if (scenario['liveness'] !== undefined) validateLiveness(scenario['liveness'], scenario['untilMs']);
   const linearizability = scenario['linearizability'];
@@ -238,5 +240,7 @@ export function validateCase(testCase: unknown, scenario: ClusterScenario<unknow
     requireFinite(item['atMs'], `${at}.atMs`);
     if (item['atMs'] < 0 || item['atMs'] > scenario.untilMs) throw new InvalidArgumentError(`${at}.atMs`, item['atMs'], `a time in [0, ${scenario.untilMs}] ms`);
     requireString(item['client'], `${at}.client`);
+    // The replay line carries operations as JSON: one that JSON would change could not replay.
+    requirePlainData(item['operation'], `${at}.operation`);
   });
 }

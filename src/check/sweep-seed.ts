@@ -20,8 +20,11 @@ import type { ClusterScenario } from './scenario.js';
 export interface SweepModule<System = unknown, Operation = unknown> {
   /** The scenario to run. */
   scenario: ClusterScenario<System, Operation>;
-  /** How cases are generated; `numRuns`, `seed` and `path` are set by the sweep. */
-  options?: Omit<AssertClusterOptions<Operation>, 'numRuns' | 'seed' | 'path' | 'requireCoverage'>;
+  /**
+   * How cases are generated; `numRuns`, `seed` and `path` are the sweep's to set. With
+   * `requireCoverage`, the sweep fails unless each condition was met in some seed of it.
+   */
+  options?: Omit<AssertClusterOptions<Operation>, 'numRuns' | 'seed' | 'path'>;
 }
 
 /**
@@ -29,14 +32,16 @@ export interface SweepModule<System = unknown, Operation = unknown> {
  *
  * @example
  * ```ts
- * const result: SeedResult = { seed: 17, ok: false, property: 'one leader', path: '0:1', faults: [], faultLines: [], replay: 'checkCluster(scenario, {...});', message: '...' };
+ * const result: SeedResult = { fastCheckSeed: 17, ok: false, property: 'one leader', path: '0:1', faults: [], faultLines: [], replay: 'checkCluster(scenario, {...});', message: '...' };
  * ```
  */
 export interface SeedResult {
-  /** fast-check seed of this search. */
-  seed: number;
+  /** fast-check's seed of this search (the simulation seed of a failing case is in `replay`). */
+  fastCheckSeed: number;
   /** True when every case passed. */
   ok: boolean;
+  /** `sometimes` conditions met in this seed's passing cases. */
+  coverageMet?: string[];
   /** The failing property, when one failed. */
   property?: string;
   /** Its evidence. */
@@ -69,7 +74,13 @@ export function sweepModuleOf(loaded: unknown, file: string): SweepModule {
   }
   const module = candidate as Record<string, unknown>;
   requireObject(module['scenario'], `${file} default export .scenario`);
-  if (module['options'] !== undefined) requireObject(module['options'], `${file} default export .options`);
+  const options = module['options'];
+  if (options !== undefined) {
+    requireObject(options, `${file} default export .options`);
+    for (const owned of ['numRuns', 'seed', 'path']) {
+      if (options[owned] !== undefined) throw new InvalidArgumentError(`${file} default export .options.${owned}`, options[owned], 'absent: the sweep sets it (--seeds, --first-seed, --runs-per-seed)');
+    }
+  }
   return module as unknown as SweepModule;
 }
 
@@ -84,12 +95,16 @@ export function sweepModuleOf(loaded: unknown, file: string): SweepModule {
  * ```
  */
 export async function sweepSeed(sweep: SweepModule, seed: number, runsPerSeed = 1): Promise<SeedResult> {
-  const property = clusterProperty(sweep.scenario, { ...(sweep.options ?? {}) });
+  const met = new Set<string>();
+  const { requireCoverage: _coverageIsTheSweeps, ...options } = sweep.options ?? {};
+  const property = clusterProperty(sweep.scenario, options, (coverage) => {
+    for (const [name, count] of Object.entries(coverage)) if (count.met > 0) met.add(name);
+  });
   const details = await fc.check(property, { seed, numRuns: runsPerSeed });
-  if (!details.failed) return { seed, ok: true };
+  if (!details.failed) return { fastCheckSeed: seed, ok: true, coverageMet: [...met].sort() };
   const error = details.errorInstance;
   const faults = details.counterexample?.[1] ?? [];
-  const base = { seed, ok: false, path: details.counterexamplePath ?? '', faults, faultLines: faults.map(describeFault) };
+  const base = { fastCheckSeed: seed, ok: false, path: details.counterexamplePath ?? '', faults, faultLines: faults.map(describeFault) };
   if (error instanceof PropertyViolationError) {
     return { ...base, property: error.property, ...(error.evidence === undefined ? {} : { evidence: error.evidence }), replay: error.replay, message: error.message };
   }

@@ -9,23 +9,38 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { FaultlineError, InvalidArgumentError } from '../errors.js';
-import { parseShard, runSweep } from './sweep.js';
+import { MAX_WORKERS, parseShard, runSweep } from './sweep.js';
 
 const USAGE = `usage: faultline sweep <scenario-file> [--seeds N] [--first-seed S] [--workers W] [--shard i/n] [--runs-per-seed R] [--out file.json]
 
-Runs the scenario file's SweepModule (its default export) once per seed on a worker pool,
-shrinks each failure, and writes the failing seeds with their minimal fault schedules as JSON.
-Exit status: 0 when every seed passed, 1 when some failed, 2 on bad usage.`;
+Runs the scenario file's SweepModule (its default export) on a worker pool: each seed is a
+fast-check seed from which --runs-per-seed cases are generated (default 1). Failures are shrunk
+and written, with their minimal fault schedules and replay lines, as JSON (default
+faultline-sweep.json). Shard i/n takes every n-th seed, so n shards cover the sweep once.
+Exit status: 0 when every seed passed (and required coverage was met), 1 otherwise, 2 on bad usage.`;
 
-function count(text: string | undefined, flag: string, fallback: number, minimum: number): number {
+/** fast-check folds seeds to 32 bits: larger ones would repeat smaller ones. */
+const MAX_SEED = 2 ** 31 - 1;
+
+class UsageError extends Error {}
+
+function count(text: string | undefined, flag: string, fallback: number, minimum: number, maximum: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < minimum) throw new InvalidArgumentError(flag, text, `an integer >= ${minimum}`);
+  if (!Number.isSafeInteger(value) || value < minimum || value > maximum) throw new InvalidArgumentError(flag, text, `an integer in [${minimum}, ${maximum}]`);
   return value;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+function parse(argv: string[]): ReturnType<typeof parseArguments> {
+  try {
+    return parseArguments(argv);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function parseArguments(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -38,19 +53,24 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean' },
     },
   });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
   if (values.help === true || positionals[0] !== 'sweep' || positionals.length !== 2) {
     process.stderr.write(`${USAGE}\n`);
     return values.help === true ? 0 : 2;
   }
   const out = values.out ?? 'faultline-sweep.json';
+  const seeds = count(values.seeds, '--seeds', 100, 1, MAX_SEED);
   const started = performance.now(); // wall clock: progress output only
   const report = await runSweep({
     file: positionals[1]!,
-    seeds: count(values.seeds, '--seeds', 100, 1),
-    firstSeed: count(values['first-seed'], '--first-seed', 0, 0),
-    workers: count(values.workers, '--workers', Math.max(1, availableParallelism() - 1), 0),
+    seeds,
+    firstSeed: count(values['first-seed'], '--first-seed', 0, 0, MAX_SEED + 1 - seeds),
+    workers: count(values.workers, '--workers', Math.max(1, availableParallelism() - 1), 0, MAX_WORKERS),
     shard: values.shard === undefined ? { index: 1, count: 1 } : parseShard(values.shard),
-    runsPerSeed: count(values['runs-per-seed'], '--runs-per-seed', 1, 1),
+    runsPerSeed: count(values['runs-per-seed'], '--runs-per-seed', 1, 1, 1_000_000),
     onProgress: (done, total, failures) => {
       if (done % Math.max(1, Math.floor(total / 20)) === 0 || done === total) {
         process.stderr.write(`seeds ${done}/${total}, ${failures} failing, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
@@ -59,8 +79,11 @@ async function main(argv: string[]): Promise<number> {
   });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`${report.passed} of ${report.seedsRun} seeds passed, ${report.failed} failed; report: ${out}\n`);
-  for (const failure of report.failures.slice(0, 5)) process.stdout.write(`  seed ${failure.seed}: ${failure.property ?? failure.message?.split('\n')[0]}\n    ${failure.replay ?? ''}\n`);
-  return report.failed === 0 ? 0 : 1;
+  for (const failure of report.failures.slice(0, 5)) {
+    process.stdout.write(`  fast-check seed ${failure.fastCheckSeed}: ${failure.property ?? failure.message?.split('\n')[0]}\n    ${failure.replay ?? ''}\n`);
+  }
+  if (report.coverageMissing.length > 0) process.stdout.write(`required coverage never met: ${report.coverageMissing.join(', ')}\n`);
+  return report.failed === 0 && report.coverageMissing.length === 0 ? 0 : 1;
 }
 
 main(process.argv.slice(2)).then(
@@ -68,7 +91,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = status;
   },
   (error: unknown) => {
-    process.stderr.write(`${error instanceof FaultlineError ? `${error.code}: ${error.message}` : String(error)}\n`);
-    process.exitCode = error instanceof FaultlineError ? 2 : 1;
+    if (error instanceof UsageError) process.stderr.write(`${error.message}\n${USAGE}\n`);
+    else process.stderr.write(`${error instanceof FaultlineError ? `${error.code}: ${error.message}` : String(error)}\n`);
+    process.exitCode = error instanceof FaultlineError || error instanceof UsageError ? 2 : 1;
   },
 );

@@ -1,5 +1,6 @@
 import { Tinypool } from 'tinypool';
 import { InvalidArgumentError } from '../errors.js';
+import { clusterProperty } from '../check/assert-cluster.js';
 import type { SeedResult } from '../check/sweep-seed.js';
 import { loadSweepModule } from './load-module.js';
 import runTask from './sweep-worker.js';
@@ -32,7 +33,14 @@ export interface SweepReport {
   failed: number;
   /** Failing seeds, in seed order, with their minimal schedules. */
   failures: SeedResult[];
+  /** Per `sometimes` condition: in how many seeds it was met. */
+  coverage: Record<string, number>;
+  /** Conditions of the module's `requireCoverage` that no seed met (the sweep then fails). */
+  coverageMissing: string[];
 }
+
+/** At most this many worker threads, whatever is asked. */
+export const MAX_WORKERS = 256;
 
 /** The seeds of one shard, in order. */
 export function shardSeeds(firstSeed: number, seeds: number, shard: { index: number; count: number }): number[] {
@@ -43,10 +51,13 @@ export function shardSeeds(firstSeed: number, seeds: number, shard: { index: num
 
 /** Runs a sweep on a worker pool (or in this thread with `workers: 0`). */
 export async function runSweep(options: SweepOptions): Promise<SweepReport> {
-  await loadSweepModule(options.file); // fail fast, in this thread, on a bad scenario file
+  // Fail fast, in this thread, on a bad scenario file: its errors keep their types here.
+  const module = await loadSweepModule(options.file);
+  clusterProperty(module.scenario, { ...(module.options ?? {}) });
   const seeds = shardSeeds(options.firstSeed, options.seeds, options.shard);
-  const results = options.workers === 0 ? await runHere(seeds, options) : await runOnPool(seeds, options);
-  const failures = results.filter((result) => !result.ok).sort((first, second) => first.seed - second.seed);
+  const results = options.workers === 0 || seeds.length === 0 ? await runHere(seeds, options) : await runOnPool(seeds, options);
+  const failures = results.filter((result) => !result.ok).sort((first, second) => first.fastCheckSeed - second.fastCheckSeed);
+  const coverage = coverageOf(results);
   return {
     file: options.file,
     firstSeed: options.firstSeed,
@@ -57,7 +68,15 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
     passed: seeds.length - failures.length,
     failed: failures.length,
     failures,
+    coverage,
+    coverageMissing: (module.options?.requireCoverage?.sometimes ?? []).filter((name) => (coverage[name] ?? 0) === 0),
   };
+}
+
+function coverageOf(results: readonly SeedResult[]): Record<string, number> {
+  const seedsMet = new Map<string, number>();
+  for (const result of results) for (const name of result.coverageMet ?? []) seedsMet.set(name, (seedsMet.get(name) ?? 0) + 1);
+  return Object.fromEntries([...seedsMet].sort(([first], [second]) => (first < second ? -1 : 1)));
 }
 
 async function runHere(seeds: readonly number[], options: SweepOptions): Promise<SeedResult[]> {
@@ -74,7 +93,8 @@ async function runOnPool(seeds: readonly number[], options: SweepOptions): Promi
     // Worker threads do not inherit tsx's loader, so from source only this thread can run seeds.
     throw new InvalidArgumentError('--workers', options.workers, '0 when faultline runs from its TypeScript source (the built CLI runs workers)');
   }
-  const pool = new Tinypool({ filename: new URL('./sweep-worker.js', import.meta.url).href, minThreads: options.workers, maxThreads: options.workers });
+  const threads = Math.min(options.workers, seeds.length);
+  const pool = new Tinypool({ filename: new URL('./sweep-worker.js', import.meta.url).href, minThreads: threads, maxThreads: threads });
   let done = 0;
   let failures = 0;
   try {

@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { assertCluster, checkCluster, clusterProperty, clusterSeed, faultSchedule, type ClusterScenario } from '../../src/check/index.js';
+import { assertCluster, checkCluster, clusterProperty, clusterSeed, faultSchedule, workload, type ClusterScenario } from '../../src/check/index.js';
 import { CoverageError, PropertyFailedError, PropertyViolationError } from '../../src/index.js';
 import { expectInvalidArgument } from '../detectors/expect-invalid.js';
 import { pingPongScenario, type PingPong } from './fixtures.js';
@@ -17,7 +17,8 @@ const noLongSilence = pingPongScenario({
 });
 
 describe('with @fast-check/vitest', () => {
-  test.prop([clusterSeed(), faultSchedule({ ...faults, maxFaults: 1, maxDurationMs: 200 })], { numRuns: 30 })('a scenario whose faults are short never goes silent', (seed, schedule) => {
+  // One fault of at most 150 ms: silence is at most ~100 (ping period) + 150 + 100 (restart delay) ms.
+  test.prop([clusterSeed(), faultSchedule({ ...faults, maxFaults: 1, maxDurationMs: 150 })], { numRuns: 30, seed: 7 })('a scenario whose faults are short never goes silent', (seed, schedule) => {
     checkCluster(noLongSilence, { seed, faults: schedule });
   });
 });
@@ -90,8 +91,25 @@ describe('bad input', () => {
     expectInvalidArgument(() => checkCluster(valid, { seed: 1, workload: [{ atMs: 5, client: 'a', operation: 1 }] }), 'scenario.operate');
     const operating = { ...valid, operate: () => {} };
     expectInvalidArgument(() => checkCluster(operating, { seed: 1, workload: [{ atMs: 5_000, client: 'a', operation: 1 }] }), 'case.workload[0].atMs');
-    expectInvalidArgument(() => checkCluster(valid, { seed: 1 }, { timelineRecords: 0 }), 'options.timelineRecords');
+    expectInvalidArgument(() => checkCluster(valid, { seed: 1 }, { timelineLines: 0 }), 'options.timelineLines');
     expectInvalidArgument(() => checkCluster(valid, { seed: 1 }, { verbose: true } as never), 'options.verbose');
+  });
+
+  it('reports mistakes in the scenario or the options as themselves, not as a failing case', async () => {
+    await expect(assertCluster(withScenario({ budget: { maxNodesDown: -1 } }), { faults })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'scenario.budget.maxNodesDown' });
+    await expect(assertCluster(valid, { faults: { ...faults, nodes: ['a', 'ghost'] } })).rejects.toMatchObject({ field: 'options.faults.nodes' });
+    await expect(assertCluster(valid, { faults: { nodes: ['a'], kinds: ['partition', 'crash'], horizonMs: 1_000 } })).rejects.toMatchObject({ field: 'options.faults.clients' });
+    const operating = { ...valid, operate: () => {} };
+    const lateWork = workload({ clients: ['a'], operation: fc.constant(1), horizonMs: 5_000 });
+    await expect(assertCluster(operating, { workload: lateWork, numRuns: 50, seed: 1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: expect.stringMatching(/^case\.workload\[\d+\]\.atMs$/) });
+    const throwing = pingPongScenario({ invariants: [{ name: 'buggy', check: () => { throw new Error('bug in the check'); } }] });
+    await expect(assertCluster(throwing, { numRuns: 5, seed: 1 })).rejects.toMatchObject({ code: 'INVARIANT_THREW' });
+  });
+
+  it("draws schedules within the scenario's budget", async () => {
+    const budgeted = pingPongScenario({ budget: { maxNodesDown: 1 } });
+    const summary = await assertCluster(budgeted, { faults: { nodes: ['a', 'b'], kinds: ['crash'], maxFaults: 4, horizonMs: 1_800 }, numRuns: 60, seed: 3 });
+    expect(summary.runs).toBe(60);
   });
 
   it('names the bad field of assertCluster options', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkCluster, checkClusterAsync, type ClusterScenario } from '../../src/check/index.js';
-import { InvariantError, LimitExceededError, NondeterminismError, PropertyViolationError } from '../../src/index.js';
+import { checkCluster, checkClusterAsync, CoverageTally, type ClusterScenario } from '../../src/check/index.js';
+import { CoverageError, InvariantError, LimitExceededError, NondeterminismError, PropertyViolationError } from '../../src/index.js';
 import { catchError } from '../detectors/expect-invalid.js';
 import { pingPongScenario, type PingPong } from './fixtures.js';
 
@@ -102,6 +102,19 @@ describe('determinism self-check', () => {
     expect((error as NondeterminismError).message).toMatch(/diverged after event \d+[\s\S]*first run, t=[\s\S]*second run, t=/);
   });
 
+  it('catches nondeterminism that only changes message contents, which the trace hash leaves out', () => {
+    const contents = pingPongScenario({
+      setup(sim) {
+        sim.addNode('a', (ctx) => ({ onStart: () => ctx.setTimer(5, 'go'), onTimer: () => ctx.send('b', { value: Math.random() }) }));
+        sim.addNode('b', () => ({}));
+        return { pongs: 0, pongsAt: [] };
+      },
+    });
+    const error = catchError(() => checkCluster(contents, { seed: 1 }, { selfCheck: true })) as NondeterminismError;
+    expect(error).toBeInstanceOf(NondeterminismError);
+    expect(error.message).toMatch(/"value":0\.\d+/);
+  });
+
   it('passes deterministic code', () => {
     expect(checkCluster(pingPongScenario(), { seed: 1, faults: crashB }, { selfCheck: true }).traceHash).toBe(checkCluster(pingPongScenario(), { seed: 1, faults: crashB }).traceHash);
   });
@@ -113,7 +126,32 @@ describe('determinism self-check', () => {
   });
 });
 
+describe('coverage', () => {
+  it("records whether a fault actually hit: a crash that drops pings does, a partition of idle time does not", () => {
+    expect(checkCluster(pingPongScenario(), { seed: 1, faults: crashB }).coverage['faults hit']).toEqual({ evaluated: 1, met: 1 });
+    const idle = [{ kind: 'partition', atMs: 20, durationMs: 30, params: { groups: [['a'], ['b']] } }];
+    const outcome = checkCluster(pingPongScenario(), { seed: 1, faults: idle });
+    expect(outcome.coverage['faults applied']!.met).toBe(1);
+    expect(outcome.coverage['faults hit']!.met).toBe(0);
+  });
+
+  it('tallies coverage across cases for runners of your own', () => {
+    const tally = new CoverageTally();
+    tally.add(checkCluster(pingPongScenario(), { seed: 1 }).coverage);
+    tally.add(checkCluster(pingPongScenario(), { seed: 2, faults: crashB }).coverage);
+    expect(tally.summary()).toMatchObject({ 'faults applied': 1, 'faults hit': 1, 'operations completed': 0 });
+    tally.require(['faults hit']);
+    expect(() => tally.require(['faults hit', 'operations completed'])).toThrow(CoverageError);
+  });
+});
+
 describe('workloads and async code', () => {
+  it('rejects a workload operation that JSON would not carry unchanged, since the replay line is JSON', () => {
+    const operating: ClusterScenario<PingPong, unknown> = { ...pingPongScenario(), operate: () => {} };
+    expect(() => checkCluster(operating, { seed: 1, workload: [{ atMs: 1, client: 'a', operation: { big: 1n } }] })).toThrow(/case\.workload\[0\]\.operation\.big must be plain data/);
+    expect(() => checkCluster(operating, { seed: 1, workload: [{ atMs: 1, client: 'a', operation: Number.NaN }] })).toThrow(/case\.workload\[0\]\.operation must be plain data/);
+  });
+
   it('issues each workload operation at its time through operate', () => {
     const issued: Array<[number, string, number]> = [];
     const scenario: ClusterScenario<PingPong, number> = { ...pingPongScenario(), operate: (_system, item, sim) => issued.push([sim.now, item.client, item.operation]) };

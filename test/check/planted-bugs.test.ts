@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assertCluster, checkCluster, type ClusterScenario } from '../../src/check/index.js';
+import fc from 'fast-check';
+import { assertCluster, checkCluster, clusterProperty, type ClusterScenario } from '../../src/check/index.js';
 import { PropertyFailedError, PropertyViolationError, type FaultSchedule } from '../../src/index.js';
 import type { NemesisKind } from '../../src/faults/nemesis.js';
 import { lwwNodes, lwwScenario } from './protocols/lww-register.js';
@@ -29,6 +30,10 @@ function options(bug: PlantedBug, seed: number) {
   return { faults: { ...bug.nodes, kinds: bug.kinds, maxFaults: 4, horizonMs: 5_000 }, numRuns: BUDGET, seed };
 }
 
+function searchOptions(bug: PlantedBug) {
+  return { faults: { ...bug.nodes, kinds: bug.kinds, maxFaults: 4, horizonMs: 5_000 } };
+}
+
 async function search(bug: PlantedBug, fixed: boolean, seed: number): Promise<PropertyFailedError | undefined> {
   try {
     await assertCluster(bug.scenario(fixed), options(bug, seed));
@@ -48,7 +53,11 @@ describe.each(bugs)('planted bug: $name', (bug) => {
     const replayed = JSON.parse(violation.replay.slice(violation.replay.indexOf('{'), violation.replay.lastIndexOf(')'))) as { seed: number; faults: FaultSchedule };
     expect(replayed.faults.length).toBeLessThanOrEqual(bug.knownMinimumFaults + 1);
     expect(replayed.faults.length).toBeGreaterThanOrEqual(bug.knownMinimumFaults);
-    // Faithful shrinking: the minimal case, rerun on its own, fails the same way.
+    // Faithful shrinking: the first failing case fast-check found (before shrinking) broke the same
+    // property, and the minimal case, rerun on its own, breaks it at the same moment.
+    const unshrunk = await fc.check(clusterProperty(bug.scenario(false), searchOptions(bug)), { seed, numRuns: BUDGET, endOnFailure: true });
+    expect((unshrunk.errorInstance as PropertyViolationError).property).toBe(violation.property);
+    expect(unshrunk.counterexample![1].length).toBeGreaterThanOrEqual(replayed.faults.length);
     expect(() => checkCluster(bug.scenario(false), replayed)).toThrow(PropertyViolationError);
     try {
       checkCluster(bug.scenario(false), replayed);

@@ -34,12 +34,14 @@ describe('runSweep', () => {
     const second = await runSweep(options({}));
     expect(first.failed).toBeGreaterThan(0);
     expect(first.passed + first.failed).toBe(16);
-    expect(first.failures.map((failure) => failure.seed)).toEqual([...first.failures.map((failure) => failure.seed)].sort((a, b) => a - b));
+    expect(first.failures.map((failure) => failure.fastCheckSeed)).toEqual([...first.failures.map((failure) => failure.fastCheckSeed)].sort((a, b) => a - b));
     for (const failure of first.failures) {
       expect(failure.property).toBe('a read sees every write acknowledged before it began');
       expect(failure.faults!.length).toBeLessThanOrEqual(2);
       expect(failure.replay).toMatch(/^checkCluster\(scenario, \{"seed":/);
     }
+    expect(first.coverage['faults applied']).toBeGreaterThan(0);
+    expect(first.coverageMissing).toEqual([]);
     expect(second).toEqual(first);
   });
 
@@ -47,7 +49,7 @@ describe('runSweep', () => {
     const whole = await runSweep(options({}));
     const parts = await Promise.all([1, 2, 3].map((index) => runSweep(options({ shard: { index, count: 3 } }))));
     expect(parts.reduce((sum, part) => sum + part.seedsRun, 0)).toBe(16);
-    const failures = parts.flatMap((part) => part.failures).sort((first, second) => first.seed - second.seed);
+    const failures = parts.flatMap((part) => part.failures).sort((first, second) => first.fastCheckSeed - second.fastCheckSeed);
     expect(failures).toEqual(whole.failures);
   });
 
@@ -61,6 +63,23 @@ describe('runSweep', () => {
     await expect(loadSweepModule(throwing)).rejects.toThrow(/broken at import/);
     await expect(loadSweepModule(join(folder, 'missing.mjs'))).rejects.toThrow(InvalidArgumentError);
     expect(() => sweepModuleOf({ default: { scenario: 5 } }, 'x.mjs')).toThrow(InvalidArgumentError);
+    expect(() => sweepModuleOf({ default: { scenario: {}, options: { numRuns: 5 } } }, 'x.mjs')).toThrow(/options.numRuns must be absent: the sweep sets it/);
+  });
+
+  it('checks the scenario in this thread before any seed runs, so its error keeps its type', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'faultline-sweep-'));
+    const broken = join(folder, 'broken.mjs');
+    writeFileSync(broken, 'export default { scenario: { setup: () => ({}), untilMs: Number.NaN } };\n');
+    await expect(runSweep(options({ file: broken, workers: 2 }))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'scenario.untilMs' });
+  });
+
+  it('reports required coverage that no seed met', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'faultline-sweep-'));
+    const vacuous = join(folder, 'vacuous.mjs');
+    writeFileSync(vacuous, "export default { scenario: { setup: (sim) => { sim.addNode('a', () => ({})); return {}; }, untilMs: 10 }, options: { requireCoverage: { sometimes: ['faults applied', 'never'] } } };\n");
+    const report = await runSweep(options({ file: vacuous, seeds: 3 }));
+    expect(report.failed).toBe(0);
+    expect(report.coverageMissing).toEqual(['faults applied', 'never']);
   });
 });
 
@@ -81,5 +100,11 @@ describe.skipIf(!built)('the faultline command (built; run `npm run build` first
     const badShard = spawnSync(process.execPath, ['dist/cli.js', 'sweep', SWEEP_FILE, '--shard', '3/2'], { encoding: 'utf8' });
     expect(badShard.status).toBe(2);
     expect(badShard.stderr).toMatch(/INVALID_ARGUMENT: --shard must be i\/n/);
+    const typo = spawnSync(process.execPath, ['dist/cli.js', 'sweep', SWEEP_FILE, '--seed', '3'], { encoding: 'utf8' });
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toMatch(/Unknown option '--seed'[\s\S]*usage: faultline sweep/);
+    const tooMany = spawnSync(process.execPath, ['dist/cli.js', 'sweep', SWEEP_FILE, '--workers', '100000'], { encoding: 'utf8' });
+    expect(tooMany.status).toBe(2);
+    expect(tooMany.stderr).toMatch(/--workers must be an integer in \[0, 256\]/);
   });
 });

@@ -82,6 +82,7 @@ function readOptions(options: FaultScheduleOptions): Settings {
   requireNonNegative(startMs, 'startMs');
   if (!(startMs + 1 < options.horizonMs) || !Number.isFinite(options.horizonMs)) throw new InvalidArgumentError('horizonMs', options.horizonMs, `a finite time > startMs + 1 (${startMs + 1} ms)`);
   const windowMs = Math.floor(options.horizonMs - startMs);
+  if (windowMs < 2) throw new InvalidArgumentError('horizonMs', options.horizonMs, `a time at least 2 ms after startMs (${startMs} ms), so a fault fits`);
   const minDurationMs = options.minDurationMs ?? 1;
   requirePositiveInteger(minDurationMs, 'minDurationMs', windowMs - 1);
   const maxDurationMs = options.maxDurationMs ?? windowMs;
@@ -147,7 +148,8 @@ function targetsOf(kind: NemesisKind, settings: Settings): fc.Arbitrary<Pick<Fau
  */
 function partitionGroups(settings: Settings): fc.Arbitrary<string[][]> {
   const everyone = [...settings.nodes, ...settings.clients];
-  return fc.array(fc.boolean(), { minLength: everyone.length, maxLength: everyone.length }).map((sides) => {
+  return fc.array(fc.boolean(), { minLength: everyone.length, maxLength: everyone.length }).map((drawn) => {
+    const sides = [...drawn]; // a mapper must not change the value fast-check keeps for shrinking
     const nodeSides = sides.slice(0, settings.nodes.length);
     if (nodeSides.every((side) => side === nodeSides[0])) sides[0] = !sides[0];
     const apart = everyone.filter((_, index) => sides[index]);
