@@ -4,11 +4,13 @@
  * - queue hold: faultline's EventQueue vs `flatqueue`, same pushes and pops (hold.ts)
  * - timer churn: timers re-armed and cancelled through ctx and through the EventLoop (timer-churn.ts)
  * - network delivery: messages through a 100-node full mesh, and a 10-node control (delivery.ts)
+ * - delivery to a crashed node: messages that cross their link and are dropped on arrival (crashed-delivery.ts)
  * - phold: PHOLD through the public API vs a hand-written typed-array heap and vs SIM.JS, the
  *   JavaScript peer (phold.ts, baseline-heap.ts, simjs-phold.ts); `npm run bench:peers` runs only these
  * - detector heartbeat / query: the cost of each failure detector's two operations (detectors.bench.ts)
  */
 import { createBaselinePhold } from './baseline-heap.js';
+import { crashedDeliveryCases } from './crashed-delivery.js';
 import { deliveryCases } from './delivery.js';
 import { detectorCases } from './detectors.bench.js';
 import { holdCases } from './hold.js';
@@ -54,5 +56,5 @@ export function pholdCases(configurations: readonly PholdParameters[] = pholdCon
 }
 
 export function kernelCases(): BenchCase[] {
-  return [...holdCases(), ...timerChurnCases(), ...deliveryCases(), ...pholdCases(), ...detectorCases()];
+  return [...holdCases(), ...timerChurnCases(), ...deliveryCases(), ...crashedDeliveryCases(), ...pholdCases(), ...detectorCases()];
 }
