@@ -44,7 +44,6 @@ import {
   dropReasons,
   Network,
   SENT,
-  type LinkState,
   type NetworkConfig,
   type NodeDirectory,
 } from './world/network.js';
@@ -497,38 +496,36 @@ export class Simulation extends EventLoop {
   }
 
   private handleDeliver(to: number, from: number, linkIndex: number, messageId: number, message: unknown): void {
-    const link = this.network.linkAt(linkIndex);
     const node = this.nodes[to]!;
-    if (link.blocked) return this.dropOnArrival(link, DROP_LINK_BLOCKED, messageId, message);
-    if (!node.up) return this.dropOnArrival(link, DROP_NODE_DOWN, messageId, message);
+    if (this.network.isCut(linkIndex)) return this.dropOnArrival(linkIndex, DROP_LINK_BLOCKED, messageId, message);
+    if (!node.up) return this.dropOnArrival(linkIndex, DROP_NODE_DOWN, messageId, message);
     if (node.receiveOmission > 0 && this.omissionRng(node).random() < node.receiveOmission) {
-      return this.dropOnArrival(link, DROP_RECEIVE_OMISSION, messageId, message);
+      return this.dropOnArrival(linkIndex, DROP_RECEIVE_OMISSION, messageId, message);
     }
-    this.acceptMessage(node, link, from, messageId, message);
+    this.acceptMessage(node, linkIndex, from, messageId, message);
   }
 
   /** A message that reached a paused node's inbox before the pause ended: no second trip over the link. */
   private handleHeldDeliver(to: number, from: number, linkIndex: number, messageId: number, message: unknown): void {
     const node = this.nodes[to]!;
-    const link = this.network.linkAt(linkIndex);
-    if (!node.up) return this.dropOnArrival(link, DROP_NODE_DOWN, messageId, message);
-    this.acceptMessage(node, link, from, messageId, message);
+    if (!node.up) return this.dropOnArrival(linkIndex, DROP_NODE_DOWN, messageId, message);
+    this.acceptMessage(node, linkIndex, from, messageId, message);
   }
 
-  private acceptMessage(node: NodeRuntime, link: LinkState, from: number, messageId: number, message: unknown): void {
+  private acceptMessage(node: NodeRuntime, linkIndex: number, from: number, messageId: number, message: unknown): void {
     if (node.paused) {
       // A frozen process's socket buffer is finite too: past its inbox bound, arrivals are dropped.
-      if (node.held.length >= (node.service?.inboxLimit ?? node.mailboxLimit)) return this.dropOnArrival(link, DROP_INBOX_OVERFLOW, messageId, message);
-      return this.hold(node, this.heldDeliverKind, from, link.index, messageId, message);
+      if (node.held.length >= (node.service?.inboxLimit ?? node.mailboxLimit)) return this.dropOnArrival(linkIndex, DROP_INBOX_OVERFLOW, messageId, message);
+      return this.hold(node, this.heldDeliverKind, from, linkIndex, messageId, message);
     }
     // While a backlog drains (even after the capacity fault ended) new arrivals queue behind it.
-    if (node.service !== undefined || node.inbox.length > 0) return this.enqueueForService(node, link, from, messageId, message);
-    this.consumeMessage(node, link, from, messageId, message);
+    if (node.service !== undefined || node.inbox.length > 0) return this.enqueueForService(node, linkIndex, from, messageId, message);
+    this.consumeMessage(node, linkIndex, from, messageId, message);
   }
 
-  private enqueueForService(node: NodeRuntime, link: LinkState, from: number, messageId: number, message: unknown): void {
-    if (node.service !== undefined && node.inbox.length >= node.service.inboxLimit) return this.dropOnArrival(link, DROP_INBOX_OVERFLOW, messageId, message);
-    node.inbox.push({ from, linkIndex: link.index, messageId, message });
+  private enqueueForService(node: NodeRuntime, linkIndex: number, from: number, messageId: number, message: unknown): void {
+    if (node.service !== undefined && node.inbox.length >= node.service.inboxLimit) return this.dropOnArrival(linkIndex, DROP_INBOX_OVERFLOW, messageId, message);
+    node.inbox.push({ from, linkIndex, messageId, message });
     if (node.inbox.length > 1 || node.busyUntilMs > this.now) this.truth.noteOverloaded(node.id, true);
     if (node.serviceScheduled) return;
     node.serviceScheduled = true;
@@ -552,31 +549,31 @@ export class Simulation extends EventLoop {
       node.serviceScheduled = false;
       this.truth.noteOverloaded(node.id, false);
     }
-    this.consumeMessage(node, this.network.linkAt(queued.linkIndex), queued.from, queued.messageId, queued.message);
+    this.consumeMessage(node, queued.linkIndex, queued.from, queued.messageId, queued.message);
   }
 
-  private consumeMessage(node: NodeRuntime, link: LinkState, from: number, messageId: number, message: unknown): void {
+  private consumeMessage(node: NodeRuntime, linkIndex: number, from: number, messageId: number, message: unknown): void {
     if (message instanceof CallRequest && node.handlers.onCall === undefined) {
-      return this.dropOnArrival(link, DROP_NO_CALL_HANDLER, messageId, message);
+      return this.dropOnArrival(linkIndex, DROP_NO_CALL_HANDLER, messageId, message);
     }
     if (message instanceof CallReply && !node.calls.has(message.callId)) {
-      return this.dropOnArrival(link, DROP_STALE_REPLY, messageId, message);
+      return this.dropOnArrival(linkIndex, DROP_STALE_REPLY, messageId, message);
     }
     const fromId = this.nodes[from]!.id;
     if (message instanceof CallRequest) {
-      this.noteDelivered(link, node, fromId, messageId, message);
+      this.noteDelivered(linkIndex, node, fromId, messageId, message);
       return this.answerCall(node, from, message);
     }
     if (message instanceof CallReply) {
-      this.noteDelivered(link, node, fromId, messageId, message);
+      this.noteDelivered(linkIndex, node, fromId, messageId, message);
       return this.completeCall(node, message);
     }
     const handlers = node.handlers;
     const receiver = node.receivers.length > 0 ? this.takeReceiver(node, fromId, message) : undefined;
     if (receiver === undefined && handlers.onMessage === undefined && node.mailbox.length >= node.mailboxLimit) {
-      return this.dropOnArrival(link, DROP_MAILBOX_OVERFLOW, messageId, message);
+      return this.dropOnArrival(linkIndex, DROP_MAILBOX_OVERFLOW, messageId, message);
     }
-    this.noteDelivered(link, node, fromId, messageId, message);
+    this.noteDelivered(linkIndex, node, fromId, messageId, message);
     if (receiver !== undefined) {
       receiver.resolve({ from: fromId, message });
       this.noteAsyncWork();
@@ -588,8 +585,8 @@ export class Simulation extends EventLoop {
     }
   }
 
-  private noteDelivered(link: LinkState, node: NodeRuntime, fromId: string, messageId: number, message: unknown): void {
-    link.delivered++;
+  private noteDelivered(linkIndex: number, node: NodeRuntime, fromId: string, messageId: number, message: unknown): void {
+    this.network.countDelivered(linkIndex);
     if (this.trace !== undefined) this.record({ timeMs: this.now, type: 'deliver', node: node.id, from: fromId, to: node.id, messageId, message });
   }
 
@@ -641,7 +638,8 @@ export class Simulation extends EventLoop {
     this.noteAsyncWork();
   }
 
-  private dropOnArrival(link: LinkState, code: number, messageId: number, message: unknown): void {
+  private dropOnArrival(linkIndex: number, code: number, messageId: number, message: unknown): void {
+    const link = this.network.linkAt(linkIndex);
     link.dropped[code]!++;
     this.mixIntoHash(code);
     if (this.trace !== undefined) {

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { rejectUnknownKeys, requireFinite, requireNonNegative, requireObject, requirePositive } from '../validate.js';
-import type { Rng } from './rng.js';
+import { nextStandardNormal, nextUniform, type Rng } from './rng.js';
 
 /**
  * A distribution of durations in milliseconds, as plain data (so it can be saved and replayed).
@@ -218,25 +218,33 @@ export class DistributionSampler {
 
   /** Draws one duration in milliseconds: never negative, never NaN, at most {@link MAX_DRAW_MS}. */
   sample(rng: Rng): number {
-    const drawn = this.draw(rng);
+    return this.sampleFrom(rng.state, 0);
+  }
+
+  /**
+   * @internal Like {@link DistributionSampler.sample}, from the Alea state at `offset` in a table
+   * of states (the network keeps every link's stream in one such table).
+   */
+  sampleFrom(states: Float64Array, offset: number): number {
+    const drawn = this.draw(states, offset);
     // Extreme parameters can overflow to Infinity (or NaN); a capped draw stays a valid delay.
     return drawn < MAX_DRAW_MS ? drawn : MAX_DRAW_MS;
   }
 
-  private draw(rng: Rng): number {
+  private draw(states: Float64Array, offset: number): number {
     switch (this.code) {
       case CONSTANT:
         return this.first;
       case UNIFORM:
-        return this.offsetMs + this.first + this.second * rng.random();
+        return this.offsetMs + this.first + this.second * nextUniform(states, offset);
       case EXPONENTIAL:
-        return this.offsetMs - this.first * Math.log(1 - rng.random());
+        return this.offsetMs - this.first * Math.log(1 - nextUniform(states, offset));
       case NORMAL:
-        return this.offsetMs + Math.max(0, this.first + this.second * rng.standardNormal());
+        return this.offsetMs + Math.max(0, this.first + this.second * nextStandardNormal(states, offset));
       case LOG_NORMAL:
-        return this.offsetMs + Math.exp(this.first + this.second * rng.standardNormal());
+        return this.offsetMs + Math.exp(this.first + this.second * nextStandardNormal(states, offset));
       default:
-        return this.offsetMs + this.first / Math.pow(1 - rng.random(), this.second);
+        return this.offsetMs + this.first / Math.pow(1 - nextUniform(states, offset), this.second);
     }
   }
 

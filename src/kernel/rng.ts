@@ -4,6 +4,45 @@ import { InvalidArgumentError } from '../errors.js';
 /** A simulation seed: any string or finite number. Equal seeds give equal runs. */
 export type Seed = string | number;
 
+/** Doubles in one Alea state: `s0`, `s1`, `s2` and the carry `c`, in that order. */
+export const ALEA_STATE_SIZE = 4;
+
+/**
+ * Writes the Alea state of stream `(seed, name)` into `states` at `offset`. The state comes from
+ * seedrandom's own seeding, so a stream stepped by {@link nextUniform} gives exactly the numbers
+ * seedrandom's generator would.
+ */
+export function seedAleaState(states: Float64Array, offset: number, seed: Seed, name: string): void {
+  // JSON of the pair keeps (seed 'a/b', name 'c') apart from (seed 'a', name 'b/c').
+  const state = alea(JSON.stringify([seed, name]), { state: true }).state();
+  states[offset] = state.s0;
+  states[offset + 1] = state.s1;
+  states[offset + 2] = state.s2;
+  states[offset + 3] = state.c;
+}
+
+/**
+ * One Alea step of the state at `offset`: a uniform number in [0, 1), the same one seedrandom's
+ * `next` returns. States live in Float64Arrays rather than in seedrandom's closure because its
+ * object keeps each double in a separate heap box: a draw then touches several scattered cache
+ * lines, which dominated message delivery once a mesh had thousands of per-link streams.
+ */
+export function nextUniform(states: Float64Array, offset: number): number {
+  const t = 2091639 * states[offset]! + states[offset + 3]! * 2.3283064365386963e-10; // 2^-32
+  const carry = t | 0;
+  states[offset] = states[offset + 1]!;
+  states[offset + 1] = states[offset + 2]!;
+  states[offset + 3] = carry;
+  return (states[offset + 2] = t - carry);
+}
+
+/** A standard normal draw (Box–Muller; two uniform draws) from the state at `offset`. */
+export function nextStandardNormal(states: Float64Array, offset: number): number {
+  const u1 = 1 - nextUniform(states, offset);
+  const u2 = nextUniform(states, offset);
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
 /**
  * A seeded, named stream of random numbers (seedrandom's Alea generator).
  *
@@ -21,7 +60,8 @@ export type Seed = string | number;
 export class Rng {
   /** The stream's name. */
   readonly name: string;
-  private readonly next: () => number;
+  /** @internal The stream's Alea state (see {@link nextUniform}), for samplers that draw from it directly. */
+  readonly state: Float64Array = new Float64Array(ALEA_STATE_SIZE);
 
   constructor(seed: Seed, name: string) {
     if (!(typeof seed === 'string' || (typeof seed === 'number' && Number.isFinite(seed)))) {
@@ -29,13 +69,12 @@ export class Rng {
     }
     if (typeof name !== 'string') throw new InvalidArgumentError('name', name, 'a string');
     this.name = name;
-    // JSON of the pair keeps (seed 'a/b', name 'c') apart from (seed 'a', name 'b/c').
-    this.next = alea(JSON.stringify([seed, name]));
+    seedAleaState(this.state, 0, seed, name);
   }
 
   /** A uniform number in [0, 1). */
   random(): number {
-    return this.next();
+    return nextUniform(this.state, 0);
   }
 
   /** A uniform number in [min, max). */
@@ -110,8 +149,10 @@ export class Rng {
 
   /** @internal A standard normal draw without argument checks, for validated samplers. */
   standardNormal(): number {
-    const u1 = 1 - this.next();
-    const u2 = this.next();
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    return nextStandardNormal(this.state, 0);
+  }
+
+  private next(): number {
+    return nextUniform(this.state, 0);
   }
 }

@@ -1,8 +1,8 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { EventLoop } from '../kernel/event-loop.js';
-import type { Rng } from '../kernel/rng.js';
 import { rejectUnknownKeys, requireObject, requirePositive, requireString } from '../validate.js';
 import { baseLinkModel, CompiledLinkModel, validateLinkModel, type LinkModel } from './link-model.js';
+import { LinkTable } from './link-table.js';
 
 /**
  * Network-wide configuration: the default link model, region models and message sizing.
@@ -106,15 +106,16 @@ export interface NodeDirectory {
   regionOf(index: number): string | undefined;
 }
 
-/** Internal state of one directed link. */
+/**
+ * Internal state of one directed link that a message on the default path does not touch. What
+ * every message does touch — random stream, cut flag, sent and delivered counters, compiled
+ * model — is kept by `index` in the network's {@link LinkTable} and model list, so a send does
+ * not chase this object (see LinkTable for why).
+ */
 export class LinkState {
   readonly index: number;
   readonly from: number;
   readonly to: number;
-  compiled: CompiledLinkModel;
-  readonly rng: Rng;
-  /** True while the link drops everything: cut by hand or by at least one fault. */
-  blocked = false;
   /** Cut by `Network.block`. */
   manuallyBlocked = false;
   /** Faults currently cutting the link (partitions may overlap). */
@@ -123,17 +124,13 @@ export class LinkState {
   faultLayers: Array<{ id: number; model: Readonly<LinkModel> }> = [];
   busyUntilMs = 0;
   lastFifoDeliveryMs = 0;
-  sent = 0;
-  delivered = 0;
   duplicated = 0;
   readonly dropped: Float64Array = new Float64Array(dropReasons.length);
 
-  constructor(index: number, from: number, to: number, compiled: CompiledLinkModel, rng: Rng) {
+  constructor(index: number, from: number, to: number) {
     this.index = index;
     this.from = from;
     this.to = to;
-    this.compiled = compiled;
-    this.rng = rng;
   }
 }
 
@@ -181,7 +178,10 @@ export class Network {
   /** Links with no override and no fault layer share one compiled model per region layer. */
   private readonly sharedModels = new Map<Readonly<LinkModel> | undefined, CompiledLinkModel>();
   private readonly links: LinkState[] = [];
-  private readonly outgoing: Array<Map<number, LinkState> | undefined> = [];
+  /** The hot per-link state, indexed like `links`. */
+  private readonly table = new LinkTable();
+  /** Each link's compiled model, indexed like `links` (most links share one). */
+  private readonly models: CompiledLinkModel[] = [];
 
   private readonly onCutChange: (from: number, to: number, blocked: boolean) => void;
 
@@ -217,7 +217,7 @@ export class Network {
     const compiled = this.links.map((link) => this.compileWith(link.from, link.to, candidate, this.overrideOf(link.from, link.to), link.faultLayers));
     this.defaultLink = candidate;
     this.sharedModels.clear();
-    this.links.forEach((link, index) => (link.compiled = compiled[index]!));
+    compiled.forEach((model, index) => (this.models[index] = model));
   }
 
   /**
@@ -233,12 +233,12 @@ export class Network {
     const compiled = this.compileWith(fromIndex, toIndex, this.defaultLink, override, link.faultLayers);
     if (override === undefined) this.overrides.delete(key);
     else this.overrides.set(key, override);
-    link.compiled = compiled;
+    this.models[link.index] = compiled;
   }
 
   /** The resolved model of `from → to`, as data. */
   linkModel(from: string, to: string): Readonly<LinkModel> {
-    return this.link(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to')).compiled.model;
+    return this.models[this.linkIndex(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to'))]!.model;
   }
 
   /**
@@ -253,15 +253,15 @@ export class Network {
   }
 
   private setBlocked(link: LinkState, blocked: boolean): void {
-    if (link.blocked === blocked) return;
-    link.blocked = blocked;
+    if (this.table.isBlocked(link.index) === blocked) return;
+    this.table.setBlocked(link.index, blocked);
     this.onCutChange(link.from, link.to, blocked);
   }
 
   /** @internal Counts a message its sender never put on the link (send omission). */
   countDropAtSend(from: number, to: number, code: number): void {
     const link = this.link(from, to);
-    link.sent++;
+    this.table.countSent(link.index);
     link.dropped[code]!++;
   }
 
@@ -290,7 +290,7 @@ export class Network {
   addFaultLayer(from: number, to: number, id: number, model: Readonly<LinkModel>): void {
     const link = this.link(from, to);
     const layers = [...link.faultLayers, { id, model }];
-    link.compiled = this.compileWith(from, to, this.defaultLink, this.overrideOf(from, to), layers);
+    this.models[link.index] = this.compileWith(from, to, this.defaultLink, this.overrideOf(from, to), layers);
     link.faultLayers = layers;
   }
 
@@ -298,46 +298,58 @@ export class Network {
   removeFaultLayer(from: number, to: number, id: number): void {
     const link = this.link(from, to);
     link.faultLayers = link.faultLayers.filter((layer) => layer.id !== id);
-    link.compiled = this.compileWith(from, to, this.defaultLink, this.overrideOf(from, to), link.faultLayers);
+    this.models[link.index] = this.compileWith(from, to, this.defaultLink, this.overrideOf(from, to), link.faultLayers);
   }
 
   /** True if `from → to` is cut. */
   isBlocked(from: string, to: string): boolean {
-    return this.link(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to')).blocked;
+    return this.table.isBlocked(this.linkIndex(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to')));
   }
 
   /** Counters of the directed link `from → to`. */
   linkStats(from: string, to: string): LinkStats {
-    return statsOf([this.link(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to'))]);
+    return this.statsOf([this.link(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to'))]);
   }
 
   /** Counters summed over every link. */
   stats(): LinkStats {
-    return statsOf(this.links);
+    return this.statsOf(this.links);
   }
 
   /** @internal Resolves (creating on first use) the state of `from → to`. */
   link(from: number, to: number): LinkState {
-    let byTarget = this.outgoing[from];
-    if (byTarget === undefined) {
-      byTarget = new Map();
-      this.outgoing[from] = byTarget;
-    }
-    let link = byTarget.get(to);
-    if (link === undefined) {
-      // JSON keeps ('p', '->q') and ('p->', 'q') on different streams.
-      const name = `link:${JSON.stringify([this.nodes.idOf(from), this.nodes.idOf(to)])}`;
-      const compiled = this.compileWith(from, to, this.defaultLink, this.overrideOf(from, to), []);
-      link = new LinkState(this.links.length, from, to, compiled, this.loop.rng(name));
-      this.links.push(link);
-      byTarget.set(to, link);
-    }
-    return link;
+    return this.links[this.linkIndex(from, to)]!;
+  }
+
+  /** @internal The index of `from → to`, creating the link on first use. */
+  linkIndex(from: number, to: number): number {
+    const index = this.table.find(from, to);
+    return index < 0 ? this.createLink(from, to) : index;
+  }
+
+  private createLink(from: number, to: number): number {
+    // JSON keeps ('p', '->q') and ('p->', 'q') on different streams.
+    const name = `link:${JSON.stringify([this.nodes.idOf(from), this.nodes.idOf(to)])}`;
+    const compiled = this.compileWith(from, to, this.defaultLink, this.overrideOf(from, to), []);
+    const index = this.table.add(from, to, this.loop.seed, name);
+    this.links.push(new LinkState(index, from, to));
+    this.models.push(compiled);
+    return index;
   }
 
   /** @internal The link with this index (delivery events carry it). */
   linkAt(index: number): LinkState {
     return this.links[index]!;
+  }
+
+  /** @internal True while the link with this index drops everything: cut by hand or by a fault. */
+  isCut(index: number): boolean {
+    return this.table.isBlocked(index);
+  }
+
+  /** @internal Counts a copy handed to a live node. */
+  countDelivered(index: number): void {
+    this.table.countDelivered(index);
   }
 
   /**
@@ -346,33 +358,33 @@ export class Network {
    * message's fate never depends on another link's traffic.
    */
   transmit(from: number, to: number, message: unknown, messageId: number, claimedFrom: number = from): number {
-    const link = this.link(from, to);
-    link.sent++;
-    if (link.blocked) return this.dropAtSend(link, DROP_LINK_BLOCKED);
-    const model = link.compiled;
-    if (model.lossProbability > 0 && link.rng.random() < model.lossProbability) return this.dropAtSend(link, DROP_LOSS);
+    const index = this.linkIndex(from, to);
+    const table = this.table;
+    table.countSent(index);
+    if (table.isBlocked(index)) return this.dropAtSend(index, DROP_LINK_BLOCKED);
+    const model = this.models[index]!;
+    if (model.lossProbability > 0 && table.nextUniform(index) < model.lossProbability) return this.dropAtSend(index, DROP_LOSS);
     const nowMs = this.loop.now;
     let departMs = nowMs;
     if (model.bandwidthBytesPerMs !== Infinity) {
-      departMs = this.serialise(link, message, nowMs);
-      if (departMs < 0) return this.dropAtSend(link, DROP_QUEUE_OVERFLOW);
+      departMs = this.serialise(this.links[index]!, model, message, nowMs);
+      if (departMs < 0) return this.dropAtSend(index, DROP_QUEUE_OVERFLOW);
     }
-    this.scheduleCopy(link, departMs, message, messageId, claimedFrom);
-    if (model.duplicateProbability > 0 && link.rng.random() < model.duplicateProbability) {
-      link.duplicated++;
-      this.scheduleCopy(link, departMs, message, messageId, claimedFrom);
+    this.scheduleCopy(index, model, departMs, to, message, messageId, claimedFrom);
+    if (model.duplicateProbability > 0 && table.nextUniform(index) < model.duplicateProbability) {
+      this.links[index]!.duplicated++;
+      this.scheduleCopy(index, model, departMs, to, message, messageId, claimedFrom);
     }
     return SENT;
   }
 
-  private dropAtSend(link: LinkState, code: number): number {
-    link.dropped[code]!++;
+  private dropAtSend(index: number, code: number): number {
+    this.links[index]!.dropped[code]!++;
     return code;
   }
 
   /** Returns the departure time after queueing behind earlier messages, or -1 if the queue is full. */
-  private serialise(link: LinkState, message: unknown, nowMs: number): number {
-    const model = link.compiled;
+  private serialise(link: LinkState, model: CompiledLinkModel, message: unknown, nowMs: number): number {
     const sizeBytes = this.sizeOf(message);
     const startMs = Math.max(nowMs, link.busyUntilMs);
     const backlogBytes = (startMs - nowMs) * model.bandwidthBytesPerMs;
@@ -381,18 +393,31 @@ export class Network {
     return link.busyUntilMs;
   }
 
-  private scheduleCopy(link: LinkState, departMs: number, message: unknown, messageId: number, claimedFrom: number): void {
-    const model = link.compiled;
+  private scheduleCopy(index: number, model: CompiledLinkModel, departMs: number, to: number, message: unknown, messageId: number, claimedFrom: number): void {
+    const table = this.table;
     const nowMs = this.loop.now;
-    let arriveMs = departMs + model.latency.sample(link.rng) * model.latencyFactor;
-    if (model.reorderProbability > 0 && link.rng.random() < model.reorderProbability) {
-      arriveMs += model.reorderDelay!.sample(link.rng);
+    let arriveMs = departMs + model.latency.sampleFrom(table.states, table.streamOffset(index)) * model.latencyFactor;
+    if (model.reorderProbability > 0 && table.nextUniform(index) < model.reorderProbability) {
+      arriveMs += model.reorderDelay!.sampleFrom(table.states, table.streamOffset(index));
     } else if (model.fifo) {
       // Strictly after the previous copy, so even a random tie-break cannot swap them.
+      const link = this.links[index]!;
       if (arriveMs <= link.lastFifoDeliveryMs) arriveMs = nextAfter(link.lastFifoDeliveryMs);
       link.lastFifoDeliveryMs = arriveMs;
     }
-    this.loop.scheduleEvent(arriveMs - nowMs, this.deliverKind, link.to, claimedFrom, link.index, messageId, message);
+    this.loop.scheduleEvent(arriveMs - nowMs, this.deliverKind, to, claimedFrom, index, messageId, message);
+  }
+
+  private statsOf(links: readonly LinkState[]): LinkStats {
+    const stats: LinkStats = { sent: 0, delivered: 0, duplicated: 0, dropped: {} as Record<DropReason, number> };
+    dropReasons.forEach((reason) => (stats.dropped[reason] = 0));
+    for (const link of links) {
+      stats.sent += this.table.sent(link.index);
+      stats.delivered += this.table.delivered(link.index);
+      stats.duplicated += link.duplicated;
+      dropReasons.forEach((reason, code) => (stats.dropped[reason] += link.dropped[code]!));
+    }
+    return stats;
   }
 
   private sizeOf(message: unknown): number {
@@ -462,16 +487,4 @@ function regionPairKey(first: string, second: string): string {
 
 function nextAfter(value: number): number {
   return value + Math.max(Number.MIN_VALUE, Math.abs(value) * Number.EPSILON);
-}
-
-function statsOf(links: readonly LinkState[]): LinkStats {
-  const stats: LinkStats = { sent: 0, delivered: 0, duplicated: 0, dropped: {} as Record<DropReason, number> };
-  dropReasons.forEach((reason) => (stats.dropped[reason] = 0));
-  for (const link of links) {
-    stats.sent += link.sent;
-    stats.delivered += link.delivered;
-    stats.duplicated += link.duplicated;
-    dropReasons.forEach((reason, code) => (stats.dropped[reason] += link.dropped[code]!));
-  }
-  return stats;
 }
