@@ -1,19 +1,5 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-
-const execFileAsync = promisify(execFile);
-
-async function runExample(file: string): Promise<string> {
-  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', cwd: process.cwd() });
-  return stdout;
-}
-
-function hashIn(output: string): string {
-  const match = /trace hash ([0-9a-f]{16})\s*$/.exec(output);
-  if (match === null) throw new Error(`output does not end with a trace hash:\n${output}`);
-  return match[1]!;
-}
+import { hashIn, runExample } from './example-runner.js';
 
 describe('property-testing example', () => {
   it('finds the stale read, shrinks it to one fault, replays it, and shows the fix passing; twice the same', async () => {

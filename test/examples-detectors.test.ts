@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hashIn } from './example-runner.js';
 
 const execFileAsync = promisify(execFile);
 const directory = mkdtempSync(join(tmpdir(), 'faultline-shootout-'));
@@ -12,12 +13,6 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 async function runShootout(out: string): Promise<string> {
   const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', 'examples/detector-shootout.ts', '--out', out], { encoding: 'utf8', cwd: process.cwd() });
   return stdout;
-}
-
-function hashIn(output: string): string {
-  const match = /trace hash ([0-9a-f]{16})\s*$/.exec(output);
-  if (match === null) throw new Error(`output does not end with a trace hash:\n${output}`);
-  return match[1]!;
 }
 
 describe('detector-shootout example', () => {

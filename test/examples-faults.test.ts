@@ -1,21 +1,8 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { hashIn, runExample } from './example-runner.js';
 
 // Every failure-family example must run, tell its story and end with its trace hash; run twice,
 // it must print the same hash. The runs are child processes, started concurrently to save time.
-const execFileAsync = promisify(execFile);
-
-async function runExample(file: string, ...args: string[]): Promise<string> {
-  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', file, ...args], { encoding: 'utf8', cwd: process.cwd() });
-  return stdout;
-}
-
-function hashIn(output: string): string {
-  const match = /trace hash ([0-9a-f]{16})\s*$/.exec(output);
-  if (match === null) throw new Error(`output does not end with a trace hash:\n${output}`);
-  return match[1]!;
-}
 
 /** Runs an example twice at once; returns the first output after checking both hashes agree. */
 async function runTwice(file: string): Promise<string> {

@@ -63,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const out = values.out ?? 'faultline-sweep.json';
   const seeds = count(values.seeds, '--seeds', 100, 1, MAX_SEED);
-  const started = performance.now(); // wall clock: progress output only
+  const started = performance.now(); // wall-clock: progress output only
   const report = await runSweep({
     file: positionals[1]!,
     seeds,
@@ -73,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
     runsPerSeed: count(values['runs-per-seed'], '--runs-per-seed', 1, 1, 1_000_000),
     onProgress: (done, total, failures) => {
       if (done % Math.max(1, Math.floor(total / 20)) === 0 || done === total) {
-        process.stderr.write(`seeds ${done}/${total}, ${failures} failing, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+        process.stderr.write(`seeds ${done}/${total}, ${failures} failing, ${((performance.now() - started) / 1000).toFixed(1)} s\n`); // wall-clock: progress
       }
     },
   });

@@ -145,7 +145,7 @@ export function checkLinearizability<State, I, O>(history: readonly Operation<I,
   const keys = validateHistory(history, model);
   const searches = partition(history, keys).map(({ key, operations }) => ({ key, search: new PartitionSearch(model, operations) }));
   const partitions = searches.length;
-  const deadlineMs = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
+  const deadlineMs = timeoutMs === undefined ? undefined : performance.now() + timeoutMs; // wall-clock: the opt-in timeoutMs only
   let steps = 0;
   let running = searches;
   while (running.length > 0) {
@@ -157,7 +157,7 @@ export function checkLinearizability<State, I, O>(history: readonly Operation<I,
     }
     running = running.filter(({ search }) => search.status === 'running');
     if (running.length === 0) break;
-    const reason = steps >= maxSteps ? 'step-budget' : deadlineMs !== undefined && performance.now() > deadlineMs ? 'time-budget' : undefined;
+    const reason = steps >= maxSteps ? 'step-budget' : deadlineMs !== undefined && performance.now() > deadlineMs ? 'time-budget' : undefined; // wall-clock: timeoutMs
     if (reason !== undefined) return { verdict: 'unknown', reason, undecidedKeys: running.map(({ key }) => key), steps, partitions };
   }
   return { verdict: 'linearizable', steps, partitions };
