@@ -23,6 +23,25 @@ describe('with @fast-check/vitest', () => {
   });
 });
 
+describe('inside fc.assert', () => {
+  it("fast-check reports its seed, path and the shrunk case; the report is the error's cause", () => {
+    const property = fc.property(clusterSeed(), faultSchedule(faults), (seed, schedule) => {
+      checkCluster(noLongSilence, { seed, faults: schedule });
+    });
+    let thrown: unknown;
+    try {
+      fc.assert(property, { seed: 77, numRuns: 200 });
+    } catch (error) {
+      thrown = error;
+    }
+    const message = (thrown as Error).message;
+    expect(message).toMatch(/^Property failed after \d+ tests\n\{ seed: 77, path: "[\d:]+", endOnFailure: true \}\nCounterexample: \[\d+,\[\{"kind":/);
+    const cause = (thrown as Error).cause as PropertyViolationError;
+    expect(cause).toBeInstanceOf(PropertyViolationError);
+    expect(cause.message).toContain('replay:\n  checkCluster(scenario, {"seed":');
+  });
+});
+
 describe('assertCluster', () => {
   it('finds and shrinks a failure, and reports fast-check seed and path with the replay lines', async () => {
     const error = await assertCluster(noLongSilence, { faults, numRuns: 200, seed: 77 }).catch((caught: unknown) => caught);
