@@ -25,3 +25,8 @@ export function op(
 export const read = { kind: 'read' } as const;
 export const write = (value: number): CasRegisterInput => ({ kind: 'write', value });
 export const cas = (from: number, to: number): CasRegisterInput => ({ kind: 'cas', from, to });
+
+/** A completed (`ok`) operation of any model; `output` absent when it was not observed. */
+export function okOperation<I, O>(id: number, process: number, input: I, invokeMs: number, completeMs: number, output?: O): Operation<I, O> {
+  return { id, process, input, invokeMs, completeMs, status: 'ok', ...(output === undefined ? {} : { output }) };
+}

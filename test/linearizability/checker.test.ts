@@ -5,7 +5,7 @@ import { checkLinearizability } from '../../src/linearizability/check-linearizab
 import { keyValueModel, type KeyValueInput } from '../../src/linearizability/key-value-model.js';
 import type { Model } from '../../src/linearizability/model.js';
 import { registerModel } from '../../src/linearizability/register-model.js';
-import { cas, op, read, write } from './builders.js';
+import { cas, okOperation, op, read, write } from './builders.js';
 
 describe('checkLinearizability on a register', () => {
   it('accepts reads that overlap a write and see either value (6.824 quiz, as in Porcupine)', () => {
@@ -101,15 +101,7 @@ describe('checkLinearizability with indeterminate and failed operations', () => 
 });
 
 describe('checkLinearizability on independent keys', () => {
-  const kv = (id: number, process: number, input: KeyValueInput, invokeMs: number, completeMs: number, output?: string): Operation<KeyValueInput, string> => ({
-    id,
-    process,
-    input,
-    invokeMs,
-    completeMs,
-    status: 'ok',
-    ...(output === undefined ? {} : { output }),
-  });
+  const kv = (id: number, process: number, input: KeyValueInput, invokeMs: number, completeMs: number, output?: string) => okOperation<KeyValueInput, string>(id, process, input, invokeMs, completeMs, output);
 
   it('checks each key of a key-value map on its own and names the refuted key', () => {
     const history = [
@@ -230,15 +222,7 @@ describe('a user model', () => {
     },
     describeOperation: (input, output) => (input.kind === 'enqueue' ? `enqueue(${input.value})` : `dequeue() -> ${String(output)}`),
   };
-  const queueOp = (id: number, process: number, input: QueueInput, invokeMs: number, completeMs: number, output?: number | null): Operation<QueueInput, number | null> => ({
-    id,
-    process,
-    input,
-    invokeMs,
-    completeMs,
-    status: 'ok',
-    ...(output === undefined ? {} : { output }),
-  });
+  const queueOp = (id: number, process: number, input: QueueInput, invokeMs: number, completeMs: number, output?: number | null) => okOperation<QueueInput, number | null>(id, process, input, invokeMs, completeMs, output);
 
   it('accepts concurrent enqueues dequeued in either order', () => {
     const history = [
