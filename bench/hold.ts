@@ -25,23 +25,60 @@ function prefillTimes(pending: number): Float64Array {
   return exponentialDraws(pending, 1, PREFILL_SEED);
 }
 
-/** faultline's EventQueue; `order` is the increasing sequence number, as the event loop uses it. */
+/** Where a hold loop is in its stream of increments and sequence numbers, between batches. */
+interface HoldCursor {
+  increment: number;
+  sequence: number;
+}
+
+/**
+ * One batch of faultline's EventQueue; `order` is the increasing sequence number, as the event loop
+ * uses it. The queue comes in as an argument, as an event loop reaches its queue through a field.
+ */
+function faultlineBatch(queue: EventQueue, cursor: HoldCursor): number {
+  let increment = cursor.increment;
+  let sequence = cursor.sequence;
+  for (let op = 0; op < BATCH; op++) {
+    queue.pop();
+    queue.push(queue.currentTime + increments[increment]!, sequence++, 1, queue.currentTarget, 0, 0, 0, undefined);
+    increment = (increment + 1) & INCREMENT_MASK;
+  }
+  cursor.increment = increment;
+  cursor.sequence = sequence;
+  return BATCH;
+}
+
+/** One batch of flatqueue, shaped like {@link faultlineBatch}. */
+function flatqueueBatch(queue: FlatQueue<number>, cursor: HoldCursor): number {
+  let increment = cursor.increment;
+  for (let op = 0; op < BATCH; op++) {
+    const time = queue.peekValue()!;
+    const id = queue.pop()!;
+    queue.push(id, time + increments[increment]!);
+    increment = (increment + 1) & INCREMENT_MASK;
+  }
+  cursor.increment = increment;
+  return BATCH;
+}
+
+/**
+ * Hands a batch function its queue from an array slot rather than a captured constant. A queue
+ * captured as a constant lets V8 specialise the loop to that one object and, for a queue whose
+ * arrays are never replaced (flatqueue at a fixed capacity), build the arrays' addresses and
+ * lengths into the machine code. No event loop gets that: it reaches its queue through a field,
+ * and its queue grows. Both queues go through this same indirection.
+ */
+function workloadOf<Queue>(queue: Queue, batch: (queue: Queue, cursor: HoldCursor) => number, sequence: number): Workload {
+  const holder = [queue];
+  const cursor: HoldCursor = { increment: 0, sequence };
+  return { iterate: () => batch(holder[0]!, cursor) };
+}
+
 function faultlineHold(pending: number): Workload {
   const queue = new EventQueue();
   const times = prefillTimes(pending);
-  let sequence = 0;
-  for (let index = 0; index < pending; index++) queue.push(times[index]!, sequence++, 1, index, 0, 0, 0, undefined);
-  let cursor = 0;
-  return {
-    iterate() {
-      for (let op = 0; op < BATCH; op++) {
-        queue.pop();
-        queue.push(queue.currentTime + increments[cursor]!, sequence++, 1, queue.currentTarget, 0, 0, 0, undefined);
-        cursor = (cursor + 1) & INCREMENT_MASK;
-      }
-      return BATCH;
-    },
-  };
+  for (let index = 0; index < pending; index++) queue.push(times[index]!, index, 1, index, 0, 0, 0, undefined);
+  return workloadOf(queue, faultlineBatch, pending);
 }
 
 /** flatqueue with fixed capacity (its typed-array mode, the fastest it offers); ids are event numbers. */
@@ -49,18 +86,7 @@ function flatqueueHold(pending: number): Workload {
   const queue = new FlatQueue<number>(pending);
   const times = prefillTimes(pending);
   for (let index = 0; index < pending; index++) queue.push(index, times[index]!);
-  let cursor = 0;
-  return {
-    iterate() {
-      for (let op = 0; op < BATCH; op++) {
-        const time = queue.peekValue()!;
-        const id = queue.pop()!;
-        queue.push(id, time + increments[cursor]!);
-        cursor = (cursor + 1) & INCREMENT_MASK;
-      }
-      return BATCH;
-    },
-  };
+  return workloadOf(queue, flatqueueBatch, pending);
 }
 
 export const holdSizes = [1e3, 1e4, 1e5, 1e6] as const;
