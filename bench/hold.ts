@@ -65,8 +65,8 @@ function flatqueueBatch(queue: FlatQueue<number>, cursor: HoldCursor): number {
  * Hands a batch function its queue from an array slot rather than a captured constant. A queue
  * captured as a constant lets V8 specialise the loop to that one object and, for a queue whose
  * arrays are never replaced (flatqueue at a fixed capacity), build the arrays' addresses and
- * lengths into the machine code. No event loop gets that: it reaches its queue through a field,
- * and its queue grows. Both queues go through this same indirection.
+ * lengths into the machine code. An event loop that holds its queue in a field of an object, as
+ * EventLoop does, never gets that. Both queues go through this same indirection.
  */
 function workloadOf<Queue>(queue: Queue, batch: (queue: Queue, cursor: HoldCursor) => number, sequence: number): Workload {
   const holder = [queue];
