@@ -31,6 +31,45 @@ interface ModelEvent {
   id: number;
 }
 
+/** A textbook binary heap of model events by (time, order): the reference for large queues. */
+class ReferenceHeap {
+  private readonly items: ModelEvent[] = [];
+
+  push(item: ModelEvent): void {
+    const items = this.items;
+    items.push(item);
+    let index = items.length - 1;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (!ReferenceHeap.before(items[index]!, items[parent]!)) break;
+      [items[index], items[parent]] = [items[parent]!, items[index]!];
+      index = parent;
+    }
+  }
+
+  pop(): ModelEvent | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length === 0 || last === undefined) return top;
+    items[0] = last;
+    let index = 0;
+    for (;;) {
+      let smallest = index;
+      for (const child of [2 * index + 1, 2 * index + 2]) {
+        if (child < items.length && ReferenceHeap.before(items[child]!, items[smallest]!)) smallest = child;
+      }
+      if (smallest === index) return top;
+      [items[index], items[smallest]] = [items[smallest]!, items[index]!];
+      index = smallest;
+    }
+  }
+
+  private static before(x: ModelEvent, y: ModelEvent): boolean {
+    return x.time < y.time || (x.time === y.time && x.order < y.order);
+  }
+}
+
 type Op =
   | { type: 'push'; time: number }
   | { type: 'cancel'; pick: number }
@@ -177,6 +216,73 @@ describe('EventQueue', () => {
         expect(drain(queue)).toEqual(live.map((e) => ({ time: e.time, id: e.id })));
       },
     );
+  });
+
+  describe('ties', () => {
+    /**
+     * Pushes and pops against a sorted model with only four distinct times and shuffled order
+     * keys, so nearly every sift step compares two equal times and must fall back to the key,
+     * including at the last child of the heap. Returns the number of pops checked.
+     */
+    function checkTies(queue: EventQueue, steps: Array<{ push: boolean; time: number }>, orders: number[]): number {
+      let live: ModelEvent[] = [];
+      let checked = 0;
+      steps.forEach((step, id) => {
+        if (step.push) {
+          pushId(queue, step.time, orders[id]!, id);
+          live.push({ time: step.time, order: orders[id]!, id });
+          return;
+        }
+        live.sort((x, y) => x.time - y.time || x.order - y.order);
+        const head = live.shift();
+        expect(queue.pop()).toBe(head !== undefined);
+        if (head !== undefined) expect(queue.currentA).toBe(head.id);
+        checked++;
+      });
+      live.sort((x, y) => x.time - y.time || x.order - y.order);
+      expect(drain(queue).map((e) => e.id)).toEqual(live.map((e) => e.id));
+      return checked;
+    }
+
+    prop(
+      [
+        fc
+          .array(fc.record({ push: fc.boolean(), time: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 600 })
+          .chain((steps) => fc.tuple(fc.constant(steps), fc.shuffledSubarray([...steps.keys()], { minLength: steps.length, maxLength: steps.length }))),
+      ],
+      { numRuns: 300 },
+    )('breaks ties between equal times by the order key at every position, under any push/pop interleaving', ([steps, orders]) => {
+      checkTies(new EventQueue(), steps, orders);
+    });
+
+    it('breaks ties by the order key in a heap large enough for the branchy sift (300,000 events)', () => {
+      let state = 12345;
+      const next = (bound: number): number => {
+        state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+        return (state >>> 8) % bound;
+      };
+      const queue = new EventQueue();
+      const reference = new ReferenceHeap();
+      let id = 0;
+      const push = (time: number): void => {
+        // Order keys are distinct but shuffled: the id's bits mixed, so key order is not push order.
+        const order = Math.imul(id ^ 0x5bd1e995, 0x27d4eb2d) >>> 0;
+        pushId(queue, time, order, id);
+        reference.push({ time, order, id });
+        id++;
+      };
+      for (let index = 0; index < 300_000; index++) push(next(8));
+      // Pop and push in turn (each push lands in the popped root), then drain.
+      let popped = 0;
+      let outOfOrder = 0;
+      while (queue.pop()) {
+        if (queue.currentA !== reference.pop()!.id) outOfOrder++;
+        if (popped++ < 40_000) push(queue.currentTime + next(3));
+      }
+      expect(outOfOrder).toBe(0);
+      expect(reference.pop()).toBeUndefined();
+      expect(popped).toBe(340_000);
+    });
   });
 
   describe('cancellation', () => {
