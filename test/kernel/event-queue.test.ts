@@ -114,6 +114,27 @@ describe('EventQueue', () => {
       expect(queue.currentPayload).toBe(payload);
     });
 
+    it('reads zeros for an event without a, b or c, also in a slot an event with them used before', () => {
+      const queue = new EventQueue();
+      const popped: number[][] = [];
+      // Each push reuses the slot the pop before it freed; fields alternate between set and zero.
+      queue.push(0, 0, 1, 5, 1, 2, 3, undefined);
+      for (let step = 1; step <= 6; step++) {
+        expect(queue.pop()).toBe(true);
+        popped.push([queue.currentTarget, queue.currentA, queue.currentB, queue.currentC]);
+        const withFields = step % 2 === 0;
+        queue.push(step, step, 1, 5 + step, withFields ? -step : 0, withFields ? 0 : 0, withFields ? step : 0, undefined);
+      }
+      expect(popped).toEqual([
+        [5, 1, 2, 3],
+        [6, 0, 0, 0],
+        [7, -2, 0, 2],
+        [8, 0, 0, 0],
+        [9, -4, 0, 4],
+        [10, 0, 0, 0],
+      ]);
+    });
+
     it('pops events with equal times in the order of their order key (FIFO when the key is a sequence)', () => {
       const queue = new EventQueue();
       for (let id = 0; id < 50; id++) pushId(queue, 5, id, id);
