@@ -126,7 +126,14 @@ export class EventQueue {
     const slot = this.freeSlots[--this.freeCount]!;
     this.slotKind[slot] = kind & KIND_MASK;
     this.slotTarget[slot] = target;
-    if ((a | b | c) !== 0) this.attachFields(slot, a, b, c);
+    if ((a | b | c) !== 0) {
+      const fields = this.slotFields;
+      const base = slot * FIELD_STRIDE;
+      fields[base] = a;
+      fields[base + 1] = b;
+      fields[base + 2] = c;
+      this.slotKind[slot] = (kind & KIND_MASK) | HAS_FIELDS;
+    }
     this.slotOrder[slot] = order;
     if (payload !== undefined) this.attachPayload(slot, payload);
     if (this.rootVacant) {
@@ -179,7 +186,13 @@ export class EventQueue {
       this.currentA = 0;
       this.currentB = 0;
       this.currentC = 0;
-    } else this.readFields(slot);
+    } else {
+      const fields = this.slotFields;
+      const base = slot * FIELD_STRIDE;
+      this.currentA = fields[base]!;
+      this.currentB = fields[base + 1]!;
+      this.currentC = fields[base + 2]!;
+    }
     this.currentPayload = (head & HAS_PAYLOAD) === 0 ? undefined : this.detachPayload(slot);
     this.slotGeneration[slot] = (this.slotGeneration[slot]! + 1) & GENERATION_MASK;
     this.freeSlots[this.freeCount++] = slot;
@@ -203,23 +216,6 @@ export class EventQueue {
   private popPastCancelled(): boolean {
     this.dropCancelledTop();
     return this.pop();
-  }
-
-  private attachFields(slot: number, a: number, b: number, c: number): void {
-    const fields = this.slotFields;
-    const base = slot * FIELD_STRIDE;
-    fields[base] = a;
-    fields[base + 1] = b;
-    fields[base + 2] = c;
-    this.slotKind[slot] = this.slotKind[slot]! | HAS_FIELDS;
-  }
-
-  private readFields(slot: number): void {
-    const fields = this.slotFields;
-    const base = slot * FIELD_STRIDE;
-    this.currentA = fields[base]!;
-    this.currentB = fields[base + 1]!;
-    this.currentC = fields[base + 2]!;
   }
 
   private attachPayload(slot: number, payload: unknown): void {
