@@ -29,8 +29,8 @@ const FIELD_STRIDE = 3;
  * two numbers, as the fastest plain heaps do. A slot's target has an array of its own, and its a,
  * b and c sit side by side in a 12-byte record that is written and read only when one of them is
  * not zero: at 1e5 pending events that record area is larger than the inner caches, and reading it
- * on every pop cost 14–23 % (measured), while events that carry only a target (timers of one
- * process, PHOLD, wake-ups) are common. Slots are recycled through a free list and
+ * on every pop cost 14–23 % (measured), while events that carry only a target, or nothing but a
+ * payload (callbacks from `schedule`), are common. Slots are recycled through a free list and
  * carry a generation, so a handle is `generation * SLOT_LIMIT + slot` and cancellation is O(1):
  * the slot's kind is set to a reserved value (255) and the entry is skipped when it reaches the
  * top. When cancelled entries outnumber live ones the heap is compacted, so timer churn cannot
@@ -42,7 +42,7 @@ const FIELD_STRIDE = 3;
  * The hot methods are kept small, with rare cases moved out to methods of their own: V8 inlines
  * pop, push and the sift into the caller's loop only while their bytecode fits its inlining budget.
  * The sifts read tie-break orders directly, not through a helper: a call, even in the tie branch
- * that almost never runs, cost 7–15 % at 1e5 pending events (measured).
+ * that almost never runs, cost 7–16 % at 1e5 pending events (measured).
  *
  * @example
  * ```ts
