@@ -17,10 +17,8 @@ const KIND_MASK = 0xff;
 const HAS_PAYLOAD = 0x100;
 /** Set when a, b or c is not zero, so a pop of an event that has none never reads the field record. */
 const HAS_FIELDS = 0x200;
-/** Ints per field record: target, a, b, c, side by side (16 bytes). */
-const FIELD_STRIDE = 4;
-/** Free-list link of the last free slot. */
-const NO_SLOT = -1;
+/** a, b and c of a slot, side by side. */
+const FIELD_STRIDE = 3;
 
 /**
  * A binary min-heap of events keyed by (time, order), stored in typed arrays.
@@ -28,12 +26,11 @@ const NO_SLOT = -1;
  * The heap itself holds only what every comparison needs: the time (inline, so sifting touches
  * contiguous memory) and the slot of the event. An event's other fields — including its order,
  * which only matters when two times are exactly equal — live in its slot, so a sift step moves
- * two numbers, as the fastest plain heaps do. An event whose a, b and c are all zero keeps its
- * target in a small array of its own; any other keeps target, a, b and c side by side in a 16-byte
- * record, so a pop reads one cache line either way. At 1e5 pending events the record area is
- * larger than the inner caches, and reading it on every pop cost 14–23 % (measured), while events
- * that carry only a target, or nothing but a payload (callbacks from `schedule`), are common.
- * Slots are recycled through a free list, threaded through the target array of free slots, and
+ * two numbers, as the fastest plain heaps do. A slot's target has an array of its own, and its a,
+ * b and c sit side by side in a 12-byte record that is written and read only when one of them is
+ * not zero: at 1e5 pending events that record area is larger than the inner caches, and reading it
+ * on every pop cost 14–23 % (measured), while events that carry only a target, or nothing but a
+ * payload (callbacks from `schedule`), are common. Slots are recycled through a free list and
  * carry a generation, so a handle is `generation * SLOT_LIMIT + slot` and cancellation is O(1):
  * the slot's kind is set to a reserved value (255) and the entry is skipped when it reaches the
  * top. When cancelled entries outnumber live ones the heap is compacted, so timer churn cannot
@@ -84,17 +81,14 @@ export class EventQueue {
 
   private slotOrder: Float64Array;
   private slotKind: Uint16Array;
-  /**
-   * The target of a slot whose event carries no a, b or c; for a free slot, the next free slot
-   * (the free list runs through this array, so it costs no memory of its own).
-   */
   private slotTarget: Int32Array;
-  /** target, a, b, c of each slot whose kind entry has HAS_FIELDS: one cache line for the four. */
+  /** a, b, c of each slot whose kind entry has HAS_FIELDS: one cache line for the three, not three. */
   private slotFields: Int32Array;
   private slotGeneration: Uint32Array;
   /** Payloads; a free slot's entry is always `undefined`. */
   private readonly slotPayload: unknown[];
-  private freeHead = NO_SLOT;
+  private freeSlots: Int32Array;
+  private freeCount = 0;
   private cancelledCount = 0;
   private capacity: number;
   private readonly maxPending: number;
@@ -112,6 +106,7 @@ export class EventQueue {
     this.slotFields = new Int32Array(capacity * FIELD_STRIDE);
     this.slotGeneration = new Uint32Array(capacity);
     this.slotPayload = new Array<unknown>(capacity).fill(undefined);
+    this.freeSlots = new Int32Array(capacity);
     this.freeSlotsFrom(0);
   }
 
@@ -122,24 +117,21 @@ export class EventQueue {
 
   /** Bytes held by the typed arrays, for memory reports. */
   get byteLength(): number {
-    return this.heapTime.byteLength + this.heapSlot.byteLength + this.slotFields.byteLength + this.capacity * (8 + 2 + 4 + 4) + this.slotPayload.length * 8;
+    return this.heapTime.byteLength + this.heapSlot.byteLength + this.slotFields.byteLength + this.capacity * (8 + 2 + 4 + 4) + this.freeSlots.byteLength + this.slotPayload.length * 8;
   }
 
   /** Adds an event and returns its handle for {@link EventQueue.cancel}. */
   push(time: number, order: number, kind: number, target: number, a: number, b: number, c: number, payload: unknown): number {
-    if (this.freeHead === NO_SLOT) this.addFreeSlots();
-    const slot = this.freeHead;
-    this.freeHead = this.slotTarget[slot]!;
-    if ((a | b | c) === 0) {
-      this.slotKind[slot] = kind & KIND_MASK;
-      this.slotTarget[slot] = target;
-    } else {
+    if (this.freeCount === 0) this.addFreeSlots();
+    const slot = this.freeSlots[--this.freeCount]!;
+    this.slotKind[slot] = kind & KIND_MASK;
+    this.slotTarget[slot] = target;
+    if ((a | b | c) !== 0) {
       const fields = this.slotFields;
       const base = slot * FIELD_STRIDE;
-      fields[base] = target;
-      fields[base + 1] = a;
-      fields[base + 2] = b;
-      fields[base + 3] = c;
+      fields[base] = a;
+      fields[base + 1] = b;
+      fields[base + 2] = c;
       this.slotKind[slot] = (kind & KIND_MASK) | HAS_FIELDS;
     }
     this.slotOrder[slot] = order;
@@ -189,23 +181,21 @@ export class EventQueue {
     if (head === CANCELLED_KIND) return this.popPastCancelled();
     this.currentTime = this.heapTime[0]!;
     this.currentKind = head & KIND_MASK;
+    this.currentTarget = this.slotTarget[slot]!;
     if ((head & HAS_FIELDS) === 0) {
-      this.currentTarget = this.slotTarget[slot]!;
       this.currentA = 0;
       this.currentB = 0;
       this.currentC = 0;
     } else {
       const fields = this.slotFields;
       const base = slot * FIELD_STRIDE;
-      this.currentTarget = fields[base]!;
-      this.currentA = fields[base + 1]!;
-      this.currentB = fields[base + 2]!;
-      this.currentC = fields[base + 3]!;
+      this.currentA = fields[base]!;
+      this.currentB = fields[base + 1]!;
+      this.currentC = fields[base + 2]!;
     }
     this.currentPayload = (head & HAS_PAYLOAD) === 0 ? undefined : this.detachPayload(slot);
     this.slotGeneration[slot] = (this.slotGeneration[slot]! + 1) & GENERATION_MASK;
-    this.slotTarget[slot] = this.freeHead;
-    this.freeHead = slot;
+    this.freeSlots[this.freeCount++] = slot;
     this.rootVacant = true;
     return true;
   }
@@ -345,7 +335,7 @@ export class EventQueue {
   private addFreeSlots(): void {
     // Cancelled events still hold slots until compaction; reclaim them before growing.
     if (this.cancelledCount > 0) this.compact();
-    if (this.freeHead !== NO_SLOT) return;
+    if (this.freeCount > 0) return;
     const start = this.capacity;
     this.grow();
     this.freeSlotsFrom(start);
@@ -355,15 +345,13 @@ export class EventQueue {
   private freeSlotsFrom(start: number): void {
     for (let slot = this.capacity - 1; slot >= start; slot--) {
       this.slotKind[slot] = CANCELLED_KIND;
-      this.slotTarget[slot] = this.freeHead;
-      this.freeHead = slot;
+      this.freeSlots[this.freeCount++] = slot;
     }
   }
 
   private releaseSlot(slot: number): void {
     this.slotGeneration[slot] = (this.slotGeneration[slot]! + 1) & GENERATION_MASK;
-    this.slotTarget[slot] = this.freeHead;
-    this.freeHead = slot;
+    this.freeSlots[this.freeCount++] = slot;
   }
 
   private compact(): void {
@@ -403,6 +391,7 @@ export class EventQueue {
     this.slotTarget = grownInt32(this.slotTarget, capacity);
     this.slotFields = grownInt32(this.slotFields, capacity * FIELD_STRIDE);
     this.slotGeneration = grownUint32(this.slotGeneration, capacity);
+    this.freeSlots = grownInt32(this.freeSlots, capacity);
     for (let slot = this.capacity; slot < capacity; slot++) this.slotPayload.push(undefined);
     this.capacity = capacity;
   }
