@@ -49,6 +49,7 @@ function measure(pending: number): ScalingResult {
   const bytesPerPendingEvent = (usedBytes() - before) / (copies * pending);
   const model = models[0]!;
   models.length = 0;
+  usedBytes(); // collects the other copies now, not in the middle of a timed batch
   model.advance(BATCH_EVENTS); // warm-up
   const rates: number[] = [];
   for (let batch = 0; batch < BATCHES; batch++) {
