@@ -1,6 +1,8 @@
 import type { Rng } from '../kernel/rng.js';
 import type { LinkModel } from '../world/link-model.js';
-import type { Adversary, DiskState, ServiceModel } from '../world/node-runtime.js';
+import type { Adversary } from '../world/adversary.js';
+import type { DiskState } from '../world/disk-state.js';
+import type { ServiceModel } from '../world/service-model.js';
 import type { Fault } from './fault.js';
 
 /**

@@ -297,6 +297,11 @@ export class EventLoop {
     return this.hash.hex();
   }
 
+  /** The running trace hash itself, for world code that mixes in what the kernel cannot see. */
+  protected get runningHash(): TraceHash {
+    return this.hash;
+  }
+
   /** Mixes extra values into the trace hash (world code calls this for what the kernel cannot see). */
   protected mixIntoHash(value: number): void {
     this.hash.mixInt(value);

@@ -1,4 +1,4 @@
-import type { ServiceModel } from './node-runtime.js';
+import type { ServiceModel } from './service-model.js';
 import type { ClockConfig } from './clock.js';
 import type { Draft } from 'immer';
 import type { Rng } from '../kernel/rng.js';

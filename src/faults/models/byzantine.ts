@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import type { Rng } from '../../kernel/rng.js';
 import { requireOneOf, requirePositiveInteger, requireProbability, requireString } from '../../validate.js';
-import type { Adversary } from '../../world/node-runtime.js';
+import type { Adversary } from '../../world/adversary.js';
 import type { Fault } from '../fault.js';
 import type { FailureModel, FaultWorld } from '../failure-model.js';
 import { nodeList, paramsOf, targetOf } from './params.js';

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { requireNonNegative, requirePositive, requirePositiveInteger } from '../../validate.js';
-import type { ServiceModel } from '../../world/node-runtime.js';
+import type { ServiceModel } from '../../world/service-model.js';
 import type { Fault } from '../fault.js';
 import type { FailureModel, FaultWorld } from '../failure-model.js';
 import { paramsOf, targetOf } from './params.js';

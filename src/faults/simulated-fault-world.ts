@@ -1,0 +1,161 @@
+import { InvalidArgumentError } from '../errors.js';
+import type { EventLoop } from '../kernel/event-loop.js';
+import type { Rng } from '../kernel/rng.js';
+import { requireFunction, requireString } from '../validate.js';
+import type { Adversary } from '../world/adversary.js';
+import type { ClockControl } from '../world/clock-control.js';
+import type { DiskState } from '../world/disk-state.js';
+import type { GroundTruth } from '../world/ground-truth.js';
+import type { NodeLifecycle } from '../world/lifecycle.js';
+import type { LinkModel } from '../world/link-model.js';
+import type { Network } from '../world/network.js';
+import type { NodeRegistry } from '../world/node-registry.js';
+import { readServiceModel, type ServiceModel } from '../world/service-model.js';
+import type { Transmission } from '../world/transmission.js';
+import type { FaultWorld } from './failure-model.js';
+
+/** The world's modules that failure models act through. */
+export interface FaultWorldParts {
+  readonly loop: EventLoop;
+  readonly registry: NodeRegistry;
+  readonly lifecycle: NodeLifecycle;
+  readonly network: Network;
+  readonly transmission: Transmission;
+  readonly clocks: ClockControl;
+  readonly truth: GroundTruth;
+}
+
+/** What failure models see of a simulation: the world's verbs by node id, and the named adversaries. */
+export class SimulatedFaultWorld implements FaultWorld {
+  private readonly adversaries = new Map<string, Adversary>();
+
+  constructor(private readonly parts: FaultWorldParts) {}
+
+  get now(): number {
+    return this.parts.loop.now;
+  }
+
+  nodeIds(): string[] {
+    return this.parts.registry.ids();
+  }
+
+  requireNode(id: unknown, field: string): string {
+    return this.parts.registry.named(id, field).id;
+  }
+
+  isUp(id: string): boolean {
+    return this.parts.registry.named(id).up;
+  }
+
+  isPaused(id: string): boolean {
+    return this.parts.registry.named(id).paused;
+  }
+
+  crashNode(id: string): void {
+    this.parts.lifecycle.crash(this.parts.registry.named(id));
+  }
+
+  restartNode(id: string): void {
+    this.parts.lifecycle.restart(this.parts.registry.named(id));
+  }
+
+  pauseNode(id: string): void {
+    this.parts.lifecycle.pause(this.parts.registry.named(id));
+  }
+
+  resumeNode(id: string): void {
+    this.parts.lifecycle.resume(this.parts.registry.named(id));
+  }
+
+  setOmission(id: string, sendProbability: number, receiveProbability: number): void {
+    const node = this.parts.registry.named(id);
+    node.sendOmission = sendProbability;
+    node.receiveOmission = receiveProbability;
+  }
+
+  cutLink(from: string, to: string): void {
+    this.parts.network.cut(this.indexOf(from, 'from'), this.indexOf(to, 'to'));
+  }
+
+  uncutLink(from: string, to: string): void {
+    this.parts.network.uncut(this.indexOf(from, 'from'), this.indexOf(to, 'to'));
+  }
+
+  addLinkLayer(from: string, to: string, faultId: number, model: LinkModel): void {
+    this.parts.network.addFaultLayer(this.indexOf(from, 'from'), this.indexOf(to, 'to'), faultId, model);
+  }
+
+  removeLinkLayer(from: string, to: string, faultId: number): void {
+    this.parts.network.removeFaultLayer(this.indexOf(from, 'from'), this.indexOf(to, 'to'), faultId);
+  }
+
+  jumpClock(id: string, deltaMs: number): void {
+    this.parts.clocks.jump(this.parts.registry.named(id), deltaMs);
+  }
+
+  setClockDrift(id: string, driftPpm: number): void {
+    this.parts.clocks.setDrift(this.parts.registry.named(id), driftPpm);
+  }
+
+  clockDrift(id: string): number {
+    return this.parts.registry.named(id).clock.driftPpm;
+  }
+
+  setAdversary(id: string, adversary: Adversary | undefined): void {
+    this.parts.registry.named(id).adversary = adversary;
+    this.parts.truth.noteByzantine(id, adversary !== undefined);
+  }
+
+  /** Names an adversary function for `byzantine` faults with `behaviour: 'custom'`. */
+  registerAdversary(name: string, adversary: Adversary): void {
+    requireString(name, 'name');
+    requireFunction(adversary, 'adversary');
+    this.adversaries.set(name, adversary);
+  }
+
+  adversaryNamed(name: string, field: string): Adversary {
+    const adversary = typeof name === 'string' ? this.adversaries.get(name) : undefined;
+    if (adversary === undefined) {
+      const known = [...this.adversaries.keys()].join(', ') || 'none yet';
+      throw new InvalidArgumentError(field, name, `the name of an adversary registered with sim.registerAdversary (${known})`);
+    }
+    return adversary;
+  }
+
+  service(id: string): ServiceModel | undefined {
+    return this.parts.registry.named(id).service;
+  }
+
+  setService(id: string, service: ServiceModel | undefined): void {
+    this.parts.registry.named(id).service = service === undefined ? undefined : readServiceModel(service, 'service');
+  }
+
+  disk(id: string): DiskState {
+    return this.parts.registry.named(id).disk;
+  }
+
+  linkModel(from: string, to: string): Readonly<LinkModel> {
+    return this.parts.network.linkModel(from, to);
+  }
+
+  injectMessage(from: string, to: string, message: unknown): void {
+    const sender = this.parts.registry.named(from);
+    this.parts.transmission.transmit(sender, this.indexOf(from, 'from'), this.indexOf(to, 'to'), message);
+  }
+
+  rng(name: string): Rng {
+    return this.parts.loop.rng(name);
+  }
+
+  schedule(delayMs: number, callback: () => void): number {
+    return this.parts.loop.schedule(delayMs, callback);
+  }
+
+  cancel(handle: number): boolean {
+    return this.parts.loop.cancel(handle);
+  }
+
+  private indexOf(id: string, field: string): number {
+    return this.parts.registry.indexOf(id, field);
+  }
+}

@@ -1,0 +1,153 @@
+import type { AsyncOperations } from './async-operations.js';
+import { CallReply, CallRequest } from './call-envelope.js';
+import { omissionRng } from './fault-streams.js';
+import type { GroundTruth } from './ground-truth.js';
+import {
+  DROP_INBOX_OVERFLOW,
+  DROP_LINK_BLOCKED,
+  DROP_MAILBOX_OVERFLOW,
+  DROP_NO_CALL_HANDLER,
+  DROP_NODE_DOWN,
+  DROP_RECEIVE_OMISSION,
+  DROP_STALE_REPLY,
+  dropReasons,
+  type Network,
+} from './network.js';
+import type { NodeRegistry } from './node-registry.js';
+import type { NodeRuntime } from './node-runtime.js';
+import type { WorldEventKinds } from './world-events.js';
+import type { WorldKernel } from './world-kernel.js';
+
+/**
+ * The arriving side of messaging: a message that crossed its link is dropped (cut link, node
+ * down, receive omission), held for a paused node, queued for a node's limited service, or handed
+ * to the node's code (`onMessage`, a waiting `ctx.receive`, `onCall`, a call's reply, the mailbox).
+ */
+export class Delivery {
+  constructor(
+    private readonly kernel: WorldKernel,
+    private readonly kinds: WorldEventKinds,
+    private readonly registry: NodeRegistry,
+    private readonly network: Network,
+    private readonly truth: GroundTruth,
+    private readonly asyncOperations: AsyncOperations,
+  ) {}
+
+  handleDeliver(to: number, from: number, linkIndex: number, messageId: number, message: unknown): void {
+    const node = this.registry.nodes[to]!;
+    if (this.network.isCut(linkIndex)) return this.dropOnArrival(linkIndex, DROP_LINK_BLOCKED, messageId, message);
+    if (!node.up) return this.dropOnArrival(linkIndex, DROP_NODE_DOWN, messageId, message);
+    if (node.receiveOmission > 0 && omissionRng(this.kernel.loop, node).random() < node.receiveOmission) {
+      return this.dropOnArrival(linkIndex, DROP_RECEIVE_OMISSION, messageId, message);
+    }
+    this.accept(node, linkIndex, from, messageId, message);
+  }
+
+  /** A message that reached a paused node's inbox before the pause ended: no second trip over the link. */
+  handleHeldDeliver(to: number, from: number, linkIndex: number, messageId: number, message: unknown): void {
+    const node = this.registry.nodes[to]!;
+    if (!node.up) return this.dropOnArrival(linkIndex, DROP_NODE_DOWN, messageId, message);
+    this.accept(node, linkIndex, from, messageId, message);
+  }
+
+  /** The node takes the next message from its inbox and is busy for one service time. */
+  handleService(target: number, incarnation: number): void {
+    const node = this.registry.nodes[target]!;
+    if (!node.up || node.incarnation !== incarnation) return;
+    if (node.paused) return node.hold(this.kinds.service, incarnation, 0, 0, undefined);
+    const queued = node.inbox.shift();
+    if (queued === undefined) {
+      node.serviceScheduled = false;
+      return;
+    }
+    const serviceMs = node.service === undefined ? 0 : 1000 / node.service.messagesPerSec;
+    node.busyUntilMs = this.kernel.loop.now + serviceMs;
+    if (node.inbox.length > 0) this.kernel.loop.scheduleEvent(serviceMs, this.kinds.service, node.index, node.incarnation);
+    else {
+      node.serviceScheduled = false;
+      this.truth.noteOverloaded(node.id, false);
+    }
+    this.consume(node, queued.linkIndex, queued.from, queued.messageId, queued.message);
+  }
+
+  /** Counts what a crash loses: messages held for the paused node and queued in its inbox. */
+  dropQueuedAtCrash(node: NodeRuntime): void {
+    for (const held of node.held) {
+      if (held.kind === this.kinds.heldDeliver || held.kind === this.kinds.deliver) this.network.linkAt(held.b).dropped[DROP_NODE_DOWN]!++;
+    }
+    for (const queued of node.inbox) this.network.linkAt(queued.linkIndex).dropped[DROP_NODE_DOWN]!++;
+  }
+
+  private accept(node: NodeRuntime, linkIndex: number, from: number, messageId: number, message: unknown): void {
+    if (node.paused) {
+      // A frozen process's socket buffer is finite too: past its inbox bound, arrivals are dropped.
+      if (node.held.length >= (node.service?.inboxLimit ?? node.mailboxLimit)) return this.dropOnArrival(linkIndex, DROP_INBOX_OVERFLOW, messageId, message);
+      return node.hold(this.kinds.heldDeliver, from, linkIndex, messageId, message);
+    }
+    // While a backlog drains (even after the capacity fault ended) new arrivals queue behind it.
+    if (node.service !== undefined || node.inbox.length > 0) return this.enqueueForService(node, linkIndex, from, messageId, message);
+    this.consume(node, linkIndex, from, messageId, message);
+  }
+
+  private enqueueForService(node: NodeRuntime, linkIndex: number, from: number, messageId: number, message: unknown): void {
+    if (node.service !== undefined && node.inbox.length >= node.service.inboxLimit) return this.dropOnArrival(linkIndex, DROP_INBOX_OVERFLOW, messageId, message);
+    const nowMs = this.kernel.loop.now;
+    node.inbox.push({ from, linkIndex, messageId, message });
+    if (node.inbox.length > 1 || node.busyUntilMs > nowMs) this.truth.noteOverloaded(node.id, true);
+    if (node.serviceScheduled) return;
+    node.serviceScheduled = true;
+    this.kernel.loop.scheduleEvent(Math.max(0, node.busyUntilMs - nowMs), this.kinds.service, node.index, node.incarnation);
+  }
+
+  /** Hands the message to the node's code. */
+  private consume(node: NodeRuntime, linkIndex: number, from: number, messageId: number, message: unknown): void {
+    if (message instanceof CallRequest && node.handlers.onCall === undefined) {
+      return this.dropOnArrival(linkIndex, DROP_NO_CALL_HANDLER, messageId, message);
+    }
+    if (message instanceof CallReply && !node.calls.has(message.callId)) {
+      return this.dropOnArrival(linkIndex, DROP_STALE_REPLY, messageId, message);
+    }
+    const fromId = this.registry.idOf(from);
+    if (message instanceof CallRequest) {
+      this.noteDelivered(linkIndex, node, fromId, messageId, message);
+      return this.asyncOperations.answerCall(node, from, message);
+    }
+    if (message instanceof CallReply) {
+      this.noteDelivered(linkIndex, node, fromId, messageId, message);
+      return this.asyncOperations.completeCall(node, message);
+    }
+    const handlers = node.handlers;
+    const receiver = node.receivers.length > 0 ? this.asyncOperations.takeReceiver(node, fromId, message) : undefined;
+    if (receiver === undefined && handlers.onMessage === undefined && node.mailbox.length >= node.mailboxLimit) {
+      return this.dropOnArrival(linkIndex, DROP_MAILBOX_OVERFLOW, messageId, message);
+    }
+    this.noteDelivered(linkIndex, node, fromId, messageId, message);
+    if (receiver !== undefined) {
+      receiver.resolve({ from: fromId, message });
+      this.kernel.asyncRuns.noteWork();
+    } else if (handlers.onMessage !== undefined) {
+      const result = handlers.onMessage(fromId, message);
+      if (result !== undefined) this.asyncOperations.adopt(node, result, `onMessage from '${fromId}'`);
+    } else {
+      node.mailbox.push({ from: fromId, message });
+    }
+  }
+
+  private noteDelivered(linkIndex: number, node: NodeRuntime, fromId: string, messageId: number, message: unknown): void {
+    this.network.countDelivered(linkIndex);
+    const loop = this.kernel.loop;
+    if (loop.trace !== undefined) loop.trace.push({ timeMs: loop.now, type: 'deliver', node: node.id, from: fromId, to: node.id, messageId, message });
+  }
+
+  private dropOnArrival(linkIndex: number, code: number, messageId: number, message: unknown): void {
+    const link = this.network.linkAt(linkIndex);
+    link.dropped[code]!++;
+    this.kernel.hash.mixInt(code);
+    const loop = this.kernel.loop;
+    if (loop.trace !== undefined) {
+      const from = this.registry.idOf(link.from);
+      const to = this.registry.idOf(link.to);
+      loop.trace.push({ timeMs: loop.now, type: 'drop', node: to, from, to, messageId, message, reason: dropReasons[code] });
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { InvalidArgumentError } from '../errors.js';
+import { requireNonNegative } from '../validate.js';
+import type { AsyncOperations } from './async-operations.js';
+import type { NodeRegistry } from './node-registry.js';
+import type { NodeRuntime } from './node-runtime.js';
+import type { WorldEventKinds } from './world-events.js';
+import type { WorldKernel } from './world-kernel.js';
+
+/** A timer name whose timer is not pending (kept in the map to avoid churn). */
+const NO_TIMER = -1;
+/** Timer names kept marked (not deleted) per node; beyond this, fired names are deleted. */
+const TIMER_NAMES_KEPT = 64;
+
+/** Named timers of node code: `ctx.setTimer`, `ctx.cancelTimer`, and `onTimer` when one fires. */
+export class NodeTimers {
+  constructor(
+    private readonly kernel: WorldKernel,
+    private readonly kinds: WorldEventKinds,
+    private readonly registry: NodeRegistry,
+    private readonly asyncOperations: AsyncOperations,
+  ) {}
+
+  set(node: NodeRuntime, delayMs: number, name: string, data: unknown): void {
+    if (typeof delayMs !== 'number' || !(delayMs >= 0 && delayMs < Infinity)) requireNonNegative(delayMs, `ctx.setTimer on '${node.id}': delayMs`);
+    if (typeof name !== 'string') throw new InvalidArgumentError(`ctx.setTimer on '${node.id}': name`, name, 'a string');
+    const loop = this.kernel.loop;
+    const previous = node.timers.get(name);
+    if (previous !== undefined && previous !== NO_TIMER) loop.cancel(previous);
+    const handle = loop.scheduleEvent(node.clock.trueDurationOf(delayMs), this.kinds.timer, node.index, node.incarnation, 0, 0, name);
+    node.timers.set(name, handle);
+    if (data !== undefined) node.timerData.set(name, data);
+    else if (node.timerData.size > 0) node.timerData.delete(name);
+  }
+
+  cancel(node: NodeRuntime, name: string): boolean {
+    const handle = node.timers.get(name);
+    if (handle === undefined || handle === NO_TIMER) return false;
+    this.forget(node, name);
+    if (node.timerData.size > 0) node.timerData.delete(name);
+    return this.kernel.loop.cancel(handle);
+  }
+
+  /** A paused node's timer, released on resume: it keeps its name, with a new handle. */
+  rearm(node: NodeRuntime, name: string, handle: number): void {
+    node.timers.set(name, handle);
+  }
+
+  handleTimer(target: number, incarnation: number, name: string): void {
+    const node = this.registry.nodes[target]!;
+    if (!node.up || node.incarnation !== incarnation) return;
+    if (node.paused) return node.hold(this.kinds.timer, incarnation, 0, 0, name);
+    this.forget(node, name);
+    let data: unknown = undefined;
+    if (node.timerData.size > 0) {
+      data = node.timerData.get(name);
+      node.timerData.delete(name);
+    }
+    const loop = this.kernel.loop;
+    if (loop.trace !== undefined) loop.trace.push({ timeMs: loop.now, type: 'timer', node: node.id, timer: name });
+    const handlers = node.handlers;
+    if (handlers.onTimer !== undefined) {
+      const result = handlers.onTimer(name, data);
+      if (result !== undefined) this.asyncOperations.adopt(node, result, `onTimer '${name}'`);
+    }
+  }
+
+  /**
+   * Marks a timer name as not pending instead of deleting it, so re-arming the same few names does
+   * not churn the Map's table; past a bound (unique names like `retry-17`) names are deleted.
+   */
+  private forget(node: NodeRuntime, name: string): void {
+    if (node.timers.size > TIMER_NAMES_KEPT) node.timers.delete(name);
+    else node.timers.set(name, NO_TIMER);
+  }
+}

@@ -1,0 +1,75 @@
+import { InvalidArgumentError } from '../errors.js';
+import { requireObject } from '../validate.js';
+import { callContent, rewrapCall } from './call-envelope.js';
+import { byzantineRng, omissionRng } from './fault-streams.js';
+import { DROP_SEND_OMISSION, dropReasons, SENT, type Network } from './network.js';
+import type { NodeRegistry } from './node-registry.js';
+import type { NodeRuntime } from './node-runtime.js';
+import type { WorldKernel } from './world-kernel.js';
+
+// A tag mixed into the trace hash for every send, with its outcome.
+const HASH_SEND = 0x73656e64;
+
+/**
+ * The sending side of messaging: what `ctx.send` and `ctx.broadcast` do before the network takes
+ * a message (send omission, a byzantine node's adversary), and the send's trace records.
+ */
+export class Transmission {
+  private messageCounter = 0;
+
+  constructor(
+    private readonly kernel: WorldKernel,
+    private readonly registry: NodeRegistry,
+    private readonly network: Network,
+  ) {}
+
+  send(node: NodeRuntime, to: string, message: unknown): void {
+    const index = this.registry.find(to);
+    // The field name is built only on the error path: this is the hot path of every message.
+    this.sendFrom(node, index ?? this.registry.indexOf(to, `ctx.send on '${node.id}': to`), message);
+  }
+
+  broadcast(node: NodeRuntime, message: unknown): void {
+    const count = this.registry.size;
+    for (let index = 0; index < count; index++) if (index !== node.index) this.sendFrom(node, index, message);
+  }
+
+  /** Sends as the node's code asked; a byzantine node's adversary rewrites it first. */
+  sendFrom(node: NodeRuntime, to: number, message: unknown): void {
+    if (node.adversary !== undefined) return this.sendThroughAdversary(node, to, message);
+    this.transmit(node, node.index, to, message);
+  }
+
+  /** Puts a message on the wire from `sender`; `claimedFrom` differs only when a byzantine node forges. */
+  transmit(sender: NodeRuntime, claimedFrom: number, to: number, message: unknown): void {
+    const messageId = (this.messageCounter = (this.messageCounter + 1) | 0);
+    const loop = this.kernel.loop;
+    let outcome: number;
+    if (sender.sendOmission > 0 && omissionRng(loop, sender).random() < sender.sendOmission) {
+      this.network.countDropAtSend(sender.index, to, DROP_SEND_OMISSION);
+      outcome = DROP_SEND_OMISSION;
+    } else {
+      outcome = this.network.transmit(sender.index, to, message, messageId, claimedFrom);
+    }
+    this.kernel.hash.mixInt(HASH_SEND ^ outcome);
+    const trace = loop.trace;
+    if (trace === undefined) return;
+    const toId = this.registry.idOf(to);
+    const fromId = this.registry.idOf(claimedFrom);
+    trace.push({ timeMs: loop.now, type: 'send', node: sender.id, from: fromId, to: toId, messageId, message });
+    if (outcome !== SENT) trace.push({ timeMs: loop.now, type: 'drop', node: sender.id, from: fromId, to: toId, messageId, message, reason: dropReasons[outcome] });
+  }
+
+  private sendThroughAdversary(node: NodeRuntime, to: number, message: unknown): void {
+    const field = `adversary of node '${node.id}'`;
+    // The adversary sees (and rewrites) what the node meant to say, not the RPC envelope around it.
+    const outputs: unknown = node.adversary!(callContent(message), this.registry.idOf(to), byzantineRng(this.kernel.loop, node));
+    if (!Array.isArray(outputs)) throw new InvalidArgumentError(field, outputs, 'a function returning an array of { to, message, from? }');
+    for (const output of outputs as unknown[]) {
+      requireObject(output, `${field}: output`);
+      const toIndex = this.registry.indexOf(output['to'], `${field}: output.to`);
+      const fromIndex = output['from'] === undefined ? node.index : this.registry.indexOf(output['from'], `${field}: output.from`);
+      this.transmit(node, fromIndex, toIndex, rewrapCall(message, output['message']));
+    }
+  }
+}
