@@ -1,4 +1,5 @@
 import type { Rng } from '../kernel/rng.js';
+import type { CutBlock } from '../world/cut-blocks.js';
 import type { LinkModel } from '../world/link-model.js';
 import type { Adversary } from '../world/adversary.js';
 import type { DiskState } from '../world/disk-state.js';
@@ -43,6 +44,13 @@ export interface FaultWorld {
   cutLink(from: string, to: string): void;
   /** Ends one cut of `from → to`. */
   uncutLink(from: string, to: string): void;
+  /**
+   * Cuts every link of the blocks (cuts nest), as one partition: the ground truth keeps the
+   * blocks, not each link. Returns what `restoreCutBlocks` takes to end exactly these cuts.
+   */
+  cutBlocks(blocks: readonly CutBlock[]): unknown;
+  /** Ends the cuts that one `cutBlocks` made. */
+  restoreCutBlocks(cut: unknown): void;
   /** Lays a partial link model over `from → to` for fault `faultId`. */
   addLinkLayer(from: string, to: string, faultId: number, model: LinkModel): void;
   /** Removes fault `faultId`'s layer from `from → to`. */

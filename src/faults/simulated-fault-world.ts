@@ -4,6 +4,7 @@ import type { Rng } from '../kernel/rng.js';
 import { requireFunction, requireString } from '../validate.js';
 import type { Adversary } from '../world/adversary.js';
 import type { ClockControl } from '../world/clock-control.js';
+import { linksOf, type CutBlock, type CutRecord } from '../world/cut-blocks.js';
 import type { DiskState } from '../world/disk-state.js';
 import type { GroundTruth } from '../world/ground-truth.js';
 import type { NodeLifecycle } from '../world/lifecycle.js';
@@ -13,6 +14,13 @@ import type { NodeRegistry } from '../world/node-registry.js';
 import { readServiceModel, type ServiceModel } from '../world/service-model.js';
 import type { Transmission } from '../world/transmission.js';
 import type { FaultWorld } from './failure-model.js';
+
+/** What `cutBlocks` hands its model, to be handed back to `restoreCutBlocks`. */
+interface AppliedCut {
+  /** The cut links by node index: dropped with the partition, so long runs do not keep them. */
+  readonly links: ReadonlyArray<[number, number]>;
+  readonly record: CutRecord;
+}
 
 /** The world's modules that failure models act through. */
 export interface FaultWorldParts {
@@ -79,6 +87,18 @@ export class SimulatedFaultWorld implements FaultWorld {
 
   uncutLink(from: string, to: string): void {
     this.parts.network.uncut(this.indexOf(from, 'from'), this.indexOf(to, 'to'));
+  }
+
+  cutBlocks(blocks: readonly CutBlock[]): AppliedCut {
+    const links = linksOf(blocks).map(([from, to]): [number, number] => [this.indexOf(from, 'from'), this.indexOf(to, 'to')]);
+    for (const [from, to] of links) this.parts.network.cutInBlock(from, to);
+    return { links, record: this.parts.truth.noteCutBlocksStart(blocks) };
+  }
+
+  restoreCutBlocks(cut: unknown): void {
+    const { links, record } = cut as AppliedCut;
+    for (const [from, to] of links) this.parts.network.uncutInBlock(from, to);
+    this.parts.truth.noteCutBlocksEnd(record);
   }
 
   addLinkLayer(from: string, to: string, faultId: number, model: LinkModel): void {

@@ -1,4 +1,5 @@
 import { requireFinite } from '../validate.js';
+import { CutRecord, unionOfIntervals, type CutBlock } from './cut-blocks.js';
 
 /** A boolean that changes over true time, kept as its change points so any past time can be asked. */
 class BooleanHistory {
@@ -79,7 +80,10 @@ export class GroundTruth {
   private readonly paused = new Map<string, BooleanHistory>();
   private readonly byzantine = new Map<string, BooleanHistory>();
   private readonly overloaded = new Map<string, BooleanHistory>();
+  /** Links cut one by one (`network.block`, a model's `cutLink`), each with its own history. */
   private readonly cut = new Map<string, BooleanHistory>();
+  /** Partitions, kept as their groups in start order: their size does not grow with the links they cut. */
+  private readonly cutRecords: CutRecord[] = [];
   private readonly clocks = new Map<string, ClockReader>();
   private readonly nowMs: () => number;
   private readonly knownNode: (id: string, field: string) => void;
@@ -128,7 +132,13 @@ export class GroundTruth {
   isCut(from: string, to: string, atMs?: number): boolean {
     this.knownNode(from, 'from');
     this.knownNode(to, 'to');
-    return this.cut.get(linkKey(from, to))?.at(this.time(atMs)) ?? false;
+    const timeMs = this.time(atMs);
+    if (this.cut.get(linkKey(from, to))?.at(timeMs) === true) return true;
+    for (const record of this.cutRecords) {
+      if (record.startMs > timeMs) break;
+      if (record.activeAt(timeMs) && record.cuts(from, to)) return true;
+    }
+    return false;
   }
 
   /** Node `id`'s clock reading minus true time at `atMs`, in ms. */
@@ -154,7 +164,12 @@ export class GroundTruth {
     requireFinite(untilMs, 'untilMs');
     this.knownNode(from, 'from');
     this.knownNode(to, 'to');
-    return this.cut.get(linkKey(from, to))?.intervals(true, untilMs) ?? [];
+    const intervals = this.cut.get(linkKey(from, to))?.intervals(true, untilMs) ?? [];
+    for (const record of this.cutRecords) {
+      if (record.startMs >= untilMs) break;
+      if (record.cuts(from, to)) intervals.push([record.startMs, Math.min(record.endMs, untilMs)]);
+    }
+    return unionOfIntervals(intervals);
   }
 
   /** @internal */
@@ -190,6 +205,18 @@ export class GroundTruth {
       this.cut.set(linkKey(from, to), history);
     }
     history.set(this.nowMs(), cut);
+  }
+
+  /** @internal A set of blocks is cut from now on; pass what this returns to `noteCutBlocksEnd`. */
+  noteCutBlocksStart(blocks: readonly CutBlock[]): CutRecord {
+    const record = new CutRecord(blocks, this.nowMs());
+    this.cutRecords.push(record);
+    return record;
+  }
+
+  /** @internal The blocks of `record` are no longer cut. */
+  noteCutBlocksEnd(record: CutRecord): void {
+    record.endMs = this.nowMs();
   }
 
   private historyOf(map: Map<string, BooleanHistory>, id: string, initial: boolean): BooleanHistory {

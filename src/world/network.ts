@@ -118,8 +118,12 @@ export class LinkState {
   readonly to: number;
   /** Cut by `Network.block`. */
   manuallyBlocked = false;
-  /** Faults currently cutting the link (partitions may overlap). */
+  /** Faults currently cutting the link one by one (cuts nest). */
   cutCount = 0;
+  /** Partitions currently cutting the link as part of a block (the truth records the block). */
+  blockCutCount = 0;
+  /** Whether the ground truth was last told this link is cut on its own (block, or link cuts). */
+  reportedCut = false;
   /** Link-model layers of active faults, applied over the override in this order. */
   faultLayers: Array<{ id: number; model: Readonly<LinkModel> }> = [];
   busyUntilMs = 0;
@@ -249,13 +253,20 @@ export class Network {
   block(from: string, to: string): void {
     const link = this.link(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to'));
     link.manuallyBlocked = true;
-    this.setBlocked(link, true);
+    this.refreshBlocked(link);
   }
 
-  private setBlocked(link: LinkState, blocked: boolean): void {
-    if (this.table.isBlocked(link.index) === blocked) return;
-    this.table.setBlocked(link.index, blocked);
-    this.onCutChange(link.from, link.to, blocked);
+  /**
+   * Blocks the link while anything cuts it. The ground truth hears of cuts made link by link here;
+   * a partition's cuts reach it as the partition's blocks (see `cutInBlock`).
+   */
+  private refreshBlocked(link: LinkState): void {
+    const cutOnItsOwn = link.manuallyBlocked || link.cutCount > 0;
+    const blocked = cutOnItsOwn || link.blockCutCount > 0;
+    if (this.table.isBlocked(link.index) !== blocked) this.table.setBlocked(link.index, blocked);
+    if (link.reportedCut === cutOnItsOwn) return;
+    link.reportedCut = cutOnItsOwn;
+    this.onCutChange(link.from, link.to, cutOnItsOwn);
   }
 
   /** @internal Counts a message its sender never put on the link (send omission). */
@@ -269,21 +280,35 @@ export class Network {
   unblock(from: string, to: string): void {
     const link = this.link(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to'));
     link.manuallyBlocked = false;
-    this.setBlocked(link, link.cutCount > 0);
+    this.refreshBlocked(link);
   }
 
   /** @internal A fault cuts `from → to`; cuts nest, so overlapping partitions heal independently. */
   cut(from: number, to: number): void {
     const link = this.link(from, to);
     link.cutCount++;
-    this.setBlocked(link, true);
+    this.refreshBlocked(link);
   }
 
   /** @internal A fault's cut of `from → to` ends. */
   uncut(from: number, to: number): void {
     const link = this.link(from, to);
     link.cutCount = Math.max(0, link.cutCount - 1);
-    this.setBlocked(link, link.manuallyBlocked || link.cutCount > 0);
+    this.refreshBlocked(link);
+  }
+
+  /** @internal Like `cut`, for a link of a partition's block: the truth records the block instead. */
+  cutInBlock(from: number, to: number): void {
+    const link = this.link(from, to);
+    link.blockCutCount++;
+    this.refreshBlocked(link);
+  }
+
+  /** @internal A partition's cut of `from → to` ends. */
+  uncutInBlock(from: number, to: number): void {
+    const link = this.link(from, to);
+    link.blockCutCount = Math.max(0, link.blockCutCount - 1);
+    this.refreshBlocked(link);
   }
 
   /** @internal Lays a fault's (validated) partial model over `from → to` until removed. */

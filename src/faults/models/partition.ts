@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import type { Fault } from '../fault.js';
 import type { FailureModel, FaultWorld, NodeList } from '../failure-model.js';
+import { linksOf, type CutBlock } from '../../world/cut-blocks.js';
 import { noTarget, nodeList, paramsOf, targetOf } from './params.js';
 
 // Every partition shape is a set of directed cuts. Overlapping partitions combine: a link is cut
@@ -8,26 +9,12 @@ import { noTarget, nodeList, paramsOf, targetOf } from './params.js';
 // any overlap is well defined. Messages in flight across a new cut are dropped if the cut is still
 // in force when they arrive.
 
-type Cut = [string, string];
-
-function cutsBetween(first: readonly string[], second: readonly string[], bothWays: boolean): Cut[] {
-  const cuts: Cut[] = [];
-  for (const a of first) {
-    for (const b of second) {
-      cuts.push([a, b]);
-      if (bothWays) cuts.push([b, a]);
-    }
-  }
-  return cuts;
+function applyBlocks(blocks: CutBlock[], world: FaultWorld): unknown {
+  return world.cutBlocks(blocks);
 }
 
-function applyCuts(cuts: Cut[], world: FaultWorld): Cut[] {
-  for (const [from, to] of cuts) world.cutLink(from, to);
-  return cuts;
-}
-
-function revertCuts(applied: unknown, world: FaultWorld): void {
-  for (const [from, to] of applied as Cut[]) world.uncutLink(from, to);
+function revertBlocks(applied: unknown, world: FaultWorld): void {
+  world.restoreCutBlocks(applied);
 }
 
 function requireCover(groups: string[][], world: FaultWorld, field: string): void {
@@ -48,10 +35,9 @@ function groupsOf(fault: Fault, world: FaultWorld, field: string): string[][] {
   return groups.map((group, index) => nodeList(group, world, `${field}.params.groups[${index}]`));
 }
 
-function groupCuts(groups: string[][]): Cut[] {
-  const cuts: Cut[] = [];
-  groups.forEach((group, index) => groups.slice(index + 1).forEach((other) => cuts.push(...cutsBetween(group, other, true))));
-  return cuts;
+/** One block per pair of groups, in the order links were always cut (link numbering follows it). */
+function groupBlocks(groups: string[][]): CutBlock[] {
+  return groups.flatMap((group, index) => groups.slice(index + 1).map((other) => ({ from: group, to: other, bothWays: true })));
 }
 
 /**
@@ -70,9 +56,9 @@ export const partitionModel: FailureModel = {
     paramsOf(fault, field, ['groups']);
     requireCover(groupsOf(fault, world, field), world, `${field}.params.groups`);
   },
-  apply: (fault, world) => applyCuts(groupCuts(fault.params!['groups'] as string[][]), world),
-  revert: (_fault, world, _id, applied) => revertCuts(applied, world),
-  cuts: (fault) => groupCuts(fault.params!['groups'] as string[][]),
+  apply: (fault, world) => applyBlocks(groupBlocks(fault.params!['groups'] as string[][]), world),
+  revert: (_fault, world, _id, applied) => revertBlocks(applied, world),
+  cuts: (fault) => linksOf(groupBlocks(fault.params!['groups'] as string[][])),
 };
 
 /**
@@ -94,9 +80,9 @@ export const oneWayPartitionModel: FailureModel = {
     const both = from.filter((id) => to.includes(id));
     if (both.length > 0) throw new InvalidArgumentError(`${field}.params.to`, params['to'], `nodes not also in from (${both.join(', ')})`);
   },
-  apply: (fault, world) => applyCuts(cutsBetween(fault.params!['from'] as string[], fault.params!['to'] as string[], false), world),
-  revert: (_fault, world, _id, applied) => revertCuts(applied, world),
-  cuts: (fault) => cutsBetween(fault.params!['from'] as string[], fault.params!['to'] as string[], false),
+  apply: (fault, world) => applyBlocks([oneWayBlock(fault)], world),
+  revert: (_fault, world, _id, applied) => revertBlocks(applied, world),
+  cuts: (fault) => linksOf([oneWayBlock(fault)]),
 };
 
 /**
@@ -113,14 +99,17 @@ export const isolateModel: FailureModel = {
     targetOf(fault, world, field);
     paramsOf(fault, field, []);
   },
-  apply: (fault, world) => applyCuts(isolateCuts(fault, world), world),
-  revert: (_fault, world, _id, applied) => revertCuts(applied, world),
-  cuts: (fault, world) => isolateCuts(fault, world),
+  apply: (fault, world) => applyBlocks([isolateBlock(fault, world)], world),
+  revert: (_fault, world, _id, applied) => revertBlocks(applied, world),
+  cuts: (fault, world) => linksOf([isolateBlock(fault, world)]),
 };
 
-function isolateCuts(fault: Fault, world: NodeList): Cut[] {
-  const others = world.nodeIds().filter((id) => id !== fault.target);
-  return cutsBetween([fault.target!], others, true);
+function oneWayBlock(fault: Fault): CutBlock {
+  return { from: fault.params!['from'] as string[], to: fault.params!['to'] as string[], bothWays: false };
+}
+
+function isolateBlock(fault: Fault, world: NodeList): CutBlock {
+  return { from: [fault.target!], to: world.nodeIds().filter((id) => id !== fault.target), bothWays: true };
 }
 
 /**
@@ -144,14 +133,14 @@ export const bridgeModel: FailureModel = {
     if (groups.some((group) => group.includes(bridge))) throw new InvalidArgumentError(`${field}.params.bridge`, bridge, 'a node on neither side');
     requireCover([...groups, [bridge]], world, `${field}.params.sides`);
   },
-  apply: (fault, world) => applyCuts(bridgeCuts(fault), world),
-  revert: (_fault, world, _id, applied) => revertCuts(applied, world),
-  cuts: (fault) => bridgeCuts(fault),
+  apply: (fault, world) => applyBlocks([bridgeBlock(fault)], world),
+  revert: (_fault, world, _id, applied) => revertBlocks(applied, world),
+  cuts: (fault) => linksOf([bridgeBlock(fault)]),
 };
 
-function bridgeCuts(fault: Fault): Cut[] {
+function bridgeBlock(fault: Fault): CutBlock {
   const [first, second] = fault.params!['sides'] as [string[], string[]];
-  return cutsBetween(first, second, true);
+  return { from: first, to: second, bothWays: true };
 }
 
 /**
