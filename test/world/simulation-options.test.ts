@@ -1,0 +1,90 @@
+// The simulation's own options, addNode's options and the incident verbs: `undefined` (or a
+// missing key) means absent, `null` is an error naming the field, and a verb never records a
+// fault that does nothing.
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { FaultlineError, InvalidArgumentError, Simulation } from '../../src/index.js';
+
+function thrownBy(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}
+
+const SIMULATION_KEYS = ['network', 'logLimit', 'onLog'] as const;
+const ADD_NODE_KEYS = ['clock', 'region', 'mailboxLimit', 'service'] as const;
+
+describe('null is never "absent"', () => {
+  it.each(SIMULATION_KEYS)('new Simulation({ %s: null }) names the option', (key) => {
+    const error = thrownBy(() => new Simulation({ seed: 1, [key]: null } as never));
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as InvalidArgumentError).field).toBe(key);
+    expect((error as InvalidArgumentError).message).toContain('got null');
+  });
+
+  it.each(ADD_NODE_KEYS)('addNode(id, behaviour, { %s: null }) names the option', (key) => {
+    const sim = new Simulation({ seed: 1 });
+    const error = thrownBy(() => sim.addNode('a', () => ({}), { [key]: null } as never));
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as InvalidArgumentError).field).toBe(`options of node 'a'.${key}`);
+    expect(sim.nodeIds()).toEqual([]);
+  });
+
+  it('durable state may be null: it is the user’s data, not an option', () => {
+    const sim = new Simulation({ seed: 1 });
+    sim.addNode('a', () => ({}), { durable: null });
+    expect(sim.node('a').durable).toBeNull();
+  });
+
+  it('undefined is absent: the defaults apply', () => {
+    const sim = new Simulation({ seed: 1, network: undefined, logLimit: undefined, onLog: undefined });
+    sim.addNode('a', (ctx) => ({ onStart: () => ctx.log('up') }), { clock: undefined, region: undefined, mailboxLimit: undefined, service: undefined });
+    sim.run();
+    expect(sim.logs().map((entry) => entry.message)).toEqual(['up']);
+  });
+
+  test.prop([fc.subarray([...ADD_NODE_KEYS], { minLength: 1 }), fc.subarray([...SIMULATION_KEYS])], { numRuns: 60 })(
+    'any mix of null options is refused with a typed error, and leaves no node behind',
+    (nullNodeKeys, nullSimulationKeys) => {
+      let sim: Simulation;
+      try {
+        sim = new Simulation({ seed: 1, ...Object.fromEntries(nullSimulationKeys.map((key) => [key, null])) } as never);
+      } catch (error) {
+        expect(nullSimulationKeys.length).toBeGreaterThan(0);
+        expect(error).toBeInstanceOf(FaultlineError);
+        return;
+      }
+      expect(nullSimulationKeys).toEqual([]);
+      const error = thrownBy(() => sim.addNode('a', () => ({}), Object.fromEntries(nullNodeKeys.map((key) => [key, null])) as never));
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(sim.nodeIds()).toEqual([]);
+    },
+  );
+});
+
+describe('incident verbs', () => {
+  it('slow without a factor is refused instead of recording a fault that changes nothing', () => {
+    const sim = new Simulation({ seed: 1 });
+    sim.addNode('a', () => ({}));
+    sim.addNode('b', () => ({}));
+    const error = thrownBy(() => (sim.slow as (from: string, to: string) => void)('a', 'b'));
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as InvalidArgumentError).field).toBe("slow('a', 'b').params.model.latencyFactor");
+    expect(sim.faultLog).toEqual([]);
+    expect(sim.activeFaults()).toEqual([]);
+  });
+
+  it('slow with a factor lays a latency factor over the link until heal', () => {
+    const sim = new Simulation({ seed: 1, network: { link: { latency: { kind: 'constant', ms: 2 } } } });
+    sim.addNode('a', () => ({}));
+    sim.addNode('b', () => ({}));
+    sim.slow('a', 'b', 10);
+    expect(sim.activeFaults()).toHaveLength(1);
+    expect(sim.faultLog[0]!.fault.params).toEqual({ links: [['a', 'b']], model: { latencyFactor: 10 } });
+    expect(sim.heal()).toBe(1);
+    expect(sim.activeFaults()).toEqual([]);
+  });
+});
