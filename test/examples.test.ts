@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 // Every example must run and tell its story; run twice, it must print the same trace hash.
@@ -22,6 +23,22 @@ describe('examples', () => {
     expect(output).toMatch(/^n3 +█+✖·+↻█+$/m);
     expect(hashIn(runExample('examples/heartbeat-cluster.ts'))).toBe(hashIn(output));
     expect(hashIn(runExample('examples/heartbeat-cluster.ts', '--seed', 'other'))).not.toBe(hashIn(output));
+  });
+
+  it("the README's excerpt of the demo's output is what the demo prints, line for line and in order", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const excerpt = /The demo prints[\s\S]*?\n```\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(excerpt, 'the demo excerpt in the README').toBeDefined();
+    // "..." marks lines left out; "<- ..." is a note for the reader, not output.
+    const excerptLines = excerpt!.split('\n').filter((line) => line.trim() !== '...' && line.trim() !== '').map((line) => line.replace(/\s+<- .*$/, '').trimEnd());
+    expect(excerptLines.length).toBeGreaterThan(8);
+    const outputLines = runExample('examples/heartbeat-cluster.ts').split('\n').map((line) => line.trimEnd());
+    let position = 0;
+    for (const line of excerptLines) {
+      const found = outputLines.indexOf(line, position);
+      expect(found, `README line not printed (in order) by the demo: ${line}`).toBeGreaterThanOrEqual(0);
+      position = found + 1;
+    }
   });
 
   it('async-rpc retries through the server crash and reads back the last write, reproducibly', () => {

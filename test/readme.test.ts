@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Simulation, type NodeBehaviour } from '../src/index.js';
+import { analyticQoS, measureQoS, NfdSDetector, runDetectorHarness, Simulation, type NodeBehaviour } from '../src/index.js';
 
 // The README's tour, run as written, so the README stays true.
 function runTour(): Simulation {
@@ -39,5 +40,32 @@ describe('the README tour', () => {
 
   it('gives the same trace hash on a second run with the same seed', () => {
     expect(runTour().traceHash()).toBe(runTour().traceHash());
+  });
+});
+
+describe("the README's NFD-S figures", () => {
+  it('are what a 2,000 s run of seed 12 measures and what the analysis predicts (as in test/detectors/qos.test.ts)', () => {
+    const readme = readFileSync('README.md', 'utf8').replace(/\s+/g, ' ');
+    const figures = /NFD-S, η (\d+) ms, δ (\d+) ms, exponential delay (\d+) ms, (\d+) % loss: P_A (0\.\d+) measured vs (0\.\d+) analytic/.exec(readme);
+    expect(figures, 'the NFD-S sentence in the README').not.toBeNull();
+    const [intervalMs, shiftMs, meanDelayMs, lossPercent] = figures!.slice(1, 5).map(Number) as [number, number, number, number];
+    expect([intervalMs, shiftMs, meanDelayMs, lossPercent]).toEqual([100, 60, 20, 5]);
+    const delay = { kind: 'exponential', meanMs: meanDelayMs } as const;
+    const lossProbability = lossPercent / 100;
+    const durationMs = 2_000_000;
+    const result = runDetectorHarness({
+      seed: 12,
+      monitored: ['p'],
+      monitor: 'q',
+      intervalMs,
+      durationMs,
+      sampleEveryMs: 50,
+      network: { latency: delay, lossProbability },
+      detectors: { 'nfd-s': () => new NfdSDetector({ intervalMs, shiftMs, startMs: 0 }) },
+    });
+    const measured = measureQoS(result.transitions['nfd-s']!['p']!, result.sim.truth, 'p', 1_000, durationMs, { monitor: 'q', arrivals: result.arrivals['p']!, intervalMs });
+    const predicted = analyticQoS({ detector: 'nfd-s', intervalMs, shiftMs, lossProbability, delay });
+    expect(measured.queryAccuracyProbability!.toFixed(5)).toBe(figures![5]);
+    expect(predicted.queryAccuracyProbability.toFixed(5)).toBe(figures![6]);
   });
 });

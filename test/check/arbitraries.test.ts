@@ -18,17 +18,27 @@ function simulationWith(ids: readonly string[]): Simulation {
 describe('faultSchedule', () => {
   const everyKind = faultSchedule({ nodes, clients, kinds: [...nemesisKinds], maxFaults: 8, horizonMs: 10_000, budget: { maxNodesDown: 2, keepMajorityConnected: true } });
 
-  test.prop([everyKind])('generates schedules that inject cleanly, respect the budget and end by the horizon', (schedule) => {
-    expect(schedule.length).toBeLessThanOrEqual(8);
-    const sim = simulationWith([...nodes, ...clients]);
-    sim.inject(schedule, { budget: { maxNodesDown: 2, keepMajorityConnected: true } });
-    for (const fault of schedule) {
-      expect(fault.atMs + fault.durationMs!).toBeLessThanOrEqual(10_000);
-      expect(fault.target === undefined || nodes.includes(fault.target)).toBe(true);
-    }
-    expect(schedule.map((fault) => fault.atMs)).toEqual([...schedule.map((fault) => fault.atMs)].sort((a, b) => a - b));
-    expect(findBudgetViolation(schedule.map((fault) => ({ fault, model: models.get(fault.kind)! })), { nodeIds: () => [...nodes, ...clients] }, { maxNodesDown: 2 })).toBeUndefined();
-    expect(JSON.parse(JSON.stringify(schedule))).toEqual(schedule);
+  it('generates schedules that inject cleanly, respect the budget and end by the horizon', () => {
+    // A fixed seed and tallies across runs: the per-fault checks below must have had faults, of every kind, to check.
+    const kindsSeen = new Set<string>();
+    let nonEmpty = 0;
+    const property = fc.property(everyKind, (schedule) => {
+      expect(schedule.length).toBeLessThanOrEqual(8);
+      const sim = simulationWith([...nodes, ...clients]);
+      sim.inject(schedule, { budget: { maxNodesDown: 2, keepMajorityConnected: true } });
+      for (const fault of schedule) {
+        expect(fault.atMs + fault.durationMs!).toBeLessThanOrEqual(10_000);
+        expect(fault.target === undefined || nodes.includes(fault.target)).toBe(true);
+        kindsSeen.add(fault.kind);
+      }
+      if (schedule.length > 0) nonEmpty++;
+      expect(schedule.map((fault) => fault.atMs)).toEqual([...schedule.map((fault) => fault.atMs)].sort((a, b) => a - b));
+      expect(findBudgetViolation(schedule.map((fault) => ({ fault, model: models.get(fault.kind)! })), { nodeIds: () => [...nodes, ...clients] }, { maxNodesDown: 2 })).toBeUndefined();
+      expect(JSON.parse(JSON.stringify(schedule))).toEqual(schedule);
+    });
+    fc.assert(property, { seed: 5, numRuns: 100 });
+    expect(nonEmpty).toBeGreaterThan(50);
+    expect(kindsSeen).toEqual(new Set(nemesisKinds));
   });
 
   it('shrinks a failure to the fewest, simplest faults', () => {

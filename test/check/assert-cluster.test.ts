@@ -19,7 +19,13 @@ const noLongSilence = pingPongScenario({
 describe('with @fast-check/vitest', () => {
   // One fault of at most 150 ms: silence is at most ~100 (ping period) + 150 + 100 (restart delay) ms.
   test.prop([clusterSeed(), faultSchedule({ ...faults, maxFaults: 1, maxDurationMs: 150 })], { numRuns: 30, seed: 7 })('a scenario whose faults are short never goes silent', (seed, schedule) => {
-    checkCluster(noLongSilence, { seed, faults: schedule });
+    // checkCluster throws if the invariant breaks; the expectations below show the run was real.
+    const outcome = checkCluster(noLongSilence, { seed, faults: schedule });
+    expect(outcome.sim.faultLog.filter((entry) => entry.phase === 'apply')).toHaveLength(schedule.length);
+    const pongsAt = [0, ...outcome.system.pongsAt, outcome.sim.now];
+    const longestSilenceMs = Math.max(...pongsAt.slice(1).map((atMs, index) => atMs - pongsAt[index]!));
+    expect(longestSilenceMs).toBeLessThanOrEqual(400);
+    expect(outcome.system.pongs).toBeGreaterThan(10);
   });
 });
 

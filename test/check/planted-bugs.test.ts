@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { assertCluster, checkCluster, clusterProperty, type ClusterScenario } from '../../src/check/index.js';
@@ -18,12 +19,39 @@ interface PlantedBug {
   nodes: { nodes: string[]; clients: string[] };
   kinds: NemesisKind[];
   knownMinimumFaults: number;
+  /**
+   * What each search (one per fast-check seed, in SEARCH_SEEDS order) gives: the run that first
+   * failed and the kinds of the shrunk schedule. Deterministic, and the source of the README's
+   * figures (checked below).
+   */
+  searches: Array<{ failedAtRun: number; shrunkTo: string[] }>;
 }
 
 const bugs: PlantedBug[] = [
-  { name: 'primary-backup without fencing, under pauses, crashes and partitions', scenario: primaryBackupScenario as PlantedBug['scenario'], nodes: primaryBackupNodes, kinds: ['crash', 'pause', 'partition'], knownMinimumFaults: 1 },
-  { name: 'last-writer-wins with wall-clock stamps, under clock skew', scenario: lwwScenario as PlantedBug['scenario'], nodes: lwwNodes, kinds: ['clock-skew', 'partition', 'pause'], knownMinimumFaults: 1 },
-  { name: 'quorum store with R + W <= N, under crashes and partitions', scenario: quorumScenario as PlantedBug['scenario'], nodes: quorumNodes, kinds: ['crash', 'partition', 'pause'], knownMinimumFaults: 1 },
+  { name: 'primary-backup without fencing, under pauses, crashes and partitions', scenario: primaryBackupScenario as PlantedBug['scenario'], nodes: primaryBackupNodes, kinds: ['crash', 'pause', 'partition'], knownMinimumFaults: 1,
+    searches: [
+      { failedAtRun: 10, shrunkTo: ['pause'] },
+      { failedAtRun: 3, shrunkTo: ['crash', 'crash'] },
+      { failedAtRun: 1, shrunkTo: ['pause'] },
+      { failedAtRun: 2, shrunkTo: ['pause'] },
+      { failedAtRun: 4, shrunkTo: ['pause'] },
+    ] },
+  { name: 'last-writer-wins with wall-clock stamps, under clock skew', scenario: lwwScenario as PlantedBug['scenario'], nodes: lwwNodes, kinds: ['clock-skew', 'partition', 'pause'], knownMinimumFaults: 1,
+    searches: [
+      { failedAtRun: 2, shrunkTo: ['clock-skew'] },
+      { failedAtRun: 10, shrunkTo: ['clock-skew'] },
+      { failedAtRun: 2, shrunkTo: ['clock-skew'] },
+      { failedAtRun: 7, shrunkTo: ['clock-skew'] },
+      { failedAtRun: 9, shrunkTo: ['clock-skew'] },
+    ] },
+  { name: 'quorum store with R + W <= N, under crashes and partitions', scenario: quorumScenario as PlantedBug['scenario'], nodes: quorumNodes, kinds: ['crash', 'partition', 'pause'], knownMinimumFaults: 1,
+    searches: [
+      { failedAtRun: 2, shrunkTo: ['partition'] },
+      { failedAtRun: 7, shrunkTo: ['pause'] },
+      { failedAtRun: 1, shrunkTo: ['partition'] },
+      { failedAtRun: 6, shrunkTo: ['crash'] },
+      { failedAtRun: 25, shrunkTo: ['partition'] },
+    ] },
 ];
 
 function options(bug: PlantedBug, seed: number) {
@@ -53,6 +81,9 @@ describe.each(bugs)('planted bug: $name', (bug) => {
     const replayed = JSON.parse(violation.replay.slice(violation.replay.indexOf('{'), violation.replay.lastIndexOf(')'))) as { seed: number; faults: FaultSchedule };
     expect(replayed.faults.length).toBeLessThanOrEqual(bug.knownMinimumFaults + 1);
     expect(replayed.faults.length).toBeGreaterThanOrEqual(bug.knownMinimumFaults);
+    const expected = bug.searches[SEARCH_SEEDS.indexOf(seed)]!;
+    expect(Number(/after (\d+) runs/.exec(failure!.message)?.[1])).toBe(expected.failedAtRun);
+    expect(replayed.faults.map((fault) => fault.kind)).toEqual(expected.shrunkTo);
     // Faithful shrinking: the first failing case fast-check found (before shrinking) broke the same
     // property, and the minimal case, rerun on its own, breaks it at the same moment.
     const unshrunk = await fc.check(clusterProperty(bug.scenario(false), searchOptions(bug)), { seed, numRuns: BUDGET, endOnFailure: true });
@@ -76,5 +107,17 @@ describe.each(bugs)('planted bug: $name', (bug) => {
     const violation = failure!.cause as PropertyViolationError;
     const replayed = JSON.parse(violation.replay.slice(violation.replay.indexOf('{'), violation.replay.lastIndexOf(')'))) as { seed: number; faults: FaultSchedule };
     expect(() => checkCluster(bug.scenario(true), replayed)).not.toThrow();
+  });
+});
+
+describe("the README's figures for the planted bugs", () => {
+  it('are the ones the searches above pin', () => {
+    const searches = bugs.flatMap((bug) => bug.searches);
+    const singleFault = searches.filter((search) => search.shrunkTo.length === 1);
+    const others = searches.filter((search) => search.shrunkTo.length !== 1);
+    expect(others.map((search) => search.shrunkTo)).toEqual([['crash', 'crash']]);
+    const claim = `each of ${searches.length} searches (five fast-check seeds per bug, budget ${BUDGET} runs) found the bug within ${Math.max(...searches.map((search) => search.failedAtRun))} runs; ${singleFault.length} shrank it to one fault, the known minimum, and one to two crashes`;
+    const readme = readFileSync('README.md', 'utf8').replace(/\s+/g, ' ');
+    expect(/each of \d+ searches .*? and one to two crashes/.exec(readme)?.[0]).toBe(claim);
   });
 });

@@ -67,6 +67,7 @@ describe('nemesis', () => {
   it('starts faults no earlier than startMs and ends every one by horizonMs', () => {
     for (const seed of SEEDS) {
       const schedule = draw({ seed, startMs: 2_000, horizonMs: 10_000, meanDurationMs: 5_000 });
+      expect(schedule.length, `seed ${seed}`).toBeGreaterThan(0);
       for (const fault of schedule) {
         expect(fault.atMs).toBeGreaterThanOrEqual(2_000);
         expect(fault.durationMs).toBeGreaterThan(0);
@@ -106,22 +107,34 @@ describe('nemesis', () => {
   });
 
   it('its schedules inject without error, and the run is deterministic and recovers in the liveness phase', () => {
-    const run = (seed: number): Simulation => {
+    // The liveness phase starts before the horizon, so it has faults in force to end (a nemesis
+    // ends its own faults by the horizon) and later ones to skip.
+    const LIVENESS_FROM_MS = 3_000;
+    const run = (seed: number): { sim: Simulation; schedule: FaultSchedule } => {
       const sim = pinging(seed);
-      sim.inject(sim.nemesis({ horizonMs: 5_000, ratePerSec: 3, swarm: true }));
-      sim.livenessPhase(5_000);
+      const schedule = sim.nemesis({ horizonMs: 5_000, ratePerSec: 3, swarm: true });
+      sim.inject(schedule);
+      sim.livenessPhase(LIVENESS_FROM_MS);
       sim.run({ until: 6_000 });
-      return sim;
+      return { sim, schedule };
     };
+    let endedByLivenessPhase = 0;
+    let seedsWithFaults = 0;
     for (const seed of SEEDS.slice(0, 8)) {
-      const first = run(seed);
-      expect(run(seed).traceHash()).toBe(first.traceHash());
+      const { sim: first, schedule } = run(seed);
+      expect(run(seed).sim.traceHash()).toBe(first.traceHash());
+      const applied = first.faultLog.filter((entry) => entry.phase === 'apply');
+      expect(applied).toHaveLength(schedule.filter((fault) => fault.atMs < LIVENESS_FROM_MS).length);
+      if (applied.length > 0) seedsWithFaults++;
+      endedByLivenessPhase += first.faultLog.filter((entry) => entry.phase === 'revert' && entry.timeMs === LIVENESS_FROM_MS).length;
       expect(first.activeFaults().filter((fault) => fault.kind !== 'clock-jump')).toEqual([]);
       for (const id of FIVE) {
         expect(first.truth.isActive(id)).toBe(true);
         for (const other of FIVE) if (other !== id) expect(first.truth.isCut(id, other)).toBe(false);
       }
     }
+    expect(seedsWithFaults).toBeGreaterThanOrEqual(6);
+    expect(endedByLivenessPhase).toBeGreaterThan(0);
   });
 
   it('rejects malformed options, naming the field', () => {
