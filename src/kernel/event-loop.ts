@@ -66,7 +66,10 @@ export interface EventLoopOptions {
   tieBreak?: 'fifo' | 'random';
   /** Default bound on events processed by one `run`/`runUntilQuiet` call. Default 100,000,000. */
   maxEvents?: number;
-  /** Simulated time no event may pass, in ms. Default 30 days. */
+  /**
+   * Simulated time no event may pass, in ms. Default 30 days; at most
+   * {@link EventLoop.maxSimulatedTimeMs} (2^53 - 1).
+   */
   maxTimeMs?: number;
   /** Bound on events waiting at once. Default 2^26. */
   maxPendingEvents?: number;
@@ -121,6 +124,12 @@ export interface RunResult {
 
 const DEFAULT_MAX_EVENTS = 100_000_000;
 const DEFAULT_MAX_TIME_MS = 30 * 24 * 3600 * 1000;
+/**
+ * The latest time an event may have: past 2^53 ms whole milliseconds are no longer representable,
+ * so a 1 ms delay could leave time where it was. It also keeps every event time finite: the queue
+ * answers `Infinity` for "nothing pending", so an event at `Infinity` would be lost.
+ */
+const MAX_SIMULATED_TIME_MS = Number.MAX_SAFE_INTEGER;
 const DEFAULT_TRACE_LIMIT = 100_000;
 const MAX_EVENT_KINDS = 255;
 const CALLBACK_KIND = 0;
@@ -144,6 +153,18 @@ const CALLBACK_KIND = 0;
 export class EventLoop {
   /** Option keys the constructor accepts; subclasses that take more options extend the list. */
   static readonly optionKeys: readonly string[] = ['seed', 'tieBreak', 'maxEvents', 'maxTimeMs', 'maxPendingEvents', 'trace'];
+
+  /**
+   * The latest simulated time an event may be scheduled at, in ms: 2^53 - 1, the largest time at
+   * which every whole millisecond is exact (about 285,000 years). Scheduling past it throws
+   * {@link InvalidArgumentError}.
+   *
+   * @example
+   * ```ts
+   * loop.schedule(EventLoop.maxSimulatedTimeMs - loop.now, () => undefined); // the latest allowed
+   * ```
+   */
+  static readonly maxSimulatedTimeMs: number = MAX_SIMULATED_TIME_MS;
 
   /** The seed every random stream derives from. */
   readonly seed: Seed;
@@ -179,8 +200,8 @@ export class EventLoop {
     this.maxEvents = options.maxEvents === undefined ? DEFAULT_MAX_EVENTS : options.maxEvents;
     requirePositiveInteger(this.maxEvents, 'maxEvents');
     this.maxTimeMs = options.maxTimeMs === undefined ? DEFAULT_MAX_TIME_MS : options.maxTimeMs;
-    if (typeof this.maxTimeMs !== 'number' || !(this.maxTimeMs > 0) || !Number.isFinite(this.maxTimeMs)) {
-      throw new InvalidArgumentError('maxTimeMs', this.maxTimeMs, 'a finite number > 0');
+    if (typeof this.maxTimeMs !== 'number' || !(this.maxTimeMs > 0 && this.maxTimeMs <= MAX_SIMULATED_TIME_MS)) {
+      throw new InvalidArgumentError('maxTimeMs', this.maxTimeMs, `a finite number > 0 and <= ${MAX_SIMULATED_TIME_MS} (EventLoop.maxSimulatedTimeMs)`);
     }
     const maxPending = options.maxPendingEvents === undefined ? 2 ** 26 : options.maxPendingEvents;
     requirePositiveInteger(maxPending, 'maxPendingEvents', 2 ** 26);
@@ -228,13 +249,16 @@ export class EventLoop {
     return this.kinds.length - 1;
   }
 
-  /** Runs `callback` after `delayMs` of simulated time. Returns a handle for {@link EventLoop.cancel}. */
+  /**
+   * Runs `callback` after `delayMs` of simulated time. Returns a handle for {@link EventLoop.cancel}.
+   * `now + delayMs` may not pass {@link EventLoop.maxSimulatedTimeMs}.
+   */
   schedule(delayMs: number, callback: () => void): number {
     if (typeof callback !== 'function') throw new InvalidArgumentError('callback', callback, 'a function');
     return this.scheduleEvent(delayMs, CALLBACK_KIND, 0, 0, 0, 0, callback);
   }
 
-  /** Runs `callback` at simulated time `timeMs` (not before `now`). */
+  /** Runs `callback` at simulated time `timeMs` (not before `now`, nor past {@link EventLoop.maxSimulatedTimeMs}). */
   scheduleAt(timeMs: number, callback: () => void): number {
     return this.schedule(this.delayUntil(timeMs), callback);
   }
@@ -242,20 +266,29 @@ export class EventLoop {
   /**
    * Schedules an event of a kind from {@link EventLoop.defineEvent} after `delayMs`, with up to
    * four integer fields and one payload. Allocates nothing. Returns a cancellation handle.
+   * `now + delayMs` may not pass {@link EventLoop.maxSimulatedTimeMs}.
    */
   scheduleEvent(delayMs: number, kind: number, target = 0, a = 0, b = 0, c = 0, payload?: unknown): number {
-    if (typeof delayMs !== 'number' || !(delayMs >= 0 && delayMs < Infinity)) throw new InvalidArgumentError('delayMs', delayMs, 'a finite number >= 0');
+    if (typeof delayMs !== 'number') this.rejectDelay(delayMs);
+    const timeMs = this.timeMs + delayMs;
+    // One compare bounds the event time, which also rejects NaN and Infinity (and a finite delay
+    // that overflows to Infinity): an event at Infinity would look like an empty queue.
+    if (!(delayMs >= 0 && timeMs <= MAX_SIMULATED_TIME_MS)) this.rejectDelay(delayMs);
     if ((target | 0) !== target || (a | 0) !== a || (b | 0) !== b || (c | 0) !== c) this.rejectFields(target, a, b, c);
     if (!Number.isInteger(kind) || kind < 0 || kind >= this.kinds.length) {
       throw new InvalidArgumentError('kind', kind, `an event kind returned by defineEvent (0 to ${this.kinds.length - 1})`);
     }
     const order = this.tieBreak === 'fifo' ? this.sequence++ : this.tieBreakRng.random();
-    return this.queue.push(this.timeMs + delayMs, order, kind, target, a, b, c, payload);
+    return this.queue.push(timeMs, order, kind, target, a, b, c, payload);
   }
 
   /** Like {@link EventLoop.scheduleEvent}, at an absolute time not before `now`. */
   scheduleEventAt(timeMs: number, kind: number, target = 0, a = 0, b = 0, c = 0, payload?: unknown): number {
     return this.scheduleEvent(this.delayUntil(timeMs), kind, target, a, b, c, payload);
+  }
+
+  private rejectDelay(delayMs: unknown): never {
+    throw new InvalidArgumentError('delayMs', delayMs, `a finite number >= 0, with now (${this.timeMs}ms) + delayMs <= ${MAX_SIMULATED_TIME_MS}ms (EventLoop.maxSimulatedTimeMs)`);
   }
 
   private rejectFields(target: number, a: number, b: number, c: number): never {
@@ -528,8 +561,8 @@ export class EventLoop {
   }
 
   private delayUntil(timeMs: number): number {
-    if (typeof timeMs !== 'number' || !Number.isFinite(timeMs) || timeMs < this.timeMs) {
-      throw new InvalidArgumentError('timeMs', timeMs, `a finite time >= now (${this.timeMs}ms)`);
+    if (typeof timeMs !== 'number' || !(timeMs >= this.timeMs && timeMs <= MAX_SIMULATED_TIME_MS)) {
+      throw new InvalidArgumentError('timeMs', timeMs, `a finite time >= now (${this.timeMs}ms) and <= ${MAX_SIMULATED_TIME_MS}ms (EventLoop.maxSimulatedTimeMs)`);
     }
     return timeMs - this.timeMs;
   }
