@@ -255,6 +255,8 @@ export class EventLoop {
    */
   defineEvent(definition: EventKindDefinition): number {
     requireObject(definition, 'definition');
+    rejectUnknownKeys(definition, 'definition', ['name', 'handle', 'describe']);
+    if (typeof definition.name !== 'string') throw new InvalidArgumentError('definition.name', definition.name, 'a string');
     if (typeof definition.handle !== 'function') throw new InvalidArgumentError('definition.handle', definition.handle, 'a function');
     if (definition.describe !== undefined && typeof definition.describe !== 'function') {
       throw new InvalidArgumentError('definition.describe', definition.describe, 'a function or absent');
@@ -458,7 +460,7 @@ export class EventLoop {
     const raw: unknown = options;
     requireObject(raw, 'options');
     rejectUnknownKeys(raw, '', ['maxEvents']);
-    return this.run({ maxEvents: options.maxEvents ?? this.maxEvents });
+    return this.run({ maxEvents: options.maxEvents === undefined ? this.maxEvents : options.maxEvents });
   }
 
   /**
@@ -596,13 +598,14 @@ export class EventLoop {
     const raw: unknown = options;
     requireObject(raw, 'options');
     rejectUnknownKeys(raw, '', ['until', 'maxEvents']);
-    const until = options.until ?? Infinity;
+    // `=== undefined`, not `??`: a null must be rejected, not read as "absent".
+    const until = options.until === undefined ? Infinity : options.until;
     if (options.until !== undefined) {
       if (typeof until !== 'number' || !Number.isFinite(until)) throw new InvalidArgumentError('until', until, 'a finite number of ms (omit it to run until quiet)');
       if (until < this.timeMs) throw new InvalidArgumentError('until', until, `a time >= now (${this.timeMs}ms)`);
       if (until > this.maxTimeMs) throw new InvalidArgumentError('until', until, `a time <= maxTimeMs (${this.maxTimeMs}ms); raise maxTimeMs in the Simulation options`);
     }
-    const maxEvents = options.maxEvents ?? this.maxEvents;
+    const maxEvents = options.maxEvents === undefined ? this.maxEvents : options.maxEvents;
     requirePositiveInteger(maxEvents, 'maxEvents');
     return { until, maxEvents };
   }
