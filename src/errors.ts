@@ -86,29 +86,45 @@ export class DuplicateNodeError extends FaultlineError {
 }
 
 /**
- * A run went past one of the simulation's bounds (`maxEvents` or `maxTimeMs`).
- * The message names the bound and how to raise it.
+ * A run went past one of the simulation's bounds (`maxEvents`, `maxTimeMs`, `maxPendingEvents`
+ * or `maxEventsPerInstant`). The message names the bound and how to raise it; for
+ * `maxEventsPerInstant` it also names the event that tripped it, usually one that keeps
+ * re-arming itself at delay 0 so that time never advances.
  *
  * @example
  * ```ts
  * try { sim.runUntilQuiet(); } catch (e) {
  *   if (e instanceof LimitExceededError && e.limit === 'maxEvents') console.log('never went quiet');
+ *   if (e instanceof LimitExceededError && e.limit === 'maxEventsPerInstant') console.log('zero-delay loop on', e.nodeId, e.event);
  * }
  * ```
  */
 export class LimitExceededError extends FaultlineError {
   /** Which bound was hit. */
-  readonly limit: 'maxEvents' | 'maxTimeMs' | 'maxPendingEvents';
+  readonly limit: 'maxEvents' | 'maxTimeMs' | 'maxPendingEvents' | 'maxEventsPerInstant';
   /** The bound's value. */
   readonly bound: number;
   /** Simulated time when the run stopped. */
   readonly timeMs: number;
+  /** Node of the event that tripped the bound, when the bound is about one event and it has a node. */
+  readonly nodeId: string | undefined;
+  /** The event that tripped the bound, when the bound is about one event (`maxEventsPerInstant`). */
+  readonly event: string | undefined;
 
-  constructor(limit: 'maxEvents' | 'maxTimeMs' | 'maxPendingEvents', bound: number, timeMs: number, howToRaise: string) {
-    super('LIMIT_EXCEEDED', `run stopped at t=${timeMs}ms: ${limit} (${bound}) exceeded; ${howToRaise}`);
+  constructor(
+    limit: 'maxEvents' | 'maxTimeMs' | 'maxPendingEvents' | 'maxEventsPerInstant',
+    bound: number,
+    timeMs: number,
+    howToRaise: string,
+    culprit?: { nodeId?: string | undefined; event: string },
+  ) {
+    const by = culprit === undefined ? '' : ` by ${culprit.nodeId === undefined ? '' : `node '${culprit.nodeId}' `}${culprit.event}`;
+    super('LIMIT_EXCEEDED', `run stopped at t=${timeMs}ms: ${limit} (${bound}) exceeded${by}; ${howToRaise}`);
     this.limit = limit;
     this.bound = bound;
     this.timeMs = timeMs;
+    this.nodeId = culprit?.nodeId;
+    this.event = culprit?.event;
   }
 }
 

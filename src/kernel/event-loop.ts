@@ -66,10 +66,19 @@ export interface EventLoopOptions {
   tieBreak?: 'fifo' | 'random';
   /** Default bound on events processed by one `run`/`runUntilQuiet` call. Default 100,000,000. */
   maxEvents?: number;
-  /** Simulated time no event may pass, in ms. Default 30 days. */
+  /**
+   * Simulated time no event may pass, in ms. Default 30 days; at most
+   * {@link EventLoop.maxSimulatedTimeMs} (2^53 - 1).
+   */
   maxTimeMs?: number;
   /** Bound on events waiting at once. Default 2^26. */
   maxPendingEvents?: number;
+  /**
+   * Bound on events processed at one simulated instant, so that a handler re-arming itself at
+   * delay 0 (time never advances) fails at once, naming the event, instead of spinning until
+   * `maxEvents`. Default 1,000,000.
+   */
+  maxEventsPerInstant?: number;
   /** Record a trace: `true` keeps the last 100,000 records; `{ limit }` chooses how many. */
   trace?: boolean | TraceOptions;
 }
@@ -121,6 +130,17 @@ export interface RunResult {
 
 const DEFAULT_MAX_EVENTS = 100_000_000;
 const DEFAULT_MAX_TIME_MS = 30 * 24 * 3600 * 1000;
+/**
+ * The latest time an event may have: past 2^53 ms whole milliseconds are no longer representable,
+ * so a 1 ms delay could leave time where it was. It also keeps every event time finite: the queue
+ * answers `Infinity` for "nothing pending", so an event at `Infinity` would be lost.
+ */
+const MAX_SIMULATED_TIME_MS = Number.MAX_SAFE_INTEGER;
+/**
+ * Far above any real burst at one instant (a broadcast to 1e5 nodes is 1e5 events), yet a
+ * zero-delay loop reaches it in about a tenth of a second instead of the 8-12 s of `maxEvents`.
+ */
+const DEFAULT_MAX_EVENTS_PER_INSTANT = 1_000_000;
 const DEFAULT_TRACE_LIMIT = 100_000;
 const MAX_EVENT_KINDS = 255;
 const CALLBACK_KIND = 0;
@@ -143,7 +163,19 @@ const CALLBACK_KIND = 0;
  */
 export class EventLoop {
   /** Option keys the constructor accepts; subclasses that take more options extend the list. */
-  static readonly optionKeys: readonly string[] = ['seed', 'tieBreak', 'maxEvents', 'maxTimeMs', 'maxPendingEvents', 'trace'];
+  static readonly optionKeys: readonly string[] = ['seed', 'tieBreak', 'maxEvents', 'maxTimeMs', 'maxPendingEvents', 'maxEventsPerInstant', 'trace'];
+
+  /**
+   * The latest simulated time an event may be scheduled at, in ms: 2^53 - 1, the largest time at
+   * which every whole millisecond is exact (about 285,000 years). Scheduling past it throws
+   * {@link InvalidArgumentError}.
+   *
+   * @example
+   * ```ts
+   * loop.schedule(EventLoop.maxSimulatedTimeMs - loop.now, () => undefined); // the latest allowed
+   * ```
+   */
+  static readonly maxSimulatedTimeMs: number = MAX_SIMULATED_TIME_MS;
 
   /** The seed every random stream derives from. */
   readonly seed: Seed;
@@ -153,12 +185,16 @@ export class EventLoop {
   readonly maxTimeMs: number;
   /** Default bound on events per run call. */
   readonly maxEvents: number;
+  /** Bound on events processed at one simulated instant. */
+  readonly maxEventsPerInstant: number;
   /** The trace recorder, when tracing is on. */
   readonly trace: TraceRecorder | undefined;
 
   private timeMs = 0;
   private sequence = 0;
   private processed = 0;
+  /** Events the current instant may still process before `maxEventsPerInstant` is exceeded. */
+  private instantBudget: number;
   private running = false;
   private asyncMode = false;
   private asyncWorkPending = false;
@@ -179,11 +215,14 @@ export class EventLoop {
     this.maxEvents = options.maxEvents === undefined ? DEFAULT_MAX_EVENTS : options.maxEvents;
     requirePositiveInteger(this.maxEvents, 'maxEvents');
     this.maxTimeMs = options.maxTimeMs === undefined ? DEFAULT_MAX_TIME_MS : options.maxTimeMs;
-    if (typeof this.maxTimeMs !== 'number' || !(this.maxTimeMs > 0) || !Number.isFinite(this.maxTimeMs)) {
-      throw new InvalidArgumentError('maxTimeMs', this.maxTimeMs, 'a finite number > 0');
+    if (typeof this.maxTimeMs !== 'number' || !(this.maxTimeMs > 0 && this.maxTimeMs <= MAX_SIMULATED_TIME_MS)) {
+      throw new InvalidArgumentError('maxTimeMs', this.maxTimeMs, `a finite number > 0 and <= ${MAX_SIMULATED_TIME_MS} (EventLoop.maxSimulatedTimeMs)`);
     }
     const maxPending = options.maxPendingEvents === undefined ? 2 ** 26 : options.maxPendingEvents;
     requirePositiveInteger(maxPending, 'maxPendingEvents', 2 ** 26);
+    this.maxEventsPerInstant = options.maxEventsPerInstant === undefined ? DEFAULT_MAX_EVENTS_PER_INSTANT : options.maxEventsPerInstant;
+    requirePositiveInteger(this.maxEventsPerInstant, 'maxEventsPerInstant');
+    this.instantBudget = this.maxEventsPerInstant;
     this.queue = new EventQueue(maxPending);
     this.trace = readTrace(options.trace);
     this.tieBreakRng = new Rng(this.seed, 'kernel:tie-break');
@@ -216,6 +255,8 @@ export class EventLoop {
    */
   defineEvent(definition: EventKindDefinition): number {
     requireObject(definition, 'definition');
+    rejectUnknownKeys(definition, 'definition', ['name', 'handle', 'describe']);
+    if (typeof definition.name !== 'string') throw new InvalidArgumentError('definition.name', definition.name, 'a string');
     if (typeof definition.handle !== 'function') throw new InvalidArgumentError('definition.handle', definition.handle, 'a function');
     if (definition.describe !== undefined && typeof definition.describe !== 'function') {
       throw new InvalidArgumentError('definition.describe', definition.describe, 'a function or absent');
@@ -228,13 +269,16 @@ export class EventLoop {
     return this.kinds.length - 1;
   }
 
-  /** Runs `callback` after `delayMs` of simulated time. Returns a handle for {@link EventLoop.cancel}. */
+  /**
+   * Runs `callback` after `delayMs` of simulated time. Returns a handle for {@link EventLoop.cancel}.
+   * `now + delayMs` may not pass {@link EventLoop.maxSimulatedTimeMs}.
+   */
   schedule(delayMs: number, callback: () => void): number {
     if (typeof callback !== 'function') throw new InvalidArgumentError('callback', callback, 'a function');
     return this.scheduleEvent(delayMs, CALLBACK_KIND, 0, 0, 0, 0, callback);
   }
 
-  /** Runs `callback` at simulated time `timeMs` (not before `now`). */
+  /** Runs `callback` at simulated time `timeMs` (not before `now`, nor past {@link EventLoop.maxSimulatedTimeMs}). */
   scheduleAt(timeMs: number, callback: () => void): number {
     return this.schedule(this.delayUntil(timeMs), callback);
   }
@@ -242,20 +286,29 @@ export class EventLoop {
   /**
    * Schedules an event of a kind from {@link EventLoop.defineEvent} after `delayMs`, with up to
    * four integer fields and one payload. Allocates nothing. Returns a cancellation handle.
+   * `now + delayMs` may not pass {@link EventLoop.maxSimulatedTimeMs}.
    */
   scheduleEvent(delayMs: number, kind: number, target = 0, a = 0, b = 0, c = 0, payload?: unknown): number {
-    if (typeof delayMs !== 'number' || !(delayMs >= 0 && delayMs < Infinity)) throw new InvalidArgumentError('delayMs', delayMs, 'a finite number >= 0');
+    if (typeof delayMs !== 'number') this.rejectDelay(delayMs);
+    const timeMs = this.timeMs + delayMs;
+    // One compare bounds the event time, which also rejects NaN and Infinity (and a finite delay
+    // that overflows to Infinity): an event at Infinity would look like an empty queue.
+    if (!(delayMs >= 0 && timeMs <= MAX_SIMULATED_TIME_MS)) this.rejectDelay(delayMs);
     if ((target | 0) !== target || (a | 0) !== a || (b | 0) !== b || (c | 0) !== c) this.rejectFields(target, a, b, c);
     if (!Number.isInteger(kind) || kind < 0 || kind >= this.kinds.length) {
       throw new InvalidArgumentError('kind', kind, `an event kind returned by defineEvent (0 to ${this.kinds.length - 1})`);
     }
     const order = this.tieBreak === 'fifo' ? this.sequence++ : this.tieBreakRng.random();
-    return this.queue.push(this.timeMs + delayMs, order, kind, target, a, b, c, payload);
+    return this.queue.push(timeMs, order, kind, target, a, b, c, payload);
   }
 
   /** Like {@link EventLoop.scheduleEvent}, at an absolute time not before `now`. */
   scheduleEventAt(timeMs: number, kind: number, target = 0, a = 0, b = 0, c = 0, payload?: unknown): number {
     return this.scheduleEvent(this.delayUntil(timeMs), kind, target, a, b, c, payload);
+  }
+
+  private rejectDelay(delayMs: unknown): never {
+    throw new InvalidArgumentError('delayMs', delayMs, `a finite number >= 0, with now (${this.timeMs}ms) + delayMs <= ${MAX_SIMULATED_TIME_MS}ms (EventLoop.maxSimulatedTimeMs)`);
   }
 
   private rejectFields(target: number, a: number, b: number, c: number): never {
@@ -412,7 +465,7 @@ export class EventLoop {
     const raw: unknown = options;
     requireObject(raw, 'options');
     rejectUnknownKeys(raw, '', ['maxEvents']);
-    return this.run({ maxEvents: options.maxEvents ?? this.maxEvents });
+    return this.run({ maxEvents: options.maxEvents === undefined ? this.maxEvents : options.maxEvents });
   }
 
   /**
@@ -470,7 +523,10 @@ export class EventLoop {
 
   private finish(until: number, eventsProcessed: number): RunResult {
     const stoppedBy = this.queue.peekTime() === Infinity ? 'quiet' : 'until';
-    if (until !== Infinity && until > this.timeMs) this.timeMs = until;
+    if (until !== Infinity && until > this.timeMs) {
+      this.timeMs = until;
+      this.instantBudget = this.maxEventsPerInstant;
+    }
     return { eventsProcessed, timeMs: this.timeMs, stoppedBy };
   }
 
@@ -490,7 +546,11 @@ export class EventLoop {
     const target = queue.currentTarget;
     const a = queue.currentA;
     const b = queue.currentB;
-    this.timeMs = time;
+    // The per-instant bound: a compare on every event, and a decrement only while time stands still.
+    if (time !== this.timeMs) {
+      this.timeMs = time;
+      this.instantBudget = this.maxEventsPerInstant - 1;
+    } else if (--this.instantBudget < 0) this.rejectInstantOverflow();
     this.processed++;
     const hash = this.hash;
     hash.mixNumber(time);
@@ -507,9 +567,31 @@ export class EventLoop {
 
   private wrapHandlerError(error: unknown, kind: number, target: number, a: number, b: number, c: number, payload: unknown): unknown {
     if (error instanceof LimitExceededError || error instanceof AsyncRunRequiredError || error instanceof HandlerError) return error;
-    const definition = this.kinds[kind]!;
-    const description = definition.describe?.(target, a, b, c, payload) ?? { event: `event '${definition.name}'` };
+    const description = this.describeEvent(kind, target, a, b, c, payload);
     return new HandlerError(description.nodeId, description.event, this.timeMs, error);
+  }
+
+  /**
+   * Out of line, with no arguments, to keep dispatchPopped small: the popped event is still in the
+   * queue's registers. It is dropped unrun, as the bound cannot be raised on an existing loop.
+   */
+  private rejectInstantOverflow(): never {
+    const queue = this.queue;
+    const kind = queue.currentKind;
+    const description = this.describeEvent(kind, queue.currentTarget, queue.currentA, queue.currentB, queue.currentC, queue.currentPayload);
+    const culprit = { nodeId: description.nodeId, event: `${description.event} (event kind '${this.kinds[kind]!.name}')` };
+    throw new LimitExceededError(
+      'maxEventsPerInstant',
+      this.maxEventsPerInstant,
+      this.timeMs,
+      'time is not advancing: is a handler re-arming itself at delay 0? If the burst is real, raise it with new Simulation({ maxEventsPerInstant })',
+      culprit,
+    );
+  }
+
+  private describeEvent(kind: number, target: number, a: number, b: number, c: number, payload: unknown): EventDescription {
+    const definition = this.kinds[kind]!;
+    return definition.describe?.(target, a, b, c, payload) ?? { event: `event '${definition.name}'` };
   }
 
   private enter(): void {
@@ -521,20 +603,21 @@ export class EventLoop {
     const raw: unknown = options;
     requireObject(raw, 'options');
     rejectUnknownKeys(raw, '', ['until', 'maxEvents']);
-    const until = options.until ?? Infinity;
+    // `=== undefined`, not `??`: a null must be rejected, not read as "absent".
+    const until = options.until === undefined ? Infinity : options.until;
     if (options.until !== undefined) {
       if (typeof until !== 'number' || !Number.isFinite(until)) throw new InvalidArgumentError('until', until, 'a finite number of ms (omit it to run until quiet)');
       if (until < this.timeMs) throw new InvalidArgumentError('until', until, `a time >= now (${this.timeMs}ms)`);
       if (until > this.maxTimeMs) throw new InvalidArgumentError('until', until, `a time <= maxTimeMs (${this.maxTimeMs}ms); raise maxTimeMs in the Simulation options`);
     }
-    const maxEvents = options.maxEvents ?? this.maxEvents;
+    const maxEvents = options.maxEvents === undefined ? this.maxEvents : options.maxEvents;
     requirePositiveInteger(maxEvents, 'maxEvents');
     return { until, maxEvents };
   }
 
   private delayUntil(timeMs: number): number {
-    if (typeof timeMs !== 'number' || !Number.isFinite(timeMs) || timeMs < this.timeMs) {
-      throw new InvalidArgumentError('timeMs', timeMs, `a finite time >= now (${this.timeMs}ms)`);
+    if (typeof timeMs !== 'number' || !(timeMs >= this.timeMs && timeMs <= MAX_SIMULATED_TIME_MS)) {
+      throw new InvalidArgumentError('timeMs', timeMs, `a finite time >= now (${this.timeMs}ms) and <= ${MAX_SIMULATED_TIME_MS}ms (EventLoop.maxSimulatedTimeMs)`);
     }
     return timeMs - this.timeMs;
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fc, prop } from './prop.js';
 import { EventLoop, type EventLoopOptions } from '../../src/kernel/event-loop.js';
 import { TraceRecorder } from '../../src/kernel/trace-recorder.js';
+import { catchError, catchRejection, expectInvalidArgument, expectInvalidArgumentError } from './expect-error.js';
 import {
   FaultlineError,
   HandlerError,
@@ -9,26 +10,6 @@ import {
   InvalidStateError,
   LimitExceededError,
 } from '../../src/errors.js';
-
-function catchError(action: () => unknown, label = 'the action'): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error(`expected ${label} to throw`);
-}
-
-/** Asserts `action` throws an InvalidArgumentError whose field is `field` and whose message names it. */
-function expectInvalidArgument(action: () => unknown, field: string, label = `a call with a bad '${field}'`): InvalidArgumentError {
-  const error = catchError(action, label);
-  expect(error).toBeInstanceOf(InvalidArgumentError);
-  const invalid = error as InvalidArgumentError;
-  expect(invalid.code).toBe('INVALID_ARGUMENT');
-  expect(invalid.field).toBe(field);
-  expect(invalid.message).toContain(field);
-  return invalid;
-}
 
 /** Schedules `count` callbacks at the same time that record their index, runs, and returns the order. */
 function sameTimeOrder(options: EventLoopOptions, count: number): number[] {
@@ -132,6 +113,15 @@ describe('EventLoop', () => {
       expect(first).not.toBe(second);
       expectInvalidArgument(() => loop.defineEvent({ name: 'bad' } as never), 'definition.handle');
       expectInvalidArgument(() => loop.defineEvent(null as never), 'definition');
+    });
+
+    it('defineEvent rejects an unknown key and a name that is not a string, naming them', () => {
+      const loop = new EventLoop({ seed: 1 });
+      const handle = (): void => undefined;
+      const misspelt = expectInvalidArgument(() => loop.defineEvent({ name: 'x', handle, descibe: () => ({ event: 'x' }) } as never), 'definition.descibe');
+      expect(misspelt.expected).toContain('unknown option');
+      expectInvalidArgument(() => loop.defineEvent({ handle } as never), 'definition.name');
+      expectInvalidArgument(() => loop.defineEvent({ name: null, handle } as never), 'definition.name');
     });
 
     it('allows at most 254 kinds besides the built-in callback kind (kind 255 marks cancelled events)', () => {
@@ -724,6 +714,43 @@ describe('EventLoop', () => {
         expectInvalidArgument(() => new EventLoop({ seed: 1, extra: true } as EventLoopOptions), 'extra');
       });
 
+      const validOptions = fc.record(
+        {
+          seed: fc.oneof(fc.integer(), fc.string()),
+          tieBreak: fc.constantFrom('fifo', 'random'),
+          maxEvents: fc.integer({ min: 1, max: 1_000_000 }),
+          maxTimeMs: fc.integer({ min: 1, max: 1e9 }),
+          maxPendingEvents: fc.integer({ min: 1, max: 100_000 }),
+          maxEventsPerInstant: fc.integer({ min: 1, max: 1_000_000 }),
+          trace: fc.oneof(fc.boolean(), fc.record({ limit: fc.integer({ min: 1, max: 1_000 }) })),
+        },
+        { requiredKeys: ['seed'] },
+      );
+
+      prop([validOptions, fc.constantFrom(...EventLoop.optionKeys)], { numRuns: 200 })(
+        'rejects null for any option, naming that option, rather than reading it as absent',
+        (options, key) => {
+          expect(() => new EventLoop(options as EventLoopOptions)).not.toThrow();
+          const error = expectInvalidArgument(() => new EventLoop({ ...options, [key]: null } as EventLoopOptions), key);
+          expect(error.value).toBeNull();
+          expect(error.message).toContain('got null');
+        },
+      );
+
+      /** An options object with `key` as an own property, even when the key is `__proto__`. */
+      const withOwnKey = (options: object, key: string, value: unknown): Record<string, unknown> => {
+        const copy: Record<string, unknown> = { ...options };
+        Object.defineProperty(copy, key, { value, enumerable: true, configurable: true, writable: true });
+        return copy;
+      };
+      // Symbol-keyed options are left to rejectUnknownKeys in src/validate.ts, which reads Object.keys.
+      const unknownKey = fc.string().filter((key) => !EventLoop.optionKeys.includes(key));
+
+      prop([validOptions, unknownKey], { numRuns: 200 })('rejects any unknown string option key, naming it', (options, key) => {
+        const error = expectInvalidArgument(() => new EventLoop(withOwnKey(options, key, 1) as unknown as EventLoopOptions), key);
+        expect(error.expected).toContain('unknown option');
+      });
+
       const optionValue = fc.oneof(
         fc.anything(),
         fc.constantFrom(0, 1, -1, 1.5, 2 ** 26, 2 ** 27, Number.NaN, Infinity, 'fifo', 'random', true, false, null, undefined),
@@ -754,6 +781,38 @@ describe('EventLoop', () => {
         } catch (error) {
           expect(error).toBeInstanceOf(FaultlineError);
         }
+      });
+
+      const runOptionCases: Array<{ name: string; keys: ReadonlyArray<'until' | 'maxEvents'>; run: (loop: EventLoop, options: object) => Promise<unknown> }> = [
+        { name: 'run', keys: ['until', 'maxEvents'], run: async (loop, options) => loop.run(options) },
+        { name: 'runAsync', keys: ['until', 'maxEvents'], run: (loop, options) => loop.runAsync(options) },
+        { name: 'runUntilQuiet', keys: ['maxEvents'], run: async (loop, options) => loop.runUntilQuiet(options) },
+      ];
+      for (const { name, keys, run } of runOptionCases) {
+        for (const key of keys) {
+          it(`${name} rejects ${key}: null, naming it, instead of running with the default`, async () => {
+            const loop = new EventLoop({ seed: 1 });
+            loop.schedule(1, () => undefined);
+            const valid = { until: 10, maxEvents: 5 };
+            const options = name === 'runUntilQuiet' ? { [key]: null } : { ...valid, [key]: null };
+            const error = await catchRejection(() => run(loop, options), `${name} with ${key}: null`);
+            expect(expectInvalidArgumentError(error, key).value).toBeNull();
+            expect((error as Error).message).toContain('got null');
+            expect(loop.eventsProcessed).toBe(0);
+          });
+        }
+      }
+
+      const unknownRunKey = unknownKey.filter((key) => key !== 'until' && key !== 'maxEvents');
+      prop([unknownRunKey], { numRuns: 100 })('run and runUntilQuiet reject any unknown string option key, naming it', (key) => {
+        const loop = new EventLoop({ seed: 1 });
+        for (const run of [() => loop.run(withOwnKey({}, key, 1)), () => loop.runUntilQuiet(withOwnKey({}, key, 1))]) {
+          expect(expectInvalidArgumentError(catchError(run), key).expected).toContain('unknown option');
+        }
+      });
+
+      it('rejects a trace option with an unknown string key, naming it', () => {
+        expectInvalidArgument(() => new EventLoop({ seed: 1, trace: { limit: 5, limt: 5 } as never }), 'trace.limt');
       });
 
       prop([fc.anything()], { numRuns: 300 })('never fails with anything but a FaultlineError on garbage run options', (options) => {
