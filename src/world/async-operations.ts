@@ -1,6 +1,7 @@
 import { CallTimeoutError, HandlerError, ReceiveTimeoutError } from '../errors.js';
 import { rejectUnknownKeys, requireFunction, requireNonNegative, requireObject, requirePositive } from '../validate.js';
 import { CallReply, CallRequest } from './call-envelope.js';
+import { trueDelayOf } from './local-delay.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { NodeRuntime, ReceiveWaiter } from './node-runtime.js';
 import type { Transmission } from './transmission.js';
@@ -35,8 +36,9 @@ export class AsyncOperations {
   sleep(node: NodeRuntime, delayMs: number): Promise<void> {
     this.kernel.asyncRuns.require(`ctx.sleep on '${node.id}'`);
     requireNonNegative(delayMs, `ctx.sleep on '${node.id}': delayMs`);
+    const trueDelayMs = trueDelayOf(this.kernel.loop, node, delayMs, `ctx.sleep on '${node.id}': delayMs`);
     return new Promise((resolve) => {
-      this.kernel.loop.scheduleEvent(node.clock.trueDurationOf(delayMs), this.kinds.wake, node.index, node.incarnation, 0, 0, resolve);
+      this.kernel.loop.scheduleEvent(trueDelayMs, this.kinds.wake, node.index, node.incarnation, 0, 0, resolve);
     });
   }
 
@@ -45,14 +47,14 @@ export class AsyncOperations {
     const field = `ctx.receive on '${node.id}'`;
     if (filter !== undefined) requireFunction(filter, `${field}: filter`);
     const timeoutMs = readTimeout(options, field, false);
+    const trueTimeoutMs = timeoutMs === undefined ? undefined : trueDelayOf(this.kernel.loop, node, timeoutMs, `${field}: options.timeoutMs`);
     const position = node.mailbox.findIndex((entry) => filter === undefined || filter(entry.message, entry.from));
     if (position >= 0) return Promise.resolve(node.mailbox.splice(position, 1)[0]!);
     return new Promise((resolve, reject) => {
       const waiter: ReceiveWaiter = { filter, resolve, reject, timeoutMs: timeoutMs ?? Infinity, timeoutHandle: -1 };
       node.receivers.push(waiter);
-      if (timeoutMs === undefined) return;
-      const delayMs = node.clock.trueDurationOf(timeoutMs);
-      waiter.timeoutHandle = this.kernel.loop.scheduleEvent(delayMs, this.kinds.receiveTimeout, node.index, node.incarnation, 0, 0, waiter);
+      if (trueTimeoutMs === undefined) return;
+      waiter.timeoutHandle = this.kernel.loop.scheduleEvent(trueTimeoutMs, this.kinds.receiveTimeout, node.index, node.incarnation, 0, 0, waiter);
     });
   }
 
@@ -61,10 +63,10 @@ export class AsyncOperations {
     this.kernel.asyncRuns.require(field);
     const toIndex = this.registry.indexOf(to, `${field}: to`);
     const timeoutMs = readTimeout(options, field, true)!;
+    const trueTimeoutMs = trueDelayOf(this.kernel.loop, node, timeoutMs, `${field}: options.timeoutMs`);
     const callId = node.nextCallId++;
     return new Promise((resolve, reject) => {
-      const delayMs = node.clock.trueDurationOf(timeoutMs);
-      const timeoutHandle = this.kernel.loop.scheduleEvent(delayMs, this.kinds.callTimeout, node.index, node.incarnation, callId);
+      const timeoutHandle = this.kernel.loop.scheduleEvent(trueTimeoutMs, this.kinds.callTimeout, node.index, node.incarnation, callId);
       node.calls.set(callId, { to, timeoutMs, resolve, reject, timeoutHandle });
       this.transmission.sendFrom(node, toIndex, new CallRequest(callId, request));
     });

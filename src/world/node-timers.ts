@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { requireNonNegative } from '../validate.js';
 import type { AsyncOperations } from './async-operations.js';
+import { trueDelayOf } from './local-delay.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { NodeRuntime } from './node-runtime.js';
 import type { WorldEventKinds } from './world-events.js';
@@ -24,9 +25,10 @@ export class NodeTimers {
     if (typeof delayMs !== 'number' || !(delayMs >= 0 && delayMs < Infinity)) requireNonNegative(delayMs, `ctx.setTimer on '${node.id}': delayMs`);
     if (typeof name !== 'string') throw new InvalidArgumentError(`ctx.setTimer on '${node.id}': name`, name, 'a string');
     const loop = this.kernel.loop;
+    const trueDelayMs = trueDelayOf(loop, node, delayMs, `ctx.setTimer on '${node.id}': delayMs`);
     const previous = node.timers.get(name);
     if (previous !== undefined && previous !== NO_TIMER) loop.cancel(previous);
-    const handle = loop.scheduleEvent(node.clock.trueDurationOf(delayMs), this.kinds.timer, node.index, node.incarnation, 0, 0, name);
+    const handle = loop.scheduleEvent(trueDelayMs, this.kinds.timer, node.index, node.incarnation, 0, 0, name);
     node.timers.set(name, handle);
     if (data !== undefined) node.timerData.set(name, data);
     else if (node.timerData.size > 0) node.timerData.delete(name);
