@@ -506,6 +506,16 @@ function createSwimHandlers(ctx: NodeContext<SwimMessage>, config: Readonly<Requ
   }
 
   // ------------------------------------------------------------ membership rules
+  //
+  // SWIM's incarnation ordering (Das, Gupta & Motivala 2002, §4.2), for a member held at j:
+  //   alive{i}   overrides alive{j} and suspect{j} only if i > j (and revives dead{j}, for rejoins);
+  //   suspect{i} overrides alive{j} if i >= j, suspect{j} if i > j (equal: a Lifeguard confirmation);
+  //   dead{i}    overrides alive{j} and suspect{j} if i >= j. The paper's confirm overrides any
+  //              incarnation; like memberlist (deadNode) a dead{i} with i < j is ignored, because
+  //              a restarted member rejoins at a higher incarnation and a stale death notice
+  //              still being gossiped must not kill it again.
+  // Suspect or dead about ourselves at >= our incarnation: refute with a higher one. Nothing
+  // overrides dead but a higher alive.
 
   function refute(accusedIncarnation: number): void {
     ownIncarnation = Math.max(ownIncarnation + 1, accusedIncarnation + 1);
@@ -564,11 +574,14 @@ function createSwimHandlers(ctx: NodeContext<SwimMessage>, config: Readonly<Requ
       return;
     }
     if (member.state === 'dead') return;
-    if (member.state === 'suspect') {
+    if (member.state === 'suspect' && update.incarnation === member.incarnation) {
       // Lifeguard: an independent accuser shortens the timeout; pass the confirmation on.
       if (confirmSuspicion(update.node, update.from)) enqueue(update);
       return;
     }
+    // A suspicion of a newer incarnation than the one we suspect is a new suspicion: the member
+    // refuted the old one (we missed its alive) and was suspected again.
+    clearSuspicion(update.node);
     member.state = 'suspect';
     member.incarnation = update.incarnation;
     sinceMs.set(update.node, ctx.now());
