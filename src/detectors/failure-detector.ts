@@ -37,3 +37,32 @@ export function requireTime(nowMs: unknown, field: string, notBeforeMs = -Infini
   if (nowMs < notBeforeMs) throw new InvalidArgumentError(field, nowMs, `a time >= the previous heartbeat (${notBeforeMs}ms): heartbeats cannot go back in time`);
   return nowMs;
 }
+
+/** The methods every {@link FailureDetector} has, in the order error messages list them. */
+const DETECTOR_METHODS = ['heartbeat', 'suspicion', 'isAvailable'] as const;
+
+/**
+ * True if `value` has the {@link FailureDetector} methods. Factories are user code: checking what
+ * they return up front turns a TypeError deep inside a run into a configuration error.
+ *
+ * @example
+ * ```ts
+ * isFailureDetector(new FixedTimeoutDetector({ timeoutMs: 500 })); // true
+ * isFailureDetector({ heartbeat() {} });                          // false
+ * ```
+ */
+export function isFailureDetector(value: unknown): value is FailureDetector {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return DETECTOR_METHODS.every((method) => typeof candidate[method] === 'function');
+}
+
+/**
+ * What a detector factory must return, for error messages.
+ *
+ * @example
+ * ```ts
+ * throw new InvalidArgumentError('detectors.phi()', 42, FAILURE_DETECTOR_EXPECTED);
+ * ```
+ */
+export const FAILURE_DETECTOR_EXPECTED = `a FailureDetector (an object with methods ${DETECTOR_METHODS.join(', ')})`;

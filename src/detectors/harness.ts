@@ -2,9 +2,9 @@ import { InvalidArgumentError } from '../errors.js';
 import type { FaultSchedule } from '../faults/fault.js';
 import type { Seed } from '../kernel/rng.js';
 import { Simulation } from '../simulation.js';
-import type { LinkModel } from '../world/link-model.js';
-import { requireFunction, requireObject, requirePositive, requireString } from '../validate.js';
-import type { FailureDetector } from './failure-detector.js';
+import { validateLinkModel, type LinkModel } from '../world/link-model.js';
+import { rejectUnknownKeys, requireFinite, requireFunction, requireObject, requirePositive, requirePositiveInteger, requireString } from '../validate.js';
+import { FAILURE_DETECTOR_EXPECTED, isFailureDetector, type FailureDetector } from './failure-detector.js';
 
 /**
  * One change of a detector's verdict about one monitored node.
@@ -79,7 +79,29 @@ export interface DetectorHarnessOptions {
    * same value as NFD-S's `startMs`.
    */
   startMs?: number;
+  /**
+   * Bound on the events of the run (the kernel's `maxEvents`); past it the run throws
+   * `LimitExceededError`. Raise it for long runs with a fine sampling grid. Default 100,000,000.
+   */
+  maxEvents?: number;
+  /**
+   * Simulated time no event may pass (the kernel's `maxTimeMs`), >= `durationMs`; only matters
+   * to run `result.sim` further after the harness. Default `durationMs`.
+   */
+  maxTimeMs?: number;
 }
+
+/**
+ * Every option key {@link runDetectorHarness} reads; any other is a typo and an error.
+ *
+ * @example
+ * ```ts
+ * HARNESS_OPTION_KEYS.includes('faults'); // true
+ * ```
+ */
+export const HARNESS_OPTION_KEYS: readonly string[] = [
+  'seed', 'monitored', 'monitor', 'intervalMs', 'detectors', 'network', 'faults', 'durationMs', 'sampleEveryMs', 'startMs', 'maxEvents', 'maxTimeMs',
+];
 
 /**
  * What {@link runDetectorHarness} observed.
@@ -157,35 +179,23 @@ interface Watched {
  * ```
  */
 export function runDetectorHarness(options: DetectorHarnessOptions): DetectorHarnessResult {
-  requireObject(options, 'options');
-  const { seed, monitored, monitor, intervalMs, detectors, durationMs, sampleEveryMs } = options;
-  const startMs = options.startMs ?? 0;
-  requireString(monitor, 'monitor');
-  if (!Array.isArray(monitored) || monitored.length === 0) throw new InvalidArgumentError('monitored', monitored, 'a non-empty array of node ids');
-  for (const [index, id] of monitored.entries()) {
-    requireString(id, `monitored[${index}]`);
-    if (id === monitor) throw new InvalidArgumentError(`monitored[${index}]`, id, 'a node other than the monitor');
-  }
-  if (new Set(monitored).size !== monitored.length) throw new InvalidArgumentError('monitored', monitored, 'distinct node ids');
-  requirePositive(intervalMs, 'intervalMs');
-  requirePositive(durationMs, 'durationMs');
-  requirePositive(sampleEveryMs, 'sampleEveryMs');
-  if (typeof startMs !== 'number' || !(startMs >= 0 && startMs < Infinity)) throw new InvalidArgumentError('startMs', startMs, 'a finite time >= 0 in ms');
-  requireObject(detectors, 'detectors');
-  const names = Object.keys(detectors);
-  if (names.length === 0) throw new InvalidArgumentError('detectors', detectors, 'at least one detector factory');
-  for (const name of names) requireFunction(detectors[name], `detectors.${name}`);
-
-  const sim = new Simulation({ seed, ...(options.network === undefined ? {} : { network: { link: options.network } }) });
+  const { seed, monitored, monitor, intervalMs, durationMs, sampleEveryMs, startMs, names, factories } = readHarnessOptions(options);
+  const sim = new Simulation({
+    seed,
+    maxTimeMs: options.maxTimeMs ?? durationMs,
+    ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
+    ...(options.network === undefined ? {} : { network: { link: options.network } }),
+  });
   const transitions: Record<string, Record<string, DetectorTransition[]>> = {};
   const watchedByNode = new Map<string, Watched[]>();
   const arrivals: Record<string, HeartbeatArrival[]> = {};
   const sent: Record<string, number> = {};
+  const built = new Set<FailureDetector>();
   for (const name of names) transitions[name] = {};
   for (const node of monitored) {
     const list: Watched[] = [];
     for (const name of names) {
-      const detector = detectors[name]!();
+      const detector = buildDetector(factories[name]!, name, built);
       const watched: Watched = { detector, trusted: true, lastLocalMs: -Infinity, transitions: [] };
       transitions[name]![node] = watched.transitions;
       list.push(watched);
@@ -277,12 +287,84 @@ export function runDetectorHarness(options: DetectorHarnessOptions): DetectorHar
     });
   }
 
-  if (options.faults !== undefined) sim.inject(options.faults);
+  if (options.faults !== undefined) injectFaults(sim, options.faults);
   sim.run({ until: durationMs });
   // A last sample at the end, so a suspicion still running is recorded.
   const endLocal = sim.localTime(monitor);
   for (const list of watchedByNode.values()) for (const watched of list) if (endLocal >= watched.lastLocalMs) sample(watched, endLocal, sim.now);
   return { transitions, arrivals, sent, samples, sim, traceHash: sim.traceHash() };
+}
+
+/** The options after checking, with defaults filled in. */
+interface HarnessConfig {
+  seed: Seed;
+  monitored: string[];
+  monitor: string;
+  intervalMs: number;
+  durationMs: number;
+  sampleEveryMs: number;
+  startMs: number;
+  names: string[];
+  factories: Record<string, () => unknown>;
+}
+
+/**
+ * Checks every option before anything is built. An optional option given as `null` is an error,
+ * not "absent": only `undefined` means absent.
+ */
+function readHarnessOptions(options: DetectorHarnessOptions): HarnessConfig {
+  requireObject(options, 'options');
+  rejectUnknownKeys(options, '', HARNESS_OPTION_KEYS);
+  const { seed, monitored, monitor, intervalMs, detectors, durationMs, sampleEveryMs } = options;
+  requireString(monitor, 'monitor');
+  if (!Array.isArray(monitored) || monitored.length === 0) throw new InvalidArgumentError('monitored', monitored, 'a non-empty array of node ids');
+  for (const [index, id] of monitored.entries()) {
+    requireString(id, `monitored[${index}]`);
+    if (id === monitor) throw new InvalidArgumentError(`monitored[${index}]`, id, 'a node other than the monitor');
+  }
+  if (new Set(monitored).size !== monitored.length) throw new InvalidArgumentError('monitored', monitored, 'distinct node ids');
+  requirePositive(intervalMs, 'intervalMs');
+  requirePositive(durationMs, 'durationMs');
+  requirePositive(sampleEveryMs, 'sampleEveryMs');
+  const startMs = options.startMs === undefined ? 0 : options.startMs;
+  if (typeof startMs !== 'number' || !(startMs >= 0 && startMs < Infinity)) throw new InvalidArgumentError('startMs', startMs, 'a finite time >= 0 in ms');
+  if (options.network !== undefined) validateLinkModel(options.network, 'network');
+  if (options.faults !== undefined && !Array.isArray(options.faults)) throw new InvalidArgumentError('faults', options.faults, 'an array of faults');
+  if (options.maxEvents !== undefined) requirePositiveInteger(options.maxEvents, 'maxEvents');
+  if (options.maxTimeMs !== undefined) {
+    requireFinite(options.maxTimeMs, 'maxTimeMs', `a finite time >= durationMs (${durationMs}ms)`);
+    if (options.maxTimeMs < durationMs) throw new InvalidArgumentError('maxTimeMs', options.maxTimeMs, `a finite time >= durationMs (${durationMs}ms)`);
+  }
+  requireObject(detectors, 'detectors');
+  const names = Object.keys(detectors);
+  if (names.length === 0) throw new InvalidArgumentError('detectors', detectors, 'at least one detector factory');
+  for (const name of names) requireFunction(detectors[name], `detectors.${name}`);
+  return { seed, monitored, monitor, intervalMs, durationMs, sampleEveryMs, startMs, names, factories: detectors };
+}
+
+/**
+ * Calls a detector factory and checks what it returned: a detector, and a fresh one (an instance
+ * shared between monitored nodes would mix their heartbeats). `built` holds every instance so far.
+ */
+function buildDetector(factory: () => unknown, name: string, built: Set<FailureDetector>): FailureDetector {
+  const detector = factory();
+  const field = `detectors.${name}()`;
+  if (!isFailureDetector(detector)) throw new InvalidArgumentError(field, detector, FAILURE_DETECTOR_EXPECTED);
+  if (built.has(detector)) throw new InvalidArgumentError(field, detector, `${FAILURE_DETECTOR_EXPECTED}, a new one on every call (one instance watches one node)`);
+  built.add(detector);
+  return detector;
+}
+
+/** Injects the schedule, naming the harness option (`faults[…]`) rather than the kernel's `schedule[…]` in errors. */
+function injectFaults(sim: Simulation, faults: FaultSchedule): void {
+  try {
+    sim.inject(faults);
+  } catch (error) {
+    if (error instanceof InvalidArgumentError && error.field.startsWith('schedule')) {
+      throw new InvalidArgumentError(`faults${error.field.slice('schedule'.length)}`, error.value, error.expected);
+    }
+    throw error;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
-import { requireFinite, requireString } from '../validate.js';
+import { rejectUnknownKeys, requireFinite, requireNonNegative, requireObject, requireString } from '../validate.js';
 import type { GroundTruth } from '../world/ground-truth.js';
 import type { DetectorTransition, HeartbeatArrival } from './harness.js';
 
@@ -8,15 +8,19 @@ import type { DetectorTransition, HeartbeatArrival } from './harness.js';
  *
  * - `partition`: the link monitored → monitor was cut at some time in the mistake's window.
  * - `pause`: the monitored node or the monitor was paused (frozen) in the window.
- * - `loss`: neither, and the heartbeat after the newest one received before the mistake (by
- *   sequence number) never arrived during the run.
- * - `delay`: neither, and that heartbeat did arrive, only late.
- * - `unknown`: neither network fault nor pause, and no heartbeat arrivals were given to tell loss
- *   from delay.
+ * - `overload`: none of those, and the monitored node or the monitor had a backlog in the window.
+ * - `loss`: none of those, and the heartbeat after the highest-numbered one received before the
+ *   mistake never arrived during the run.
+ * - `delay`: none of those, and that heartbeat did arrive, only late.
+ * - `unknown`: none of the first three, and no heartbeat arrivals were given to tell loss from
+ *   delay.
  *
- * The window runs from the true arrival time of the newest heartbeat received before the
- * mistake, minus one heartbeat interval when known, to the mistake's start. Overload (a
- * saturated receiver) is not told apart: its mistakes show as `delay` (or `loss` on overflow).
+ * The window runs from the true time the first missing heartbeat was due to be sent (one
+ * interval η after the highest-numbered heartbeat received before the mistake was sent, by the
+ * sender's clock) to the mistake's start, both ends included. A fault over before then cannot
+ * have stopped that heartbeat; a heartbeat can spend longer than η in flight, so the window can
+ * begin before the newest arrival. Without η it begins at that heartbeat's send time; with no
+ * heartbeat received before the mistake, at the beginning of time.
  *
  * @example
  * ```ts
@@ -91,7 +95,7 @@ export interface QoSContext {
   monitor?: string;
   /** The monitored node's heartbeat arrivals (from the harness): needed to tell `loss` from `delay`. */
   arrivals?: readonly HeartbeatArrival[];
-  /** η, to widen each mistake's window back by one period. */
+  /** η, the heartbeat interval: the first missing heartbeat was due one η after the last one received (see {@link MistakeCause}). */
   intervalMs?: number;
 }
 
@@ -142,7 +146,8 @@ export interface QoSMeasurement {
 
 /**
  * Measures a detector's QoS from its verdict changes about `node` (true times, e.g. from
- * {@link runDetectorHarness}) against the ground truth, over `[fromMs, untilMs)`.
+ * {@link runDetectorHarness}) against the ground truth, over `[fromMs, untilMs)`: a transition
+ * at `fromMs` is in the window, one at `untilMs` is not.
  *
  * Definitions (Chen, Toueg & Aguilera 2002), with "up" meaning not crashed (`truth.isUp`; a
  * paused node is up):
@@ -184,6 +189,7 @@ export function measureQoS(
   requireFinite(fromMs, 'fromMs');
   requireFinite(untilMs, 'untilMs');
   if (untilMs <= fromMs) throw new InvalidArgumentError('untilMs', untilMs, `a time after fromMs (${fromMs}ms)`);
+  checkContext(context);
 
   // Down intervals clipped to the window; up intervals are the rest.
   const down = truth
@@ -205,7 +211,7 @@ export function measureQoS(
   const sorted = [...transitions].sort((a, b) => a.timeMs - b.timeMs);
   let trusted = true;
   let index = 0;
-  for (; index < sorted.length && sorted[index]!.timeMs <= fromMs; index++) trusted = sorted[index]!.kind === 'trust';
+  for (; index < sorted.length && sorted[index]!.timeMs < fromMs; index++) trusted = sorted[index]!.kind === 'trust';
   const inWindow = sorted.slice(index).filter((transition) => transition.timeMs < untilMs);
 
   // P_A: trusted time within up periods.
@@ -265,7 +271,8 @@ export function measureQoS(
     let state = true;
     let since = -Infinity;
     for (const transition of sorted) {
-      if (transition.timeMs > recoverMs || (transition.timeMs === recoverMs && recoverMs < untilMs)) break;
+      // "Just before r": a transition at r itself (the recovery, or the window's end) is too late.
+      if (transition.timeMs >= recoverMs) break;
       state = transition.kind === 'trust';
       since = transition.timeMs;
     }
@@ -295,6 +302,15 @@ export function measureQoS(
   };
 }
 
+/** Rejects a misspelt or mistyped context, which would otherwise silently coarsen the causes. */
+function checkContext(context: QoSContext): void {
+  requireObject(context, 'context');
+  rejectUnknownKeys(context, 'context', ['monitor', 'arrivals', 'intervalMs']);
+  if (context.monitor !== undefined) requireString(context.monitor, 'context.monitor');
+  if (context.arrivals !== undefined && !Array.isArray(context.arrivals)) throw new InvalidArgumentError('context.arrivals', context.arrivals, 'an array of heartbeat arrivals');
+  if (context.intervalMs !== undefined) requireNonNegative(context.intervalMs, 'context.intervalMs');
+}
+
 /**
  * Mean, percentiles (nearest rank), maximum and sample standard deviation of `values`.
  *
@@ -317,13 +333,13 @@ export function summarise(values: readonly number[]): Summary {
 /** Builds the cause classifier of one node's mistakes (see {@link MistakeCause}). */
 function classifier(truth: GroundTruth, node: string, context: QoSContext, untilMs: number): (startMs: number) => MistakeCause {
   const arrivals = context.arrivals === undefined ? undefined : [...context.arrivals].sort((a, b) => a.timeMs - b.timeMs);
-  const highestSoFar: number[] = [];
+  /** Per arrival (in time order): the arrival of the highest sequence number received by then. */
+  const highestSoFar: HeartbeatArrival[] = [];
   const arrived = new Set<number>();
   if (arrivals !== undefined) {
-    let highest = -1;
     for (const arrival of arrivals) {
-      highest = Math.max(highest, arrival.sequence);
-      highestSoFar.push(highest);
+      const previous = highestSoFar[highestSoFar.length - 1];
+      highestSoFar.push(previous !== undefined && previous.sequence >= arrival.sequence ? previous : arrival);
       arrived.add(arrival.sequence);
     }
   }
@@ -333,27 +349,44 @@ function classifier(truth: GroundTruth, node: string, context: QoSContext, until
   const overloads = [...truth.overloadedIntervals(node, horizon), ...(context.monitor === undefined ? [] : truth.overloadedIntervals(context.monitor, horizon))];
   const overlaps = (intervals: Array<[number, number]>, from: number, to: number): boolean => intervals.some(([start, end]) => start <= to && end > from);
   return (startMs) => {
-    // The newest arrival strictly before the mistake.
-    let newest = -1;
-    if (arrivals !== undefined) {
-      let low = 0;
-      let high = arrivals.length - 1;
-      while (low <= high) {
-        const middle = (low + high) >> 1;
-        if (arrivals[middle]!.timeMs < startMs) {
-          newest = middle;
-          low = middle + 1;
-        } else {
-          high = middle - 1;
-        }
-      }
-    }
-    const windowStart = (newest >= 0 ? arrivals![newest]!.timeMs : -Infinity) - (context.intervalMs ?? 0);
+    const newest = arrivals === undefined ? -1 : newestBefore(arrivals, startMs);
+    const highest = newest >= 0 ? highestSoFar[newest] : undefined;
+    const windowStart = highest === undefined ? -Infinity : Math.min(startMs, missingSendTimeMs(truth, node, highest, context.intervalMs ?? 0));
     if (overlaps(cuts, windowStart, startMs)) return 'partition';
     if (overlaps(paused, windowStart, startMs)) return 'pause';
     if (overlaps(overloads, windowStart, startMs)) return 'overload';
     if (arrivals === undefined) return 'unknown';
-    const missing = (newest >= 0 ? highestSoFar[newest]! : -1) + 1;
-    return arrived.has(missing) ? 'delay' : 'loss';
+    return arrived.has((highest?.sequence ?? -1) + 1) ? 'delay' : 'loss';
   };
+}
+
+/** Index of the newest arrival strictly before `timeMs` in `arrivals` (sorted by time), or -1. */
+function newestBefore(arrivals: readonly HeartbeatArrival[], timeMs: number): number {
+  let newest = -1;
+  let low = 0;
+  let high = arrivals.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (arrivals[middle]!.timeMs < timeMs) {
+      newest = middle;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return newest;
+}
+
+/**
+ * True time at which the first heartbeat missing at a mistake was due to leave the monitored
+ * node: one interval after the highest-numbered heartbeat received so far was sent. Before it
+ * that heartbeat did not exist, so no fault that ended earlier can have stopped it. The send
+ * time is on the sender's clock; its offset is read from the truth (twice, to settle on the
+ * offset in force then, should the clock have jumped since).
+ */
+function missingSendTimeMs(truth: GroundTruth, node: string, highest: HeartbeatArrival, intervalMs: number): number {
+  const dueLocalMs = highest.sentLocalMs + intervalMs;
+  let trueMs = dueLocalMs - truth.clockOffset(node, highest.timeMs);
+  trueMs = dueLocalMs - truth.clockOffset(node, trueMs);
+  return trueMs;
 }

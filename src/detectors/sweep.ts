@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { rejectUnknownKeys, requireFinite, requireFunction, requireObject, requireString } from '../validate.js';
-import type { FailureDetector } from './failure-detector.js';
-import { runDetectorHarness, type DetectorHarnessOptions } from './harness.js';
+import { FAILURE_DETECTOR_EXPECTED, isFailureDetector, type FailureDetector } from './failure-detector.js';
+import { HARNESS_OPTION_KEYS, runDetectorHarness, type DetectorHarnessOptions } from './harness.js';
 import { measureQoS, type QoSMeasurement } from './qos.js';
 
 /**
@@ -100,7 +100,8 @@ export interface SweepPoint {
   traceHash: string;
 }
 
-const HARNESS_KEYS = ['seed', 'monitored', 'monitor', 'intervalMs', 'network', 'faults', 'durationMs', 'sampleEveryMs', 'startMs'] as const;
+/** The harness options a sweep passes through (the families build the detectors). */
+const HARNESS_KEYS = HARNESS_OPTION_KEYS.filter((key) => key !== 'detectors');
 const SWEEP_KEYS: readonly string[] = [...HARNESS_KEYS, 'families', 'fromMs', 'untilMs'];
 
 /**
@@ -158,10 +159,11 @@ export function thresholdSweep(options: ThresholdSweepOptions): SweepPoint[] {
     family.values.forEach((value, position) => requireFinite(value, `${field}.values[${position}]`));
     requireFunction(family.create, `${field}.create`);
   });
-  const fromMs = options.fromMs ?? 0;
+  // `null` is an error, not "absent".
+  const fromMs = options.fromMs === undefined ? 0 : options.fromMs;
   requireFinite(fromMs, 'fromMs', 'a finite time >= 0 in ms');
   if (fromMs < 0) throw new InvalidArgumentError('fromMs', fromMs, 'a finite time >= 0 in ms');
-  const untilMs = options.untilMs ?? options.durationMs;
+  const untilMs = options.untilMs === undefined ? options.durationMs : options.untilMs;
   if (options.untilMs !== undefined) {
     requireFinite(untilMs, 'untilMs', `a time in (fromMs, durationMs]`);
     if (untilMs <= fromMs || (typeof options.durationMs === 'number' && untilMs > options.durationMs)) {
@@ -172,17 +174,20 @@ export function thresholdSweep(options: ThresholdSweepOptions): SweepPoint[] {
   }
 
   const harnessBase: Record<string, unknown> = {};
-  for (const key of HARNESS_KEYS) if (options[key] !== undefined) harnessBase[key] = options[key];
+  for (const key of HARNESS_KEYS) if ((options as unknown as Record<string, unknown>)[key] !== undefined) harnessBase[key] = (options as unknown as Record<string, unknown>)[key];
 
   const points: SweepPoint[] = [];
   families.forEach((family, index) => {
     const detectors: Record<string, () => FailureDetector> = {};
+    // Checked here so the error names the family, not the harness's internal `v0`, `v1`, ….
+    const built = new Set<unknown>();
     family.values.forEach((value, position) => {
       detectors[`v${position}`] = () => {
         const detector = family.create(value);
-        if (typeof detector !== 'object' || detector === null || typeof detector.isAvailable !== 'function' || typeof detector.heartbeat !== 'function') {
-          throw new InvalidArgumentError(`families[${index}].create`, detector, `a factory returning a FailureDetector (for value ${value})`);
+        if (!isFailureDetector(detector) || built.has(detector)) {
+          throw new InvalidArgumentError(`families[${index}].create`, detector, `a factory returning ${FAILURE_DETECTOR_EXPECTED}, a new one on every call (for value ${value})`);
         }
+        built.add(detector);
         return detector;
       };
     });

@@ -123,7 +123,7 @@ export interface SwimOptions {
   probeTimeoutMs?: number;
   /** Members asked to probe indirectly (`IndirectChecks`, SWIM's k). Default 3. */
   indirectChecks?: number;
-  /** Suspicion timeout multiplier (`SuspicionMult`): min timeout = mult·max(1, log10 n)·interval. Default 4. */
+  /** Suspicion timeout multiplier (`SuspicionMult`): min timeout = mult·max(1, log10 n)·interval (the log truncated to thousandths, as memberlist does). Default 4. */
   suspicionMult?: number;
   /** Max suspicion timeout = this × min timeout (`SuspicionMaxTimeoutMult`). Default 6. */
   suspicionMaxTimeoutMult?: number;
@@ -257,33 +257,58 @@ export function resolveSwimOptions(options: SwimOptions = {}): Readonly<Required
 }
 
 /**
- * memberlist's `suspicionTimeout`: SuspicionMult · max(1, log10(max(1, n))) · interval.
+ * memberlist's `suspicionTimeout` (util.go), with its integer arithmetic: the node scale
+ * max(1, log10(max(1, n))) is truncated to thousandths before it scales the interval
+ * (`time.Duration(nodeScale*1000)`), so the result is SuspicionMult · ⌊1000·scale⌋ · interval / 1000.
+ * At 50 nodes with the defaults that is 6792 ms, not 4 · 1.69897 · 1000 = 6795.9.
+ *
+ * Go's final `/ 1000` divides nanoseconds, so it is exact for any interval that is a whole
+ * number of microseconds. (`Math.log10` and Go's `math.Log10` can differ in the last bit, but
+ * never so that the truncation differs: checked for every n up to 2^21.)
  *
  * @example
  * ```ts
  * swimSuspicionTimeoutMs(4, 5, 1_000);   // 4000 (log10 5 < 1, floored to 1)
+ * swimSuspicionTimeoutMs(4, 50, 1_000);  // 6792 (scale 1.69897… truncated to 1.698)
  * swimSuspicionTimeoutMs(4, 100, 1_000); // 8000
  * ```
  */
 export function swimSuspicionTimeoutMs(suspicionMult: number, n: number, intervalMs: number): number {
   const nodeScale = Math.max(1, Math.log10(Math.max(1, n)));
-  return suspicionMult * nodeScale * intervalMs;
+  const nodeScaleThousandths = Math.trunc(nodeScale * 1_000);
+  return (suspicionMult * nodeScaleThousandths * intervalMs) / 1_000;
 }
 
 /**
- * Lifeguard's dynamic suspicion timeout (memberlist `remainingSuspicionTime`, before subtracting
- * elapsed time): max − (max − min)·ln(c + 1)/ln(k + 1), never below min; with k < 1, min.
+ * Lifeguard's dynamic suspicion timeout, before subtracting the time already elapsed, as memberlist
+ * computes it (suspicion.go): with k < 1 expected confirmations, min; with none yet, max
+ * (`newSuspicion`); otherwise `remainingSuspicionTime`, which works in float seconds and floors to
+ * whole milliseconds: ⌊1000·(max_s − (max_s − min_s)·ln(c + 1)/ln(k + 1))⌋ ms, never below min.
+ * Working in seconds matters: `max_s` is Go's `Duration.Seconds()` (whole seconds plus the rest
+ * divided by 1e9), and its rounding can put the product just below a whole millisecond (k = 3,
+ * min 6610, max 39660, one confirmation: 23134 ms, where the same formula in ms gives 23135).
  *
  * @example
  * ```ts
  * swimSuspicionTimeoutAfter(0, 2, 4_000, 24_000); // 24000
+ * swimSuspicionTimeoutAfter(1, 2, 4_000, 24_000); // 11381
  * swimSuspicionTimeoutAfter(2, 2, 4_000, 24_000); // 4000
  * ```
  */
 export function swimSuspicionTimeoutAfter(confirmations: number, expected: number, minMs: number, maxMs: number): number {
   if (expected < 1) return minMs;
+  if (confirmations === 0) return maxMs;
   const fraction = Math.log(confirmations + 1) / Math.log(expected + 1);
-  return Math.max(minMs, Math.floor(maxMs - fraction * (maxMs - minMs)));
+  const maxSeconds = durationSeconds(maxMs);
+  const rawSeconds = maxSeconds - fraction * (maxSeconds - durationSeconds(minMs));
+  return Math.max(minMs, Math.floor(1_000 * rawSeconds));
+}
+
+/** Go's `time.Duration.Seconds()` of a duration of `ms` (whole nanoseconds): seconds and the rest converted apart. */
+function durationSeconds(ms: number): number {
+  const nanoseconds = Math.round(ms * 1e6);
+  const seconds = Math.trunc(nanoseconds / 1e9);
+  return seconds + (nanoseconds - seconds * 1e9) / 1e9;
 }
 
 /**
@@ -481,6 +506,16 @@ function createSwimHandlers(ctx: NodeContext<SwimMessage>, config: Readonly<Requ
   }
 
   // ------------------------------------------------------------ membership rules
+  //
+  // SWIM's incarnation ordering (Das, Gupta & Motivala 2002, §4.2), for a member held at j:
+  //   alive{i}   overrides alive{j} and suspect{j} only if i > j (and revives dead{j}, for rejoins);
+  //   suspect{i} overrides alive{j} if i >= j, suspect{j} if i > j (equal: a Lifeguard confirmation);
+  //   dead{i}    overrides alive{j} and suspect{j} if i >= j. The paper's confirm overrides any
+  //              incarnation; like memberlist (deadNode) a dead{i} with i < j is ignored, because
+  //              a restarted member rejoins at a higher incarnation and a stale death notice
+  //              still being gossiped must not kill it again.
+  // Suspect or dead about ourselves at >= our incarnation: refute with a higher one. Nothing
+  // overrides dead but a higher alive.
 
   function refute(accusedIncarnation: number): void {
     ownIncarnation = Math.max(ownIncarnation + 1, accusedIncarnation + 1);
@@ -539,11 +574,14 @@ function createSwimHandlers(ctx: NodeContext<SwimMessage>, config: Readonly<Requ
       return;
     }
     if (member.state === 'dead') return;
-    if (member.state === 'suspect') {
+    if (member.state === 'suspect' && update.incarnation === member.incarnation) {
       // Lifeguard: an independent accuser shortens the timeout; pass the confirmation on.
       if (confirmSuspicion(update.node, update.from)) enqueue(update);
       return;
     }
+    // A suspicion of a newer incarnation than the one we suspect is a new suspicion: the member
+    // refuted the old one (we missed its alive) and was suspected again.
+    clearSuspicion(update.node);
     member.state = 'suspect';
     member.incarnation = update.incarnation;
     sinceMs.set(update.node, ctx.now());

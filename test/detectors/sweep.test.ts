@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FixedTimeoutDetector } from '../../src/detectors/fixed-timeout.js';
 import { PhiAccrualDetector } from '../../src/detectors/phi-accrual.js';
 import { thresholdSweep, type ThresholdSweepOptions } from '../../src/detectors/sweep.js';
-import { InvalidArgumentError } from '../../src/errors.js';
+import { InvalidArgumentError, LimitExceededError } from '../../src/errors.js';
 import type { FaultSchedule } from '../../src/faults/fault.js';
 import { tradeoffSvg } from '../../src/report/tradeoff-svg.js';
 
@@ -66,6 +66,7 @@ describe('thresholdSweep', () => {
 
   it('rejects bad input with typed errors', () => {
     const base = options();
+    const shared = new FixedTimeoutDetector({ timeoutMs: 100 });
     const bad: Array<[unknown, string]> = [
       [{ ...base, families: [] }, 'families'],
       [{ ...base, families: [{ ...base.families[0]!, values: [] }] }, 'families[0].values'],
@@ -77,6 +78,12 @@ describe('thresholdSweep', () => {
       [{ ...base, untilMs: 500 }, 'untilMs'],
       [{ ...base, untilMs: 70_000 }, 'untilMs'],
       [{ ...base, fromMs: -1 }, 'fromMs'],
+      // null is not "absent" (it used to mean 0 and durationMs).
+      [{ ...base, fromMs: null }, 'fromMs'],
+      [{ ...base, untilMs: null }, 'untilMs'],
+      [{ ...base, fault: base.faults }, 'fault'],
+      [{ ...base, maxTimeMs: 1_000 }, 'maxTimeMs'],
+      [{ ...base, families: [{ ...base.families[0]!, create: () => shared }] }, 'families[0].create'],
       [{ ...base, detectors: {} }, 'detectors'],
       [{ ...base, intervalMs: 0 }, 'intervalMs'],
       [null, 'options'],
@@ -91,6 +98,16 @@ describe('thresholdSweep', () => {
       expect(caught, field).toBeInstanceOf(InvalidArgumentError);
       expect((caught as InvalidArgumentError).field, field).toBe(field);
     }
+  });
+
+  it('passes the kernel bounds through to the harness', () => {
+    let caught: unknown;
+    try {
+      thresholdSweep({ ...options(), maxEvents: 100 });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(LimitExceededError);
   });
 
   describe('tradeoffSvg', () => {
