@@ -1,13 +1,16 @@
-import { InvalidArgumentError } from '../errors.js';
 import type { ConstantDistribution, ExponentialDistribution } from '../kernel/distribution.js';
-import { rejectUnknownKeys, requireObject, requirePositive, requireProbability } from '../validate.js';
+import { fixedTimeoutConstantDelay, nfdSConstantDelay } from './analytic-constant-delay.js';
+import { fixedTimeoutExponentialDelay, nfdSExponentialDelay } from './analytic-exponential-delay.js';
+import { readAnalyticOptions } from './analytic-options.js';
+import type { SteadyState } from './analytic-steady-state.js';
 
 /**
- * The one-way delay of every heartbeat, i.i.d.: a constant, or exponential with the given mean.
+ * The one-way delay of every heartbeat, i.i.d.: a constant, or exponential with the given mean
+ * plus an optional `offsetMs` (as the simulator's distributions take it).
  *
  * @example
  * ```ts
- * const delay: AnalyticDelay = { kind: 'exponential', meanMs: 20 };
+ * const delay: AnalyticDelay = { kind: 'exponential', meanMs: 20, offsetMs: 30 };
  * ```
  */
 export type AnalyticDelay = ConstantDistribution | ExponentialDistribution;
@@ -26,17 +29,17 @@ export type AnalyticDelay = ConstantDistribution | ExponentialDistribution;
 export interface AnalyticQoSOptions {
   /** `nfd-s` (Chen et al.'s detector, synchronised clocks) or `fixed-timeout` (suspect after `timeoutMs` of silence). */
   detector: 'nfd-s' | 'fixed-timeout';
-  /** η, the heartbeat period, ms > 0. */
+  /** η, the heartbeat period, ms in [1e-9, 1e15]. */
   intervalMs: number;
-  /** δ, NFD-S's shift of each freshness point past its heartbeat's send time, ms > 0. */
+  /** δ, NFD-S's shift of each freshness point past its heartbeat's send time, ms in (0, 1e15]. Validated if given to the fixed timeout, which does not use it. */
   shiftMs?: number;
-  /** The fixed timeout T, ms > 0. */
+  /** The fixed timeout T, ms in (0, 1e15]. Validated if given to NFD-S, which does not use it. */
   timeoutMs?: number;
   /** p_L, the independent probability that a heartbeat is lost, in [0, 1). */
   lossProbability: number;
-  /** The delay distribution D. */
+  /** The delay distribution D; durations in it (ms, meanMs, offsetMs) at most 1e15 ms. */
   delay: AnalyticDelay;
-  /** Simpson steps per integration interval (even, >= 2). Default 2,000. */
+  /** Simpson steps per integration interval for an exponential delay: even, in [2, 1,000,000]. Default 2,000. */
   steps?: number;
 }
 
@@ -98,7 +101,29 @@ export interface AnalyticQoS {
  *   with `a = D`, and `E(T_MR) = 1/λ_S`, `E(T_M) = (1 − P_A)/λ_S`;
  * - `T_D <= T + max D` (`Infinity` for exponential delays).
  *
- * Integrals use composite Simpson's rule, split at the discontinuities of a constant delay.
+ * **Shifted exponential** `D = o + Exp(m)`: for NFD-S, `m_{i+j}` has had `δ + x − jη` to arrive,
+ * so everything above holds with δ replaced by `δ − o` in `u` and `p_S` (the freshness points,
+ * and so the bound `T_D <= δ + η`, do not move). For the fixed timeout every arrival is late by
+ * the same o: the trust process is shifted in time and its steady state does not change.
+ *
+ * **Cost.** A constant delay has closed forms (the suspected probability is p_L to the number of
+ * heartbeats that should have arrived, which changes at two phases per period): no integration,
+ * and a cost independent of T/η, δ/η and the steps. For an exponential delay the products over
+ * heartbeats cost O(1 + m/η) each whatever T/η or δ/η (each factor tends to its limit
+ * geometrically fast, so only those within 28 means of the transition are multiplied one by one;
+ * the rest is a power and a geometric sum), and `u` is integrated with composite Simpson's rule,
+ * split at its kinks: about `steps · (1 + min(m/η, δ/η or T/η))` factors in all. That count is
+ * bounded before anything is computed, at 5e7 (about half a second).
+ *
+ * **Rejected**, with an `InvalidArgumentError` naming the field, the value and the accepted
+ * range: an options object with an unknown key (in it or in `delay`), `null` for any option
+ * (`undefined` is absent), a detector or delay kind it does not know, a period outside
+ * [1e-9, 1e15] ms or another duration outside (0, 1e15] ms (`delay.ms` and `delay.offsetMs` may
+ * be 0; 1e15 ms is the simulator's longest delay, `MAX_DRAW_MS`), p_L outside [0, 1), steps
+ * outside the even integers in [2, 1,000,000], and an exponential delay whose work would pass the
+ * bound: the error names `delay.meanMs` and the largest mean accepted with this period and these
+ * steps (or `steps`, when even a tiny mean would pass it). When the mean spans many periods the
+ * integrands are smooth, and a few steps (`steps: 2` upward) give the same answer.
  *
  * @example
  * ```ts
@@ -107,137 +132,29 @@ export interface AnalyticQoS {
  * ```
  */
 export function analyticQoS(options: AnalyticQoSOptions): AnalyticQoS {
-  requireObject(options, 'options');
-  const { detector, intervalMs: eta, lossProbability: pL, delay } = options;
-  requirePositive(eta, 'intervalMs');
-  requireProbability(pL, 'lossProbability');
-  if (pL >= 1) throw new InvalidArgumentError('lossProbability', pL, 'a probability below 1');
-  const steps = options.steps ?? 2_000;
-  if (!Number.isInteger(steps) || steps < 2 || steps % 2 !== 0) throw new InvalidArgumentError('steps', steps, 'an even integer >= 2');
-  const model = delayModel(delay);
-
+  const { detector, intervalMs, deadlineMs, lossProbability, delay, steps } = readAnalyticOptions(options);
   if (detector === 'nfd-s') {
-    const delta = options.shiftMs;
-    requirePositive(delta, 'shiftMs');
-    const q = (y: number): number => (y < 0 ? 1 : pL + (1 - pL) * model.above(y));
-    const u = (x: number): number => {
-      let product = 1;
-      for (let j = 0; delta + x - j * eta >= 0; j++) product *= q(delta + x - j * eta);
-      return product;
-    };
-    // Kinks where a heartbeat's age crosses 0, and jumps where it crosses a constant delay.
-    const breaks: number[] = [];
-    for (let j = 0; j * eta <= delta + eta + (model.constantMs ?? 0); j++) breaks.push(j * eta - delta, (model.constantMs ?? 0) - delta + j * eta);
-    const suspected = integrate(u, 0, eta, breaks, steps);
-    const pS = (1 - pL) * model.below(delta + eta) * u(0);
-    const recurrence = pS > 0 ? eta / pS : Infinity;
-    return {
-      meanMistakeRecurrenceMs: recurrence,
-      meanMistakeDurationMs: pS > 0 ? suspected / pS : 0,
-      mistakeRatePerSec: 1_000 / recurrence,
-      queryAccuracyProbability: 1 - suspected / eta,
-      detectionTimeBoundMs: delta + eta,
-      sTransitionProbability: pS,
-    };
+    const state = delay.kind === 'constant'
+      ? nfdSConstantDelay(intervalMs, deadlineMs, delay.ms, lossProbability)
+      : nfdSExponentialDelay({ intervalMs, lossProbability, meanMs: delay.meanMs }, deadlineMs, delay.offsetMs ?? 0, steps);
+    return toQoS(state, deadlineMs + intervalMs);
   }
-  if (detector === 'fixed-timeout') {
-    const timeout = options.timeoutMs;
-    requirePositive(timeout, 'timeoutMs');
-    const received = (low: number, high: number, lowInclusive: boolean): number => {
-      // P(low <= D <= high) (or low < D <= high).
-      if (high < 0) return 0;
-      const upper = 1 - model.above(high);
-      const lower = low < 0 ? 0 : lowInclusive ? model.below(low) : 1 - model.above(low);
-      return Math.max(0, upper - lower);
-    };
-    const reach = model.tailMs + timeout + eta;
-    const u = (x: number): number => {
-      let product = 1;
-      for (let j = 0; x + j * eta - timeout <= reach; j++) product *= 1 - (1 - pL) * received(x + j * eta - timeout, x + j * eta, true);
-      return product;
-    };
-    // Kinks where an age crosses 0 or T, and jumps where it crosses a constant delay (plus T).
-    const breaks: number[] = [];
-    const shift = model.constantMs ?? 0;
-    for (let j = -Math.ceil((timeout + shift) / eta) - 1; j * eta <= timeout + shift + eta; j++) {
-      breaks.push(shift - j * eta, shift + timeout - j * eta, timeout - j * eta, -j * eta);
-    }
-    const suspected = integrate(u, 0, eta, breaks, steps);
-    // E over the arrival delay a of heartbeat 0 of Π over other heartbeats k.
-    const alone = (a: number): number => {
-      let product = 1;
-      const kMin = Math.floor(-(model.tailMs + timeout) / eta) - 1;
-      for (let k = kMin; k * eta < a + timeout; k++) {
-        if (k === 0) continue;
-        product *= 1 - (1 - pL) * received(a - k * eta, a + timeout - k * eta, false);
-      }
-      return product;
-    };
-    const expected = model.constantMs !== undefined ? alone(model.constantMs) : integrate((a) => model.density(a) * alone(a), 0, model.tailMs, [], steps * 4);
-    const rate = ((1 - pL) / eta) * expected;
-    const recurrence = rate > 0 ? 1 / rate : Infinity;
-    return {
-      meanMistakeRecurrenceMs: recurrence,
-      meanMistakeDurationMs: rate > 0 ? suspected / eta / rate : 0,
-      mistakeRatePerSec: 1_000 * rate,
-      queryAccuracyProbability: 1 - suspected / eta,
-      detectionTimeBoundMs: model.constantMs === undefined ? Infinity : timeout + model.constantMs,
-    };
-  }
-  throw new InvalidArgumentError('detector', detector, "'nfd-s' or 'fixed-timeout'");
+  if (delay.kind === 'constant') return toQoS(fixedTimeoutConstantDelay(intervalMs, deadlineMs, delay.ms, lossProbability), deadlineMs + delay.ms);
+  // The offset of a shifted exponential delays every arrival alike: the steady state ignores it.
+  return toQoS(fixedTimeoutExponentialDelay({ intervalMs, lossProbability, meanMs: delay.meanMs }, deadlineMs, steps), Infinity);
 }
 
-interface DelayModel {
-  /** P(D > y). */
-  above(y: number): number;
-  /** P(D < y). */
-  below(y: number): number;
-  /** Density (continuous models). */
-  density(y: number): number;
-  /** Beyond this, P(D > y) is negligible (< 1e-16). */
-  tailMs: number;
-  /** The constant delay, when constant. */
-  constantMs: number | undefined;
-}
-
-function delayModel(delay: AnalyticDelay): DelayModel {
-  requireObject(delay, 'delay');
-  if (delay.kind === 'constant') {
-    rejectUnknownKeys(delay as unknown as Record<string, unknown>, 'delay', ['kind', 'ms']);
-    const ms = delay.ms;
-    if (typeof ms !== 'number' || !(ms >= 0 && ms < Infinity)) throw new InvalidArgumentError('delay.ms', ms, 'a finite delay >= 0 in ms');
-    return { above: (y) => (y < ms ? 1 : 0), below: (y) => (y > ms ? 1 : 0), density: () => 0, tailMs: ms, constantMs: ms };
-  }
-  if (delay.kind === 'exponential') {
-    // The analysis has no offset: an offsetMs would be silently ignored, so it is refused.
-    rejectUnknownKeys(delay as unknown as Record<string, unknown>, 'delay', ['kind', 'meanMs']);
-    const mean = delay.meanMs;
-    requirePositive(mean, 'delay.meanMs');
-    return {
-      above: (y) => (y < 0 ? 1 : Math.exp(-y / mean)),
-      below: (y) => (y <= 0 ? 0 : 1 - Math.exp(-y / mean)),
-      density: (y) => (y < 0 ? 0 : Math.exp(-y / mean) / mean),
-      tailMs: 40 * mean,
-      constantMs: undefined,
-    };
-  }
-  throw new InvalidArgumentError('delay.kind', (delay as { kind: unknown }).kind, "'constant' or 'exponential'");
-}
-
-/** ∫_from^to f, composite Simpson on each piece between the breakpoints inside (from, to). */
-function integrate(f: (x: number) => number, from: number, to: number, breaks: readonly number[], steps: number): number {
-  const points = [from, ...breaks.filter((point) => point > from && point < to).sort((a, b) => a - b), to];
-  let total = 0;
-  for (let piece = 0; piece + 1 < points.length; piece++) {
-    const a = points[piece]!;
-    const b = points[piece + 1]!;
-    if (b - a <= 0) continue;
-    // Evaluate just inside the ends so a jump at a breakpoint takes the value of this piece.
-    const epsilon = (b - a) * 1e-12;
-    const h = (b - a) / steps;
-    let sum = f(a + epsilon) + f(b - epsilon);
-    for (let step = 1; step < steps; step++) sum += (step % 2 === 1 ? 4 : 2) * f(a + step * h);
-    total += (sum * h) / 3;
-  }
-  return total;
+function toQoS(state: SteadyState, detectionTimeBoundMs: number): AnalyticQoS {
+  const rate = state.mistakeRatePerMs;
+  // Simpson's weights of an integrand ≡ 1 can sum to 1 + 2^−52.
+  const suspectedFraction = Math.min(1, state.suspectedFraction);
+  const qos: AnalyticQoS = {
+    meanMistakeRecurrenceMs: rate > 0 ? 1 / rate : Infinity,
+    meanMistakeDurationMs: rate > 0 ? suspectedFraction / rate : 0,
+    mistakeRatePerSec: 1_000 * rate,
+    queryAccuracyProbability: 1 - suspectedFraction,
+    detectionTimeBoundMs,
+  };
+  if (state.sTransitionProbability !== undefined) qos.sTransitionProbability = state.sTransitionProbability;
+  return qos;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyticQoS } from '../../src/detectors/analytic.js';
 import { InvalidArgumentError } from '../../src/errors.js';
+import { expectInvalidArgument } from './expect-invalid.js';
 
 // Closed forms worked by hand for η = 100, constant delay 10 ms, p_L = 0.1.
 describe('analyticQoS: closed forms for a constant delay', () => {
@@ -37,6 +38,16 @@ describe('analyticQoS: closed forms for a constant delay', () => {
     expect(qos.queryAccuracyProbability).toBeCloseTo(1 - integral / 100, 9);
     expect(qos.meanMistakeDurationMs).toBeCloseTo(integral / 100 / rate, 6);
     expect(qos.detectionTimeBoundMs).toBe(260);
+  });
+
+  it('fixed timeout T = 10η with no delay: the heartbeat arriving exactly at the expiry prevents the mistake', () => {
+    // The detector trusts while the silence is <= T (FixedTimeoutDetector.isAvailable), so after an
+    // arrival at A a mistake needs all of m_1..m_10 lost, m_10 included (it arrives at A + T).
+    const p = 0.5;
+    const qos = analyticQoS({ detector: 'fixed-timeout', intervalMs: 100, timeoutMs: 1_000, lossProbability: p, delay: { kind: 'constant', ms: 0 } });
+    expect(qos.mistakeRatePerSec).toBeCloseTo(1_000 * ((1 - p) / 100) * p ** 10, 12);
+    expect(qos.queryAccuracyProbability).toBeCloseTo(1 - p ** 10, 12);
+    expect(qos.meanMistakeDurationMs).toBeCloseTo(100 / (1 - p), 9);
   });
 
   it('no loss and a delay below the deadline: no mistakes', () => {
@@ -96,5 +107,39 @@ describe('analyticQoS: bad input', () => {
     expect(() => analyticQoS({ ...good, detector: 'fixed-timeout' })).toThrow(/timeoutMs/);
     expect(() => analyticQoS({ ...good, delay: { kind: 'exponential', meanMs: -1 } })).toThrow(/meanMs/);
     expect(() => analyticQoS({ ...good, steps: 3 })).toThrow(/steps/);
+  });
+
+  it('refuses an unknown option key (a typo is not silently ignored), at the top level and in delay', () => {
+    const good = { detector: 'nfd-s', intervalMs: 100, shiftMs: 60, lossProbability: 0.05, delay: { kind: 'constant', ms: 10 } } as const;
+    expectInvalidArgument(() => analyticQoS({ ...good, lossProbabilty: 0.5 } as never), 'lossProbabilty');
+    expectInvalidArgument(() => analyticQoS({ ...good, timeout: 250 } as never), 'timeout');
+    expectInvalidArgument(() => analyticQoS({ ...good, delay: { kind: 'exponential', meanMs: 20, mean: 20 } as never }), 'delay.mean');
+  });
+
+  it('treats null as an error for every option, never as absent', () => {
+    const good = { detector: 'nfd-s', intervalMs: 100, shiftMs: 60, timeoutMs: 250, lossProbability: 0.05, delay: { kind: 'exponential', meanMs: 20 }, steps: 100 } as const;
+    expect(() => analyticQoS(good)).not.toThrow();
+    for (const field of ['detector', 'intervalMs', 'shiftMs', 'timeoutMs', 'lossProbability', 'delay', 'steps'] as const) {
+      expectInvalidArgument(() => analyticQoS({ ...good, [field]: null } as never), field);
+    }
+    for (const field of ['kind', 'meanMs', 'offsetMs'] as const) {
+      expectInvalidArgument(() => analyticQoS({ ...good, delay: { ...good.delay, [field]: null } } as never), `delay.${field}`);
+    }
+    expectInvalidArgument(() => analyticQoS({ ...good, delay: { kind: 'constant', ms: null } } as never), 'delay.ms');
+    expectInvalidArgument(() => analyticQoS(null as never), 'options');
+  });
+
+  it("validates the other detector's duration when it is given, though it is not used", () => {
+    const good = { detector: 'nfd-s', intervalMs: 100, shiftMs: 60, lossProbability: 0.05, delay: { kind: 'constant', ms: 10 } } as const;
+    expectInvalidArgument(() => analyticQoS({ ...good, timeoutMs: -1 }), 'timeoutMs');
+    expectInvalidArgument(() => analyticQoS({ ...good, detector: 'fixed-timeout', timeoutMs: 250, shiftMs: Number.NaN }), 'shiftMs');
+    expect(analyticQoS({ ...good, timeoutMs: 250 })).toEqual(analyticQoS(good));
+  });
+
+  it('names the accepted range for the detector, the delay kind and the loss probability', () => {
+    const good = { detector: 'nfd-s', intervalMs: 100, shiftMs: 60, lossProbability: 0.05, delay: { kind: 'constant', ms: 10 } } as const;
+    expect(() => analyticQoS({ ...good, detector: 'nfd-e' as never })).toThrow(/detector must be one of 'nfd-s', 'fixed-timeout'/);
+    expect(() => analyticQoS({ ...good, delay: { kind: 'uniform', minMs: 0, maxMs: 1 } as never })).toThrow(/delay\.kind must be 'constant' or 'exponential'/);
+    expect(() => analyticQoS({ ...good, lossProbability: 1 })).toThrow(/lossProbability must be a probability in \[0, 1\)/);
   });
 });
