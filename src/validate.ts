@@ -62,12 +62,22 @@ export function requireOneOf<T extends string>(value: unknown, field: string, al
   }
 }
 
-/** Rejects keys the caller did not mean: a typo such as `lossProbabilty` must not be silently ignored. */
+/**
+ * Rejects keys the caller did not mean: a typo such as `lossProbabilty` must not be silently
+ * ignored. Symbol keys and non-enumerable properties are rejected too, known names or not: no
+ * option is a symbol, and spreads and JSON copies of options drop both, so they would be
+ * silently lost.
+ */
 export function rejectUnknownKeys(value: Record<string, unknown>, field: string, known: readonly string[]): void {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      const prefix = field === '' ? key : `${field}.${key}`;
-      throw new InvalidArgumentError(prefix, value[key], `absent (unknown option; known: ${known.join(', ')})`);
+  const knownList = `known: ${known.join(', ')}`;
+  for (const key of Reflect.ownKeys(value)) {
+    if (typeof key === 'symbol') {
+      throw new InvalidArgumentError(`${field}[${String(key)}]`, '(a symbol key)', `absent (options are named by strings; ${knownList})`);
+    }
+    const path = field === '' ? key : `${field}.${key}`;
+    if (!known.includes(key)) throw new InvalidArgumentError(path, value[key], `absent (unknown option; ${knownList})`);
+    if (!Object.prototype.propertyIsEnumerable.call(value, key)) {
+      throw new InvalidArgumentError(path, '(a non-enumerable property)', 'an enumerable property (copies of the options would drop it)');
     }
   }
 }
