@@ -3,6 +3,15 @@ import { InvalidArgumentError } from './errors.js';
 // Internal: argument checks shared by every configuration entry point. Each throws an
 // InvalidArgumentError that names the field, the value and the accepted range.
 
+/**
+ * `value`, or `fallback` when `value` is `undefined` (a missing option). Unlike `??` it keeps
+ * `null`, so the check that follows refuses it: across the library `undefined` means absent and
+ * `null` is an error.
+ */
+export function orDefault<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
+}
+
 export function requireObject(value: unknown, field: string): asserts value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidArgumentError(field, value, 'an object');

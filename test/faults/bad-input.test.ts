@@ -11,11 +11,13 @@ import {
   InvalidArgumentError,
   InvalidStateError,
   LimitExceededError,
+  nemesis,
   Simulation,
   UnknownNodeError,
   type Fault,
   type FaultSchedule,
   type InjectOptions,
+  type NemesisOptions,
 } from '../../src/index.js';
 import { FIVE, thrownBy } from './fixtures.js';
 
@@ -173,6 +175,189 @@ describe('bad schedules', () => {
     const skew = thrownBy(() => sim.skewClock('a', Number.NaN)) as InvalidArgumentError;
     expect(skew.field).toBe("skewClock('a').params.deltaMs");
     expect(sim.faultLog).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------- hostile shapes
+
+/** `levels` arrays nested inside one another around 1: `[[1]]` is 2 levels. */
+function nestedArrays(levels: number): unknown {
+  let value: unknown = 1;
+  for (let level = 0; level < levels; level++) value = [value];
+  return value;
+}
+
+/** `levels` objects nested inside one another around 1: `{ x: { x: 1 } }` is 2 levels. */
+function nestedObjects(levels: number): unknown {
+  let value: unknown = 1;
+  for (let level = 0; level < levels; level++) value = { x: value };
+  return value;
+}
+
+/** A traffic spike whose message is `message`: the one parameter that is free-form plain data. */
+const spike = (message: unknown): Fault => ({ kind: 'traffic-spike', atMs: 0, durationMs: 5, target: 'a', params: { from: 'b', ratePerSec: 1, message } });
+
+function expectInvalid(act: () => unknown, field: string, mentions: string): void {
+  const error = thrownBy(act);
+  expect(error).toBeInstanceOf(InvalidArgumentError);
+  expect((error as InvalidArgumentError).field).toBe(field);
+  expect((error as Error).message).toContain(mentions);
+}
+
+describe('hostile shapes: deep, huge, symbol-keyed', () => {
+  // The fault record and its params are 2 levels: a message of 98 more makes the limit of 100.
+  it('a message nested to the depth limit is accepted, one level more is refused', () => {
+    const sim = sim5();
+    expect(() => sim.inject([spike(nestedArrays(98))])).not.toThrow();
+    expectInvalid(() => sim5().inject([spike(nestedArrays(99))]), 'schedule[0].params.message[0]', 'nested at most 100 levels deep');
+  });
+
+  it.each([
+    ['arrays in a message', () => spike(nestedArrays(5000)), 'schedule[0].params.message[0]'],
+    ['objects in a message', () => spike(nestedObjects(5000)), 'schedule[0].params.message.x'],
+    ['objects as params', () => ({ kind: 'crash', atMs: 0, target: 'a', params: nestedObjects(5000) }), 'schedule[0].params.x.x'],
+    ['arrays as a link model', () => ({ kind: 'link', atMs: 0, params: { links: [['a', 'b']], model: nestedArrays(5000) } }), 'schedule[0].params.model[0]'],
+    ['objects in a latency', () => ({ kind: 'slow-node', atMs: 0, target: 'a', params: { model: { latency: nestedObjects(5000) } } }), 'schedule[0].params.model.latency'],
+  ])('5,000 nested %s: InvalidArgumentError naming the field, not a RangeError', (_name, fault, field) => {
+    const sim = sim5();
+    expectInvalid(() => sim.inject([fault() as Fault]), field, 'levels deep');
+    expect(sim.faultLog).toEqual([]);
+  });
+
+  it.each([
+    ['slow with a nested factor', (sim: Simulation) => sim.slow('a', 'b', nestedArrays(5000) as never), "slow('a', 'b').params.model.latencyFactor"],
+    ['degrade with a nested model', (sim: Simulation) => sim.degrade([['a', 'b']], nestedObjects(5000) as never), 'degrade(...).params.model.x'],
+    ['degrade with a nested latency', (sim: Simulation) => sim.degrade([['a', 'b']], { latency: nestedArrays(5000) } as never), 'degrade(...).params.model.latency'],
+    ['degrade with nested links', (sim: Simulation) => sim.degrade(nestedArrays(5000) as never, { lossProbability: 0.5 }), 'degrade(...).params.links[0]'],
+  ])('%s: InvalidArgumentError naming the field, not a RangeError', (_name, act, field) => {
+    const sim = sim5();
+    expectInvalid(() => act(sim), field, 'levels deep');
+    expect(sim.faultLog).toEqual([]);
+  });
+
+  it('a 1e7-element array or a 50 MB string in params is refused at once, not copied', () => {
+    const startedMs = performance.now();
+    expectInvalid(() => sim5().inject([spike(new Array(1e7).fill(0))]), 'schedule[0].params.message', 'at most 1000000 values');
+    expectInvalid(() => sim5().inject([spike('x'.repeat(50_000_000))]), 'schedule[0].params.message', 'at most 10000000 characters');
+    expectInvalid(() => sim5().inject([{ kind: 'crash', atMs: 0, target: 'a', params: { note: 'x'.repeat(50_000_000) } } as never]), 'schedule[0].params.note', 'characters');
+    expect(performance.now() - startedMs).toBeLessThan(5_000);
+  });
+
+  it.each([
+    ['a fault record', [{ ...ok, [Symbol('note')]: 1 }], undefined, 'schedule[0][Symbol(note)]'],
+    ['params', [{ ...ok, params: { [Symbol('note')]: 1 } }], undefined, 'schedule[0].params[Symbol(note)]'],
+    ['a link model', [{ kind: 'link', atMs: 0, params: { links: [['a', 'b']], model: { [Symbol('lossProbability')]: 1 } } }], undefined, 'schedule[0].params.model[Symbol(lossProbability)]'],
+    ['a message', [spike({ [Symbol('id')]: 1 })], undefined, 'schedule[0].params.message[Symbol(id)]'],
+    ['inject options', [ok], { [Symbol('budget')]: {} }, 'options[Symbol(budget)]'],
+    ['a budget', [ok], { budget: { [Symbol('maxNodesDown')]: 0 } }, 'options.budget[Symbol(maxNodesDown)]'],
+  ])('a symbol key in %s is refused, not silently dropped', (_name, schedule, options, field) => {
+    const sim = sim5();
+    expectInvalid(() => sim.inject(schedule as FaultSchedule, options as InjectOptions | undefined), field, 'Symbol(');
+    expect(sim.faultLog).toEqual([]);
+  });
+
+  it('a non-enumerable field is refused, not silently dropped by the copy', () => {
+    const hidden = (record: object, key: string, value: unknown): object => Object.defineProperty(record, key, { value, enumerable: false });
+    expectInvalid(() => sim5().inject([hidden({ kind: 'crash', atMs: 0, target: 'a' }, 'durationMs', 10) as Fault]), 'schedule[0].durationMs', 'an enumerable property');
+    expectInvalid(() => sim5().inject([{ ...ok, params: hidden({}, 'graceful', true) } as never]), 'schedule[0].params.graceful', 'non-enumerable');
+    expectInvalid(() => sim5().inject([ok], { budget: hidden({}, 'maxNodesDown', 0) as never }), 'options.budget.maxNodesDown', 'an enumerable property');
+  });
+});
+
+// ---------------------------------------------------------------- null is never "absent"
+
+/** One valid fault of each kind, with every optional field and parameter present. */
+const fullFaults: Fault[] = [
+  { kind: 'crash', atMs: 10, durationMs: 10, target: 'a', params: {} },
+  { kind: 'omission', atMs: 10, durationMs: 10, target: 'a', params: { sendProbability: 0.5, receiveProbability: 0.5 } },
+  { kind: 'disk-write-fail', atMs: 10, durationMs: 10, target: 'a', params: { probability: 0.5 } },
+  { kind: 'clock-skew', atMs: 10, durationMs: 10, target: 'a', params: { deltaMs: 5 } },
+  { kind: 'clock-drift', atMs: 10, durationMs: 10, target: 'a', params: { driftPpm: 5 } },
+  { kind: 'clock-jump', atMs: 10, target: 'a', params: { deltaMs: 5 } },
+  { kind: 'capacity', atMs: 10, durationMs: 10, target: 'a', params: { messagesPerSec: 5, inboxLimit: 5 } },
+  { kind: 'traffic-spike', atMs: 10, durationMs: 10, target: 'a', params: { from: 'b', ratePerSec: 5, endRatePerSec: 10, message: { type: 'request' } } },
+  { kind: 'byzantine', atMs: 10, durationMs: 10, target: 'a', params: { behaviour: 'drop', probability: 0.5, to: ['b'], copies: 2 } },
+  { kind: 'byzantine', atMs: 10, durationMs: 10, target: 'a', params: { behaviour: 'forge', as: 'b' } },
+  { kind: 'byzantine', atMs: 10, durationMs: 10, target: 'a', params: { behaviour: 'equivocate', field: 'v', values: [1, 2] } },
+  { kind: 'link', atMs: 10, durationMs: 10, params: { links: [['a', 'b']], bothWays: true, model: { lossProbability: 0.5 } } },
+  { kind: 'slow-node', atMs: 10, durationMs: 10, target: 'a', params: { model: { latencyFactor: 5 } } },
+  { kind: 'partition', atMs: 10, durationMs: 10, params: { groups: [['a', 'b'], ['c', 'd', 'e']] } },
+];
+const fullLinkModel = {
+  latency: { kind: 'constant', ms: 1 },
+  latencyFactor: 2,
+  lossProbability: 0.1,
+  duplicateProbability: 0.1,
+  reorderProbability: 0.1,
+  reorderDelay: { kind: 'constant', ms: 1 },
+  fifo: true,
+  bandwidthBytesPerMs: 100,
+  queueLimitBytes: 1_000,
+};
+/** Parameters that are the user's own data, where null is a value like any other. */
+const dataParams = new Set(['message']);
+
+/** Each fault with one field, parameter or link-model field set to null, and the path it must name. */
+const nulled: Array<{ name: string; path: string; fault: unknown }> = [
+  ...fullFaults.flatMap((fault) => [
+    ...Object.keys(fault).map((key) => ({ name: `${fault.kind} ${key}`, path: key, fault: { ...fault, [key]: null } })),
+    ...Object.keys(fault.params!)
+      .filter((key) => !dataParams.has(key))
+      .map((key) => ({ name: `${fault.kind} params.${key}`, path: `params.${key}`, fault: { ...fault, params: { ...fault.params, [key]: null } } })),
+  ]),
+  ...Object.keys(fullLinkModel).map((key) => ({
+    name: `link params.model.${key}`,
+    path: `params.model.${key}`,
+    fault: { kind: 'link', atMs: 10, durationMs: 10, params: { links: [['a', 'b']], model: { ...fullLinkModel, [key]: null } } },
+  })),
+];
+
+describe('null is an error, never a default', () => {
+  it('every full fault is valid as it stands', () => {
+    for (const fault of [...fullFaults, { kind: 'link', atMs: 10, durationMs: 10, params: { links: [['a', 'b']], model: fullLinkModel } }]) {
+      expect(() => sim5().inject([fault as Fault])).not.toThrow();
+    }
+  });
+
+  it.each(nulled)('$name: null → an error naming the field and the null', ({ path, fault }) => {
+    const sim = sim5();
+    const error = thrownBy(() => sim.inject([fault as Fault]));
+    expect(error).toBeInstanceOf(FaultlineError);
+    expect((error as Error).message).toContain(`schedule[0].${path}`);
+    expect((error as Error).message).toMatch(/\bnull\b/);
+    sim.run({ until: 100 });
+    expect(sim.faultLog).toEqual([]);
+  });
+
+  it('null in a traffic spike message is the user data it says', () => {
+    expect(() => sim5().inject([spike(null)])).not.toThrow();
+    expect(() => sim5().inject([spike({ payload: null, list: [null] })])).not.toThrow();
+  });
+
+  it.each([
+    ['options', null, 'options'],
+    ['options.budget', { budget: null }, 'options.budget'],
+    ['options.budget.maxNodesDown', { budget: { maxNodesDown: null } }, 'options.budget.maxNodesDown'],
+    ['options.budget.keepMajorityConnected', { budget: { keepMajorityConnected: null } }, 'options.budget.keepMajorityConnected'],
+  ])('%s: null → InvalidArgumentError', (_name, options, field) => {
+    expectInvalid(() => sim5().inject([ok], options as never), field, 'got null');
+  });
+});
+
+describe('nemesis options', () => {
+  const valid: NemesisOptions = { seed: 1, nodes: [...FIVE], horizonMs: 5_000, startMs: 0, kinds: ['crash'], ratePerSec: 1, meanDurationMs: 100, budget: { maxNodesDown: 1 }, swarm: false, maxFaults: 5 };
+
+  it('the full options are valid as they stand', () => {
+    expect(nemesis(valid).length).toBeGreaterThan(0);
+  });
+
+  it.each(Object.keys(valid))('%s: null → InvalidArgumentError, not the default', (key) => {
+    expectInvalid(() => nemesis({ ...valid, [key]: null } as never), key, 'got null');
+  });
+
+  it('options that are null, or hold a symbol key, are refused', () => {
+    expectInvalid(() => nemesis(null as never), 'nemesis(options)', 'an object');
+    expectInvalid(() => nemesis({ ...valid, [Symbol('seed')]: 2 } as never), 'nemesis(options)[Symbol(seed)]', 'named by strings');
   });
 });
 
