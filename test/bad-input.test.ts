@@ -39,6 +39,22 @@ function twoNodes(options: Partial<SimulationOptions> = {}): { sim: Simulation; 
 }
 
 const sim0 = (): Simulation => twoNodes().sim;
+
+/** `levels` arrays nested inside one another around 1: `[[1]]` is 2 levels. */
+function nestedArrays(levels: number): unknown {
+  let value: unknown = 1;
+  for (let level = 0; level < levels; level++) value = [value];
+  return value;
+}
+
+/** `levels` objects nested inside one another around 1: `{ x: { x: 1 } }` is 2 levels. */
+function nestedObjects(levels: number): unknown {
+  let value: unknown = 1;
+  for (let level = 0; level < levels; level++) value = { x: value };
+  return value;
+}
+
+const linkModelKeys = ['latency', 'latencyFactor', 'lossProbability', 'duplicateProbability', 'reorderProbability', 'reorderDelay', 'fifo', 'bandwidthBytesPerMs', 'queueLimitBytes'] as const;
 const withLink = (link: unknown): Simulation => new Simulation({ seed: 1, network: { link: link as LinkModel } });
 const withLatency = (latency: unknown): Simulation => withLink({ latency });
 
@@ -117,6 +133,41 @@ const cases: Case[] = [
     expected: 'an object',
   },
   { name: 'defaultMessageSizeBytes 0', act: () => new Simulation({ seed: 1, network: { defaultMessageSizeBytes: 0 } }), field: 'network.defaultMessageSizeBytes', expected: 'a finite number > 0' },
+
+  // ------------------------------------------------------------ hostile shapes in network config
+  { name: '5,000 nested arrays in a latency', act: () => withLatency(nestedArrays(5000)), field: 'network.link.latency[0][0]', expected: 'nested at most 100 levels deep' },
+  { name: '5,000 nested objects as a link model', act: () => withLink(nestedObjects(5000)), field: 'network.link.x.x.x', expected: 'nested at most 100 levels deep' },
+  { name: '5,000 nested arrays in a latency field', act: () => withLatency({ kind: 'constant', ms: nestedArrays(5000) }), field: 'network.link.latency.ms[0]', expected: 'levels deep' },
+  { name: '5,000 nested objects in setLink', act: () => sim0().network.setLink('a', 'b', { latency: nestedObjects(5000) } as never), field: 'link a->b.latency.x.x', expected: 'levels deep' },
+  { name: 'a symbol key in Simulation options', act: () => new Simulation({ seed: 1, [Symbol('seed')]: 2 } as never), field: '[Symbol(seed)]', expected: 'options are named by strings' },
+  { name: 'a symbol key in the network config', act: () => new Simulation({ seed: 1, network: { [Symbol('link')]: {} } as never }), field: 'network[Symbol(link)]', expected: 'options are named by strings' },
+  { name: 'a symbol key in a link model', act: () => withLink({ [Symbol('lossProbability')]: 0.5 }), field: 'network.link[Symbol(lossProbability)]', expected: 'options are named by strings' },
+  { name: 'a symbol key in a latency', act: () => withLatency({ kind: 'constant', ms: 1, [Symbol('ms')]: 2 }), field: 'network.link.latency[Symbol(ms)]', expected: 'options are named by strings' },
+  {
+    name: 'a symbol key in a regionLinks entry',
+    act: () => new Simulation({ seed: 1, network: { regionLinks: [{ between: ['us', 'eu'], link: {}, [Symbol('link')]: {} }] as never } }),
+    field: 'network.regionLinks[0][Symbol(link)]',
+    expected: 'options are named by strings',
+  },
+  { name: 'a symbol key in a setLink model', act: () => sim0().network.setLink('a', 'b', { [Symbol('fifo')]: true } as never), field: 'link a->b[Symbol(fifo)]', expected: 'options are named by strings' },
+  { name: 'a non-enumerable link-model field', act: () => withLink(Object.defineProperty({}, 'lossProbability', { value: 0.5, enumerable: false })), field: 'network.link.lossProbability', expected: 'an enumerable property' },
+
+  // ------------------------------------------------------------ null is an error, never "absent"
+  ...(['link', 'intraRegion', 'interRegion', 'regionLinks', 'defaultMessageSizeBytes'] as const).map((key) => ({
+    name: `network.${key} null`,
+    act: () => new Simulation({ seed: 1, network: { [key]: null } as never }),
+    field: `network.${key}`,
+    expected: 'got null',
+  })),
+  { name: 'a null network', act: () => new Simulation({ seed: 1, network: null as never }), field: 'network', expected: 'got null' },
+  { name: 'a null regionLinks entry', act: () => new Simulation({ seed: 1, network: { regionLinks: [null] as never } }), field: 'network.regionLinks[0]', expected: 'got null' },
+  { name: 'a null region pair', act: () => new Simulation({ seed: 1, network: { regionLinks: [{ between: null, link: {} }] as never } }), field: 'network.regionLinks[0].between', expected: 'got null' },
+  { name: 'a null region', act: () => new Simulation({ seed: 1, network: { regionLinks: [{ between: ['us', null], link: {} }] as never } }), field: 'network.regionLinks[0].between[1]', expected: 'got null' },
+  { name: 'a null region link model', act: () => new Simulation({ seed: 1, network: { regionLinks: [{ between: ['us', 'eu'], link: null }] as never } }), field: 'network.regionLinks[0].link', expected: 'got null' },
+  ...linkModelKeys.map((key) => ({ name: `network.link.${key} null`, act: () => withLink({ [key]: null }), field: `network.link.${key}`, expected: 'got null' })),
+  ...linkModelKeys.map((key) => ({ name: `setLink ${key} null`, act: () => sim0().network.setLink('a', 'b', { [key]: null } as never), field: `link a->b.${key}`, expected: 'got null' })),
+  { name: 'setDefaultLink null', act: () => sim0().network.setDefaultLink(null as never), field: 'link', expected: 'got null' },
+  { name: 'a null distribution field', act: () => withLatency({ kind: 'uniform', minMs: 1, maxMs: 2, offsetMs: null }), field: 'network.link.latency.offsetMs', expected: 'got null' },
 
   // ------------------------------------------------------------ distributions
   { name: 'a latency that is a number', act: () => withLatency(5), field: 'network.link.latency', expected: 'an object' },
@@ -215,6 +266,51 @@ describe('bad input', () => {
     expect(error).toBeInstanceOf(UnknownNodeError);
     expect(error).toMatchObject({ code: 'UNKNOWN_NODE', nodeId: 'x' });
     expect((error as Error).message).toMatch(new RegExp(`^${field}: unknown node 'x' \\(known: a, b\\)$`));
+  });
+
+  describe('an undefined link-model field is absent: it does not hide the layer beneath', () => {
+    /** Nodes a and b in region us, c in eu; a sends one message to each of the others at start. */
+    function regions(options: Partial<SimulationOptions>): Simulation {
+      const sim = new Simulation({ seed: 1, ...options });
+      sim.addNode('a', (ctx) => ({ onStart: () => ctx.broadcast('hello') }), { region: 'us' });
+      sim.addNode('b', () => ({}), { region: 'us' });
+      sim.addNode('c', () => ({}), { region: 'eu' });
+      return sim;
+    }
+
+    it('in a setLink override', () => {
+      const sim = regions({ network: { link: { lossProbability: 1, fifo: true } } });
+      sim.network.setLink('a', 'b', { lossProbability: undefined, fifo: undefined, latencyFactor: 2 });
+      expect(sim.network.linkModel('a', 'b')).toMatchObject({ lossProbability: 1, fifo: true, latencyFactor: 2 });
+      sim.run();
+      expect(sim.network.linkStats('a', 'b').dropped.loss).toBe(1);
+    });
+
+    it('in region layers', () => {
+      const sim = regions({
+        network: {
+          link: { lossProbability: 1 },
+          intraRegion: { lossProbability: undefined },
+          regionLinks: [{ between: ['us', 'eu'], link: { lossProbability: undefined, latencyFactor: 3 } }],
+        },
+      });
+      expect(sim.network.linkModel('a', 'b').lossProbability).toBe(1);
+      expect(sim.network.linkModel('a', 'c')).toMatchObject({ lossProbability: 1, latencyFactor: 3 });
+      sim.run();
+      expect(sim.network.stats().dropped.loss).toBe(2);
+    });
+
+    it('in a new default, which then leaves the built-in latency in place', () => {
+      const sim = regions({});
+      sim.network.setDefaultLink({ latency: undefined, lossProbability: 0.5 });
+      expect(sim.network.linkModel('a', 'b')).toMatchObject({ latency: { kind: 'constant', ms: 1 }, lossProbability: 0.5 });
+    });
+
+    it('in a fault layer', () => {
+      const sim = regions({ network: { link: { lossProbability: 1 } } });
+      sim.degrade([['a', 'b']], { lossProbability: undefined, latencyFactor: 4 });
+      expect(sim.network.linkModel('a', 'b')).toMatchObject({ lossProbability: 1, latencyFactor: 4 });
+    });
   });
 
   describe('from node code', () => {
