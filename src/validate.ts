@@ -7,6 +7,12 @@ import { InvalidArgumentError } from './errors.js';
  * `value`, or `fallback` when `value` is `undefined` (a missing option). Unlike `??` it keeps
  * `null`, so the check that follows refuses it: across the library `undefined` means absent and
  * `null` is an error.
+ *
+ * @example
+ * ```ts
+ * const startMs = orDefault(options.startMs, 0); // null stays null
+ * requireNonNegative(startMs, 'startMs'); // throws: startMs must be a finite number >= 0; got null
+ * ```
  */
 export function orDefault<T>(value: T | undefined, fallback: T): T {
   return value === undefined ? fallback : value;
@@ -76,6 +82,12 @@ export function requireOneOf<T extends string>(value: unknown, field: string, al
  * ignored. Symbol keys and non-enumerable properties are rejected too, known names or not: no
  * option is a symbol, and spreads and JSON copies of options drop both, so they would be
  * silently lost.
+ *
+ * @example
+ * ```ts
+ * rejectUnknownKeys({ lossProbabilty: 0.1 }, 'link', ['lossProbability']); // throws, field 'link.lossProbabilty'
+ * rejectUnknownKeys({ [Symbol('x')]: 1 }, 'link', ['lossProbability']); // throws, field 'link[Symbol(x)]'
+ * ```
  */
 export function rejectUnknownKeys(value: Record<string, unknown>, field: string, known: readonly string[]): void {
   const knownList = `known: ${known.join(', ')}`;
