@@ -90,13 +90,12 @@ export function requireOneOf<T extends string>(value: unknown, field: string, al
  * ```
  */
 export function rejectUnknownKeys(value: Record<string, unknown>, field: string, known: readonly string[]): void {
-  const knownList = `known: ${known.join(', ')}`;
   for (const key of Reflect.ownKeys(value)) {
     if (typeof key === 'symbol') {
-      throw new InvalidArgumentError(`${field}[${String(key)}]`, '(a symbol key)', `absent (options are named by strings; ${knownList})`);
+      throw new InvalidArgumentError(`${field}[${String(key)}]`, '(a symbol key)', `absent (options are named by strings; known: ${known.join(', ')})`);
     }
     const path = field === '' ? key : `${field}.${key}`;
-    if (!known.includes(key)) throw new InvalidArgumentError(path, value[key], `absent (unknown option; ${knownList})`);
+    if (!known.includes(key)) throw new InvalidArgumentError(path, value[key], `absent (unknown option; known: ${known.join(', ')})`);
     if (!Object.prototype.propertyIsEnumerable.call(value, key)) {
       throw new InvalidArgumentError(path, '(a non-enumerable property)', 'an enumerable property (copies of the options would drop it)');
     }
