@@ -3,6 +3,21 @@ import { InvalidArgumentError } from './errors.js';
 // Internal: argument checks shared by every configuration entry point. Each throws an
 // InvalidArgumentError that names the field, the value and the accepted range.
 
+/**
+ * `value`, or `fallback` when `value` is `undefined` (a missing option). Unlike `??` it keeps
+ * `null`, so the check that follows refuses it: across the library `undefined` means absent and
+ * `null` is an error.
+ *
+ * @example
+ * ```ts
+ * const startMs = orDefault(options.startMs, 0); // null stays null
+ * requireNonNegative(startMs, 'startMs'); // throws: startMs must be a finite number >= 0; got null
+ * ```
+ */
+export function orDefault<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
+}
+
 export function requireObject(value: unknown, field: string): asserts value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidArgumentError(field, value, 'an object');
@@ -62,12 +77,27 @@ export function requireOneOf<T extends string>(value: unknown, field: string, al
   }
 }
 
-/** Rejects keys the caller did not mean: a typo such as `lossProbabilty` must not be silently ignored. */
+/**
+ * Rejects keys the caller did not mean: a typo such as `lossProbabilty` must not be silently
+ * ignored. Symbol keys and non-enumerable properties are rejected too, known names or not: no
+ * option is a symbol, and spreads and JSON copies of options drop both, so they would be
+ * silently lost.
+ *
+ * @example
+ * ```ts
+ * rejectUnknownKeys({ lossProbabilty: 0.1 }, 'link', ['lossProbability']); // throws, field 'link.lossProbabilty'
+ * rejectUnknownKeys({ [Symbol('x')]: 1 }, 'link', ['lossProbability']); // throws, field 'link[Symbol(x)]'
+ * ```
+ */
 export function rejectUnknownKeys(value: Record<string, unknown>, field: string, known: readonly string[]): void {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      const prefix = field === '' ? key : `${field}.${key}`;
-      throw new InvalidArgumentError(prefix, value[key], `absent (unknown option; known: ${known.join(', ')})`);
+  for (const key of Reflect.ownKeys(value)) {
+    if (typeof key === 'symbol') {
+      throw new InvalidArgumentError(`${field}[${String(key)}]`, '(a symbol key)', `absent (options are named by strings; known: ${known.join(', ')})`);
+    }
+    const path = field === '' ? key : `${field}.${key}`;
+    if (!known.includes(key)) throw new InvalidArgumentError(path, value[key], `absent (unknown option; known: ${known.join(', ')})`);
+    if (!Object.prototype.propertyIsEnumerable.call(value, key)) {
+      throw new InvalidArgumentError(path, '(a non-enumerable property)', 'an enumerable property (copies of the options would drop it)');
     }
   }
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { Rng, type Seed } from '../kernel/rng.js';
-import { rejectUnknownKeys, requireBoolean, requireFinite, requireNonNegative, requireObject, requirePositive, requirePositiveInteger } from '../validate.js';
+import { orDefault, rejectUnknownKeys, requireBoolean, requireFinite, requireNonNegative, requireObject, requirePositive, requirePositiveInteger } from '../validate.js';
 import { conflictsWithAccepted } from './admission.js';
 import { findBudgetViolation, validateBudget, type BudgetedFault, type FaultBudget } from './budget.js';
 import { builtInFailureModels } from './built-in-models.js';
@@ -98,21 +98,21 @@ function readOptions(options: NemesisOptions): Required<Omit<NemesisOptions, 'bu
     throw new InvalidArgumentError('nodes', options.nodes, 'a non-empty array of node ids');
   }
   requirePositive(options.horizonMs, 'horizonMs');
-  const startMs = options.startMs ?? 0;
+  const startMs = orDefault(options.startMs, 0);
   requireNonNegative(startMs, 'startMs');
-  const kinds = options.kinds ?? nemesisKinds;
+  const kinds = orDefault(options.kinds, nemesisKinds);
   if (!Array.isArray(kinds) || kinds.length === 0) throw new InvalidArgumentError('kinds', kinds, `a non-empty array of ${nemesisKinds.join(', ')}`);
   kinds.forEach((kind, index) => {
     if (!(nemesisKinds as readonly string[]).includes(kind)) throw new InvalidArgumentError(`kinds[${index}]`, kind, `one of ${nemesisKinds.join(', ')}`);
   });
   const networkKinds = kinds.filter((kind) => kind !== 'crash' && kind !== 'pause' && kind !== 'clock-skew' && kind !== 'clock-drift' && kind !== 'omission');
   if (networkKinds.length > 0 && options.nodes.length < 2) throw new InvalidArgumentError('kinds', kinds, `only single-node kinds with one node (${networkKinds.join(', ')} need two)`);
-  const ratePerSec = options.ratePerSec ?? 0.5;
+  const ratePerSec = orDefault(options.ratePerSec, 0.5);
   requireNonNegative(ratePerSec, 'ratePerSec');
   if (ratePerSec > MAX_RATE_PER_SEC) throw new InvalidArgumentError('ratePerSec', ratePerSec, `a rate in [0, ${MAX_RATE_PER_SEC}] faults per second`);
-  const meanDurationMs = options.meanDurationMs ?? 1_000;
+  const meanDurationMs = orDefault(options.meanDurationMs, 1_000);
   requirePositive(meanDurationMs, 'meanDurationMs');
-  const maxFaults = options.maxFaults ?? 1_000;
+  const maxFaults = orDefault(options.maxFaults, 1_000);
   requirePositiveInteger(maxFaults, 'maxFaults', 1_000_000);
   if (options.swarm !== undefined) requireBoolean(options.swarm, 'swarm');
   requireFinite(options.horizonMs, 'horizonMs');
@@ -125,7 +125,7 @@ function readOptions(options: NemesisOptions): Required<Omit<NemesisOptions, 'bu
     ratePerSec,
     meanDurationMs,
     budget: options.budget === undefined ? undefined : validateBudget(options.budget, 'budget'),
-    swarm: options.swarm ?? false,
+    swarm: orDefault(options.swarm, false),
     maxFaults,
   };
 }

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { DistributionSampler, type Distribution } from '../kernel/distribution.js';
+import { plainDataLimits, requireBoundedShape } from '../plain-data.js';
 import { rejectUnknownKeys, requireBoolean, requireInRange, requireObject, requirePositive, requireProbability } from '../validate.js';
 
 /**
@@ -76,11 +77,19 @@ export const baseLinkModel: Readonly<LinkModel> = Object.freeze({
 });
 
 /**
- * Checks a (partial) link model and returns a frozen copy. Throws {@link InvalidArgumentError}
- * naming the field under `field`.
+ * Checks a (partial) link model and returns a frozen copy without its `undefined` fields (an
+ * `undefined` field is absent: it does not hide the layer beneath). `null` is no value of any
+ * field. Throws {@link InvalidArgumentError} naming the field under `field`.
+ *
+ * @example
+ * ```ts
+ * validateLinkModel({ lossProbability: 0.1, fifo: undefined }, 'link'); // { lossProbability: 0.1 }
+ * validateLinkModel({ lossProbability: null }, 'link'); // throws: link.lossProbability ... got null
+ * ```
  */
 export function validateLinkModel(model: unknown, field: string): Readonly<LinkModel> {
   requireObject(model, field);
+  requireBoundedShape(model, field, plainDataLimits);
   rejectUnknownKeys(model, field, LINK_MODEL_KEYS);
   const { latency, reorderDelay, lossProbability, duplicateProbability, reorderProbability, fifo } = model;
   if (latency !== undefined) DistributionSampler.from(latency, `${field}.latency`);
@@ -92,7 +101,13 @@ export function validateLinkModel(model: unknown, field: string): Readonly<LinkM
   if (model['latencyFactor'] !== undefined) requireInRange(model['latencyFactor'], `${field}.latencyFactor`, Number.MIN_VALUE, 1e6);
   if (model['bandwidthBytesPerMs'] !== undefined) requirePositive(model['bandwidthBytesPerMs'], `${field}.bandwidthBytesPerMs`);
   if (model['queueLimitBytes'] !== undefined) requirePositive(model['queueLimitBytes'], `${field}.queueLimitBytes`);
-  return Object.freeze({ ...model }) as Readonly<LinkModel>;
+  return Object.freeze(definedFields(model)) as Readonly<LinkModel>;
+}
+
+function definedFields(model: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const defined: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(model)) if (value !== undefined) defined[key] = value;
+  return defined;
 }
 
 /**
@@ -134,10 +149,13 @@ export class CompiledLinkModel {
     this.queueLimitBytes = model.queueLimitBytes ?? DEFAULT_QUEUE_LIMIT_BYTES;
   }
 
-  /** Merges validated partial models, later ones winning field by field, and compiles the result. */
+  /**
+   * Merges validated partial models, later ones winning field by field (a field that is
+   * `undefined` in a layer is absent there), and compiles the result.
+   */
   static from(layers: ReadonlyArray<Readonly<LinkModel> | undefined>, field: string): CompiledLinkModel {
-    const merged: LinkModel = {};
-    for (const layer of layers) if (layer !== undefined) Object.assign(merged, layer);
-    return new CompiledLinkModel(Object.freeze(merged), field);
+    const merged: Record<string, unknown> = {};
+    for (const layer of layers) if (layer !== undefined) Object.assign(merged, definedFields(layer));
+    return new CompiledLinkModel(Object.freeze(merged) as Readonly<LinkModel>, field);
   }
 }

@@ -5,9 +5,9 @@ import type { FaultWorld } from '../failure-model.js';
 
 // Internal: reading the parts of a fault record every model shares.
 
-/** The fault's params object (empty when absent), with only `known` keys allowed. */
+/** The fault's params object (empty when absent; `null` is not absent), with only `known` keys allowed. */
 export function paramsOf(fault: Fault, field: string, known: readonly string[]): Record<string, unknown> {
-  const params: unknown = fault.params ?? {};
+  const params: unknown = fault.params === undefined ? {} : fault.params;
   requireObject(params, `${field}.params`);
   rejectUnknownKeys(params, `${field}.params`, known);
   return params;
