@@ -282,24 +282,50 @@ export class DiskError extends FaultlineError {
   }
 }
 
+/** Characters of a value shown in a message: enough to recognise it, never the whole of a huge one. */
+const PREVIEW_CHARS = 80;
+/** Values (nested objects and arrays counted too) an object may hold to be shown as JSON. */
+const PREVIEW_VALUES = 64;
+
 function describeValue(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'string') return value.length > PREVIEW_CHARS ? `'${value.slice(0, PREVIEW_CHARS - 3)}...' (${value.length} characters)` : `'${value}'`;
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
     return String(value);
   }
   if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol') return value.toString();
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return `an object (${safeJson(value)})`;
+  return `an object (${previewOf(value as object)})`;
 }
 
-function safeJson(value: unknown): string {
+/** JSON of a small object; the first keys of a large one (a message must not cost what the value does). */
+function previewOf(value: object): string {
   try {
-    const text = JSON.stringify(value) ?? 'unserialisable';
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    const text = isSmall(value, { remaining: PREVIEW_VALUES }) ? (JSON.stringify(value) ?? 'unserialisable') : firstKeys(value);
+    return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 3)}...` : text;
   } catch {
     return 'unserialisable';
   }
+}
+
+function isSmall(value: unknown, budget: { remaining: number }): boolean {
+  if (--budget.remaining < 0) return false;
+  if (typeof value === 'string') return value.length <= PREVIEW_CHARS;
+  if (typeof value !== 'object' || value === null) return true;
+  for (const key in value) if (!isSmall((value as Record<string, unknown>)[key], budget)) return false;
+  return true;
+}
+
+function firstKeys(value: object): string {
+  const keys: string[] = [];
+  let length = 0;
+  for (const key in value) {
+    keys.push(JSON.stringify(key.length > PREVIEW_CHARS ? `${key.slice(0, PREVIEW_CHARS)}...` : key));
+    length += key.length;
+    if (length > PREVIEW_CHARS) break;
+  }
+  return `{${keys.join(',')}, ...}`;
 }
 
 function summariseIds(ids: readonly string[]): string {

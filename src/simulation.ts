@@ -1,5 +1,6 @@
 import { freeze } from 'immer';
 import { EventLoop, type EventLoopOptions } from './kernel/event-loop.js';
+import { requireBoundedShape } from './plain-data.js';
 import { rejectUnknownKeys, requireFunction, requireObject, requirePositiveInteger, requireString } from './validate.js';
 import { builtInFailureModels } from './faults/built-in-models.js';
 import type { FailureModel } from './faults/failure-model.js';
@@ -147,6 +148,8 @@ export class Simulation extends EventLoop {
     const mailboxLimit = options.mailboxLimit === undefined ? DEFAULT_MAILBOX_LIMIT : options.mailboxLimit;
     requirePositiveInteger(mailboxLimit, `${field}.mailboxLimit`);
     const clock = new NodeClock(this.now, options.clock === undefined ? {} : options.clock, `${field}.clock`);
+    // immer's deep freeze recurses: bound the depth first, so a deep value is a typed error.
+    requireBoundedShape(options.durable, `${field}.durable`);
     const durable = freeze(options.durable, true);
     const node = new NodeRuntime(this.registry.size, id, behaviour as NodeBehaviour<unknown, unknown>, clock, this.rng(`node:${id}`), options.region, durable, mailboxLimit);
     node.service = service;

@@ -4,6 +4,7 @@ import { findBudgetViolation, validateBudget, type FaultBudget } from './budget.
 import type { FailureModel, FaultWorld } from './failure-model.js';
 import type { Fault, FaultLogEntry, FaultSchedule } from './fault.js';
 import { deepFreeze, plainCopy } from '../plain-data.js';
+import { EventLoop } from '../kernel/event-loop.js';
 
 /**
  * Options of `sim.inject`.
@@ -117,8 +118,7 @@ export class FaultInjector {
    * partitions heal, paused nodes resume). Permanent faults (clock jumps) stay as they are.
    */
   livenessPhase(atMs: number): void {
-    requireFinite(atMs, 'atMs');
-    if (atMs < this.world.now) throw new InvalidArgumentError('atMs', atMs, `a time >= now (${this.world.now}ms)`);
+    requireStartTime(atMs, this.world.now, 'atMs');
     this.stoppedAtMs = Math.min(this.stoppedAtMs, atMs);
     this.world.schedule(atMs - this.world.now, () => this.endWhere(() => true, true));
   }
@@ -131,8 +131,7 @@ export class FaultInjector {
     if (model === undefined) {
       throw new InvalidArgumentError(`${field}.kind`, kind, `a registered failure model (${this.kinds().join(', ')})`);
     }
-    requireFinite(fault['atMs'], `${field}.atMs`);
-    if (fault['atMs'] < this.world.now) throw new InvalidArgumentError(`${field}.atMs`, fault['atMs'], `a time >= now (${this.world.now}ms)`);
+    requireStartTime(fault['atMs'], this.world.now, `${field}.atMs`);
     if (fault['atMs'] >= this.stoppedAtMs) throw new InvalidStateError(`${field} starts at ${fault['atMs']}ms, after the liveness phase began at ${this.stoppedAtMs}ms`);
     this.checkDuration(fault, model, field);
     const copy = plainCopy(fault, field) as Fault;
@@ -147,6 +146,9 @@ export class FaultInjector {
       return;
     }
     requirePositive(durationMs, `${field}.durationMs`);
+    // The end is an event too: it may not fall past the kernel's last instant.
+    const latestMs = EventLoop.maxSimulatedTimeMs - (fault['atMs'] as number);
+    if (durationMs > latestMs) throw new InvalidArgumentError(`${field}.durationMs`, durationMs, `a duration in (0, ${latestMs}] ms, so the fault ends by EventLoop.maxSimulatedTimeMs`);
     if (model.revert === undefined) throw new InvalidArgumentError(`${field}.durationMs`, durationMs, `absent (a '${model.kind}' fault is permanent)`);
   }
 
@@ -233,4 +235,11 @@ export class FaultInjector {
     this.log.push(entry);
     this.observe(entry);
   }
+}
+
+/** A fault's start: from now to the kernel's last instant. */
+function requireStartTime(atMs: unknown, nowMs: number, field: string): asserts atMs is number {
+  const expected = `a finite time from now (${nowMs}ms) to ${EventLoop.maxSimulatedTimeMs}ms (EventLoop.maxSimulatedTimeMs)`;
+  requireFinite(atMs, field, expected);
+  if (atMs < nowMs || atMs > EventLoop.maxSimulatedTimeMs) throw new InvalidArgumentError(field, atMs, expected);
 }

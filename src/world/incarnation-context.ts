@@ -29,89 +29,91 @@ export interface NodeServices {
 export class IncarnationContext implements NodeContext<unknown, unknown> {
   readonly id: string;
   readonly incarnation: number;
-  private readonly services: NodeServices;
-  private readonly node: NodeRuntime;
+  // True private fields: a user who logs or inspects `ctx` (or a test library that hashes it)
+  // sees its id and incarnation, not the whole simulation behind it.
+  readonly #services: NodeServices;
+  readonly #node: NodeRuntime;
 
   constructor(services: NodeServices, node: NodeRuntime) {
-    this.services = services;
-    this.node = node;
+    this.#services = services;
+    this.#node = node;
     this.id = node.id;
     this.incarnation = node.incarnation;
   }
 
   get peers(): readonly string[] {
-    return this.services.registry.peersOf(this.node);
+    return this.#services.registry.peersOf(this.#node);
   }
 
   get rng(): Rng {
-    return this.node.rng;
+    return this.#node.rng;
   }
 
   get durable(): unknown {
-    return this.node.durable;
+    return this.#node.durable;
   }
 
   now(): number {
-    return this.node.clock.read(this.services.loop.now);
+    return this.#node.clock.read(this.#services.loop.now);
   }
 
   send(to: string, message: unknown): void {
     this.requireAlive('send');
-    this.services.transmission.send(this.node, to, message);
+    this.#services.transmission.send(this.#node, to, message);
   }
 
   broadcast(message: unknown): void {
     this.requireAlive('broadcast');
-    this.services.transmission.broadcast(this.node, message);
+    this.#services.transmission.broadcast(this.#node, message);
   }
 
   setTimer(delayMs: number, name: string, data?: unknown): void {
     this.requireAlive('setTimer');
-    this.services.timers.set(this.node, delayMs, name, data);
+    this.#services.timers.set(this.#node, delayMs, name, data);
   }
 
   cancelTimer(name: string): boolean {
     this.requireAlive('cancelTimer');
-    return this.services.timers.cancel(this.node, name);
+    return this.#services.timers.cancel(this.#node, name);
   }
 
   log(message: string, fields?: Record<string, unknown>): void {
     this.requireAlive('log');
-    this.services.log.write(this.node, message, fields);
+    this.#services.log.write(this.#node, message, fields);
   }
 
   persist(recipe: (draft: Draft<unknown>) => unknown): void {
     this.requireAlive('persist');
-    this.services.storage.persist(this.node, recipe);
+    this.#services.storage.persist(this.#node, recipe);
   }
 
   sync(): void {
     this.requireAlive('sync');
-    this.services.storage.sync(this.node);
+    this.#services.storage.sync(this.#node);
   }
 
   sleep(delayMs: number): Promise<void> {
     this.requireAlive('sleep');
-    return this.services.asyncOperations.sleep(this.node, delayMs);
+    return this.#services.asyncOperations.sleep(this.#node, delayMs);
   }
 
   receive(filter?: (message: unknown, from: string) => boolean, options?: { timeoutMs?: number }): Promise<{ from: string; message: unknown }> {
     this.requireAlive('receive');
-    return this.services.asyncOperations.receive(this.node, filter, options);
+    return this.#services.asyncOperations.receive(this.#node, filter, options);
   }
 
   call<R = unknown>(to: string, request: unknown, options: { timeoutMs: number }): Promise<R> {
     this.requireAlive('call');
-    return this.services.asyncOperations.call(this.node, to, request, options) as Promise<R>;
+    return this.#services.asyncOperations.call(this.#node, to, request, options) as Promise<R>;
   }
 
   private requireAlive(operation: string): void {
-    if (this.node.building) {
+    if (this.#node.building) {
       throw new InvalidStateError(`ctx.${operation} on node '${this.id}' inside its behaviour factory: build handlers there, act in onStart or onRecover`);
     }
-    if (this.node.incarnation !== this.incarnation || !this.node.up) {
+    if (this.#node.incarnation !== this.incarnation || !this.#node.up) {
       throw new InvalidStateError(
-        `ctx.${operation} on node '${this.id}' from incarnation ${this.incarnation}, which has crashed (current incarnation ${this.node.incarnation}, ${this.node.up ? 'up' : 'down'})`,
+        `ctx.${operation} on node '${this.id}' from incarnation ${this.incarnation}, which has crashed (current incarnation ${this.#node.incarnation}, ${this.#node.up ? 'up' : 'down'})`,
       );
     }
   }

@@ -88,3 +88,59 @@ describe('incident verbs', () => {
     expect(sim.activeFaults()).toEqual([]);
   });
 });
+
+describe('durable state of absurd depth', () => {
+  function nested(depth: number): unknown {
+    let value: unknown = 0;
+    for (let level = 0; level < depth; level++) value = { inner: value };
+    return value;
+  }
+
+  it('is refused with a typed error naming the field, not a stack overflow from freezing it', () => {
+    const sim = new Simulation({ seed: 1 });
+    const error = thrownBy(() => sim.addNode('a', () => ({}), { durable: nested(5_000) }));
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as InvalidArgumentError).field).toContain("options of node 'a'.durable");
+    expect(sim.nodeIds()).toEqual([]);
+  });
+
+  it('is accepted and frozen up to the limit', () => {
+    const sim = new Simulation({ seed: 1 });
+    sim.addNode('a', () => ({}), { durable: nested(900) });
+    expect(Object.isFrozen(sim.node('a').durable)).toBe(true);
+  });
+});
+
+describe('faults at the end of simulated time', () => {
+  it('a fault that would end past the last instant is refused when injected, not when it starts', () => {
+    const sim = new Simulation({ seed: 1 });
+    sim.addNode('a', () => ({}));
+    sim.addNode('b', () => ({}));
+    const error = thrownBy(() => sim.inject([{ kind: 'isolate', target: 'a', atMs: 1, durationMs: Number.MAX_SAFE_INTEGER }]));
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as InvalidArgumentError).field).toBe('schedule[0].durationMs');
+    expect(thrownBy(() => sim.inject([{ kind: 'crash', target: 'a', atMs: 2 ** 60 }]))).toBeInstanceOf(InvalidArgumentError);
+    expect(thrownBy(() => sim.livenessPhase(2 ** 60))).toBeInstanceOf(InvalidArgumentError);
+    sim.inject([{ kind: 'isolate', target: 'a', atMs: 1, durationMs: Number.MAX_SAFE_INTEGER - 1 }]);
+    sim.run({ until: 10 });
+    expect(sim.activeFaults()).toHaveLength(1);
+  });
+});
+
+describe('error messages stay small whatever the value', () => {
+  it('an unknown key holding 50 MB is named quickly, with a preview of its value', () => {
+    const huge = 'x'.repeat(50_000_000);
+    const error = thrownBy(() => new Simulation({ seed: 1, typo: huge } as never)) as InvalidArgumentError;
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error.field).toBe('typo');
+    expect(error.message.length).toBeLessThan(500);
+    expect(error.message).toContain('50000000 characters');
+  });
+
+  it('a huge object value is previewed by its first keys', () => {
+    const wide = Object.fromEntries(Array.from({ length: 100_000 }, (_, index) => [`key${index}`, index]));
+    const error = thrownBy(() => new Simulation({ seed: 1, typo: wide } as never)) as InvalidArgumentError;
+    expect(error.message.length).toBeLessThan(500);
+    expect(error.message).toContain('"key0"');
+  });
+});
