@@ -74,6 +74,7 @@ export { validateBudget, findBudgetViolation, type FaultBudget, type BudgetedFau
 export type { InjectOptions } from './faults/injector.js';
 export { nemesis, nemesisKinds, type NemesisKind, type NemesisOptions } from './faults/nemesis.js';
 export { GroundTruth, type ClockReader } from './world/ground-truth.js';
+export type { CutBlock } from './world/cut-blocks.js';
 export type { Adversary, AdversaryOutput } from './world/adversary.js';
 export type { ServiceModel } from './world/service-model.js';
 export type { DiskState } from './world/disk-state.js';

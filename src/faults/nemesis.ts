@@ -7,7 +7,14 @@ import { builtInFailureModels } from './built-in-models.js';
 import type { FailureModel } from './failure-model.js';
 import type { Fault, FaultSchedule } from './fault.js';
 
-/** Fault kinds the nemesis can draw. */
+/**
+ * Fault kinds the nemesis can draw.
+ *
+ * @example
+ * ```ts
+ * const schedule = nemesis({ seed: 1, nodes: ['a', 'b', 'c'], horizonMs: 10_000, kinds: nemesisKinds.filter((kind) => kind !== 'crash') });
+ * ```
+ */
 export const nemesisKinds = ['crash', 'pause', 'partition', 'isolate', 'partition-one-way', 'link', 'slow-node', 'clock-skew', 'clock-drift', 'omission'] as const;
 
 /**

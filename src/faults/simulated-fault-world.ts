@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { EventLoop } from '../kernel/event-loop.js';
 import type { Rng } from '../kernel/rng.js';
-import { requireFunction, requireString } from '../validate.js';
+import { rejectUnknownKeys, requireBoolean, requireFunction, requireObject, requireString } from '../validate.js';
 import type { Adversary } from '../world/adversary.js';
 import type { ClockControl } from '../world/clock-control.js';
 import { linksOf, type CutBlock, type CutRecord } from '../world/cut-blocks.js';
@@ -16,10 +16,28 @@ import type { Transmission } from '../world/transmission.js';
 import type { FaultWorld } from './failure-model.js';
 
 /** What `cutBlocks` hands its model, to be handed back to `restoreCutBlocks`. */
-interface AppliedCut {
-  /** The cut links by node index: dropped with the partition, so long runs do not keep them. */
-  readonly links: ReadonlyArray<[number, number]>;
-  readonly record: CutRecord;
+class AppliedCut {
+  constructor(
+    /** The cut links by node index: dropped with the partition, so long runs do not keep them. */
+    readonly links: ReadonlyArray<[number, number]>,
+    readonly record: CutRecord,
+  ) {}
+}
+
+/** A plugin's blocks: arrays of known node ids and a boolean, each checked before anything is cut. */
+function requireCutBlocks(blocks: unknown, registry: NodeRegistry): asserts blocks is readonly CutBlock[] {
+  if (!Array.isArray(blocks)) throw new InvalidArgumentError('cutBlocks(blocks)', blocks, 'an array of { from, to, bothWays }');
+  blocks.forEach((block: unknown, index) => {
+    const field = `cutBlocks(blocks)[${index}]`;
+    requireObject(block, field);
+    rejectUnknownKeys(block, field, ['from', 'to', 'bothWays']);
+    for (const side of ['from', 'to'] as const) {
+      const ids = block[side];
+      if (!Array.isArray(ids)) throw new InvalidArgumentError(`${field}.${side}`, ids, 'an array of node ids');
+      ids.forEach((id: unknown, position) => registry.indexOf(id, `${field}.${side}[${position}]`));
+    }
+    requireBoolean(block['bothWays'], `${field}.bothWays`);
+  });
 }
 
 /** The world's modules that failure models act through. */
@@ -90,13 +108,15 @@ export class SimulatedFaultWorld implements FaultWorld {
   }
 
   cutBlocks(blocks: readonly CutBlock[]): AppliedCut {
+    requireCutBlocks(blocks, this.parts.registry);
     const links = linksOf(blocks).map(([from, to]): [number, number] => [this.indexOf(from, 'from'), this.indexOf(to, 'to')]);
     for (const [from, to] of links) this.parts.network.cutInBlock(from, to);
-    return { links, record: this.parts.truth.noteCutBlocksStart(blocks) };
+    return new AppliedCut(links, this.parts.truth.noteCutBlocksStart(blocks));
   }
 
   restoreCutBlocks(cut: unknown): void {
-    const { links, record } = cut as AppliedCut;
+    if (!(cut instanceof AppliedCut)) throw new InvalidArgumentError('restoreCutBlocks(cut)', cut, 'what cutBlocks returned');
+    const { links, record } = cut;
     for (const [from, to] of links) this.parts.network.uncutInBlock(from, to);
     this.parts.truth.noteCutBlocksEnd(record);
   }

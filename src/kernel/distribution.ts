@@ -22,7 +22,14 @@ export type Distribution =
   | LogNormalDistribution
   | ParetoDistribution;
 
-/** Fields every non-constant distribution shares. */
+/**
+ * Fields every non-constant distribution shares.
+ *
+ * @example
+ * ```ts
+ * const shifted: ExponentialDistribution = { kind: 'exponential', meanMs: 20, offsetMs: 30 }; // >= 30 ms
+ * ```
+ */
 export interface ShiftedDistribution {
   /** Added to every draw, e.g. a propagation floor under a random queueing delay. Default 0. */
   offsetMs?: number;
@@ -138,7 +145,14 @@ export interface ParetoDistribution extends ShiftedDistribution {
  */
 export const MAX_DRAW_MS = 1e15;
 
-/** The names of the distribution kinds. */
+/**
+ * The names of the distribution kinds.
+ *
+ * @example
+ * ```ts
+ * distributionKinds.includes('pareto'); // true
+ * ```
+ */
 export const distributionKinds = ['constant', 'uniform', 'exponential', 'normal', 'logNormal', 'pareto'] as const;
 
 const CONSTANT = 0;

@@ -9,6 +9,12 @@ import { TraceRecorder, type TraceRecord } from './trace-recorder.js';
 /**
  * Handles one kind of event. The integer fields and the payload are whatever the code that
  * scheduled the event put there; the handler reads the time from `loop.now`.
+ *
+ * @example
+ * ```ts
+ * const arrive: EventHandler = (target, a) => console.log(`process ${target} got job ${a} at ${loop.now}`);
+ * const kind = loop.defineEvent({ name: 'arrive', handle: arrive });
+ * ```
  */
 export type EventHandler = (target: number, a: number, b: number, c: number, payload: unknown) => void;
 

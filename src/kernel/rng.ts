@@ -1,7 +1,15 @@
 import alea from 'seedrandom/lib/alea.js';
 import { InvalidArgumentError } from '../errors.js';
 
-/** A simulation seed: any string or finite number. Equal seeds give equal runs. */
+/**
+ * A simulation seed: any string or finite number. Equal seeds give equal runs.
+ *
+ * @example
+ * ```ts
+ * const seed: Seed = 'nightly-2026-12-06';
+ * new Simulation({ seed });
+ * ```
+ */
 export type Seed = string | number;
 
 /** Doubles in one Alea state: `s0`, `s1`, `s2` and the carry `c`, in that order. */

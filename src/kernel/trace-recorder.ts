@@ -3,6 +3,11 @@ import { RingBuffer } from './ring-buffer.js';
 /**
  * What a trace record describes. The kernel records `callback` events; the world records the
  * rest.
+ *
+ * @example
+ * ```ts
+ * const crashes = sim.trace!.records().filter((record) => record.type === ('crash' satisfies TraceRecordType));
+ * ```
  */
 export type TraceRecordType =
   | 'callback'

@@ -36,7 +36,7 @@ export class AsyncOperations {
   sleep(node: NodeRuntime, delayMs: number): Promise<void> {
     this.kernel.asyncRuns.require(`ctx.sleep on '${node.id}'`);
     requireNonNegative(delayMs, `ctx.sleep on '${node.id}': delayMs`);
-    const trueDelayMs = trueDelayOf(this.kernel.loop, node, delayMs, `ctx.sleep on '${node.id}': delayMs`);
+    const trueDelayMs = trueDelayOf(this.kernel.loop, node, delayMs, 'ctx.sleep', 'delayMs');
     return new Promise((resolve) => {
       this.kernel.loop.scheduleEvent(trueDelayMs, this.kinds.wake, node.index, node.incarnation, 0, 0, resolve);
     });
@@ -47,7 +47,7 @@ export class AsyncOperations {
     const field = `ctx.receive on '${node.id}'`;
     if (filter !== undefined) requireFunction(filter, `${field}: filter`);
     const timeoutMs = readTimeout(options, field, false);
-    const trueTimeoutMs = timeoutMs === undefined ? undefined : trueDelayOf(this.kernel.loop, node, timeoutMs, `${field}: options.timeoutMs`);
+    const trueTimeoutMs = timeoutMs === undefined ? undefined : trueDelayOf(this.kernel.loop, node, timeoutMs, 'ctx.receive', 'options.timeoutMs');
     const position = node.mailbox.findIndex((entry) => filter === undefined || filter(entry.message, entry.from));
     if (position >= 0) return Promise.resolve(node.mailbox.splice(position, 1)[0]!);
     return new Promise((resolve, reject) => {
@@ -63,7 +63,7 @@ export class AsyncOperations {
     this.kernel.asyncRuns.require(field);
     const toIndex = this.registry.indexOf(to, `${field}: to`);
     const timeoutMs = readTimeout(options, field, true)!;
-    const trueTimeoutMs = trueDelayOf(this.kernel.loop, node, timeoutMs, `${field}: options.timeoutMs`);
+    const trueTimeoutMs = trueDelayOf(this.kernel.loop, node, timeoutMs, 'ctx.call', 'options.timeoutMs');
     const callId = node.nextCallId++;
     return new Promise((resolve, reject) => {
       const timeoutHandle = this.kernel.loop.scheduleEvent(trueTimeoutMs, this.kinds.callTimeout, node.index, node.incarnation, callId);

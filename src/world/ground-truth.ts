@@ -1,5 +1,5 @@
 import { requireFinite } from '../validate.js';
-import { CutRecord, unionOfIntervals, type CutBlock } from './cut-blocks.js';
+import { CutRecord, LinkCutIndex, unionOfIntervals, type CutBlock } from './cut-blocks.js';
 
 /** A boolean that changes over true time, kept as its change points so any past time can be asked. */
 class BooleanHistory {
@@ -84,6 +84,8 @@ export class GroundTruth {
   private readonly cut = new Map<string, BooleanHistory>();
   /** Partitions, kept as their groups in start order: their size does not grow with the links they cut. */
   private readonly cutRecords: CutRecord[] = [];
+  /** What the partitions did to each link asked about, brought up to date on each question. */
+  private readonly partitionCuts = new Map<string, LinkCutIndex>();
   private readonly clocks = new Map<string, ClockReader>();
   private readonly nowMs: () => number;
   private readonly knownNode: (id: string, field: string) => void;
@@ -134,11 +136,7 @@ export class GroundTruth {
     this.knownNode(to, 'to');
     const timeMs = this.time(atMs);
     if (this.cut.get(linkKey(from, to))?.at(timeMs) === true) return true;
-    for (const record of this.cutRecords) {
-      if (record.startMs > timeMs) break;
-      if (record.activeAt(timeMs) && record.cuts(from, to)) return true;
-    }
-    return false;
+    return this.partitionCutsOf(from, to).isCutAt(this.cutRecords, timeMs);
   }
 
   /** Node `id`'s clock reading minus true time at `atMs`, in ms. */
@@ -159,17 +157,18 @@ export class GroundTruth {
     return this.historyOf(this.paused, id, false).intervals(true, untilMs);
   }
 
-  /** Intervals [fromMs, toMs) before `untilMs` in which `from → to` was cut. */
+  /**
+   * Intervals [fromMs, toMs) before `untilMs` in which `from → to` was cut, sorted; cuts that
+   * overlap or touch (one partition ending as another starts) are joined: the link was cut throughout.
+   */
   cutIntervals(from: string, to: string, untilMs: number): Array<[number, number]> {
     requireFinite(untilMs, 'untilMs');
     this.knownNode(from, 'from');
     this.knownNode(to, 'to');
-    const intervals = this.cut.get(linkKey(from, to))?.intervals(true, untilMs) ?? [];
-    for (const record of this.cutRecords) {
-      if (record.startMs >= untilMs) break;
-      if (record.cuts(from, to)) intervals.push([record.startMs, Math.min(record.endMs, untilMs)]);
-    }
-    return unionOfIntervals(intervals);
+    const byLink = this.cut.get(linkKey(from, to))?.intervals(true, untilMs) ?? [];
+    const byPartitions = this.partitionCutsOf(from, to).intervals(this.cutRecords, untilMs);
+    if (byLink.length === 0 && byPartitions.sorted) return byPartitions.intervals;
+    return unionOfIntervals([...byLink, ...byPartitions.intervals]);
   }
 
   /** @internal */
@@ -205,6 +204,16 @@ export class GroundTruth {
       this.cut.set(linkKey(from, to), history);
     }
     history.set(this.nowMs(), cut);
+  }
+
+  private partitionCutsOf(from: string, to: string): LinkCutIndex {
+    const key = linkKey(from, to);
+    let index = this.partitionCuts.get(key);
+    if (index === undefined) {
+      index = new LinkCutIndex(from, to);
+      this.partitionCuts.set(key, index);
+    }
+    return index;
   }
 
   /** @internal A set of blocks is cut from now on; pass what this returns to `noteCutBlocksEnd`. */

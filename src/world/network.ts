@@ -66,7 +66,15 @@ export type DropReason =
   | 'receive-omission'
   | 'inbox-overflow';
 
-/** Every drop reason, in a stable order. */
+/**
+ * Every drop reason, in a stable order.
+ *
+ * @example
+ * ```ts
+ * const stats = sim.network.stats();
+ * for (const reason of dropReasons) console.log(reason, stats.dropped[reason]);
+ * ```
+ */
 export const dropReasons: readonly DropReason[] = [
   'loss',
   'link-blocked',

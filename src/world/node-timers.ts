@@ -25,7 +25,7 @@ export class NodeTimers {
     if (typeof delayMs !== 'number' || !(delayMs >= 0 && delayMs < Infinity)) requireNonNegative(delayMs, `ctx.setTimer on '${node.id}': delayMs`);
     if (typeof name !== 'string') throw new InvalidArgumentError(`ctx.setTimer on '${node.id}': name`, name, 'a string');
     const loop = this.kernel.loop;
-    const trueDelayMs = trueDelayOf(loop, node, delayMs, `ctx.setTimer on '${node.id}': delayMs`);
+    const trueDelayMs = trueDelayOf(loop, node, delayMs, 'ctx.setTimer', 'delayMs');
     const previous = node.timers.get(name);
     if (previous !== undefined && previous !== NO_TIMER) loop.cancel(previous);
     const handle = loop.scheduleEvent(trueDelayMs, this.kinds.timer, node.index, node.incarnation, 0, 0, name);

@@ -90,6 +90,31 @@ describe('ground truth of cut links', () => {
     },
   );
 
+  test.prop([fc.array(timed, { minLength: 1, maxLength: 6 }), fc.array(fc.integer({ min: 0, max: HORIZON_MS }), { minLength: 5, maxLength: 20 })], { numRuns: 100 })(
+    'asked during the run (partitions still in force, others ending later), the answers are the same',
+    (drawn, askTimes) => {
+      const schedule: Fault[] = drawn.map(({ shape, atMs, durationMs }) => ({ ...shape, atMs, durationMs }) as Fault);
+      const sim = new Simulation({ seed: 1 });
+      for (const id of NODES) sim.addNode(id, () => ({}));
+      sim.inject([...schedule]);
+      const answers: Array<{ timeMs: number; from: string; to: string; cut: boolean; intervals: Array<[number, number]> }> = [];
+      for (const askMs of askTimes) {
+        sim.scheduleAt(askMs, () => {
+          for (const from of NODES) for (const to of NODES) if (from !== to) answers.push({ timeMs: sim.now, from, to, cut: sim.truth.isCut(from, to), intervals: sim.truth.cutIntervals(from, to, sim.now + 1) });
+        });
+      }
+      sim.run({ until: HORIZON_MS });
+      expect(answers.length).toBe(askTimes.length * NODES.length * (NODES.length - 1));
+      for (const { timeMs, from, to, cut, intervals } of answers) {
+        // Faults applied at this instant may run before or after the question: both are true answers.
+        if (schedule.some((fault) => fault.atMs === timeMs || fault.atMs + fault.durationMs! === timeMs)) continue;
+        expect(cut, `${from}→${to} at ${timeMs}`).toBe(referenceIsCut(schedule, from, to, timeMs));
+        const coveredNow = intervals.some(([start, end]) => start <= timeMs && timeMs < end);
+        expect(coveredNow).toBe(cut);
+      }
+    },
+  );
+
   it('joins a manual block and an overlapping partition into one interval', () => {
     const sim = new Simulation({ seed: 1 });
     for (const id of NODES) sim.addNode(id, () => ({}));

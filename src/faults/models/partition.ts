@@ -9,14 +9,6 @@ import { noTarget, nodeList, paramsOf, targetOf } from './params.js';
 // any overlap is well defined. Messages in flight across a new cut are dropped if the cut is still
 // in force when they arrive.
 
-function applyBlocks(blocks: CutBlock[], world: FaultWorld): unknown {
-  return world.cutBlocks(blocks);
-}
-
-function revertBlocks(applied: unknown, world: FaultWorld): void {
-  world.restoreCutBlocks(applied);
-}
-
 function requireCover(groups: string[][], world: FaultWorld, field: string): void {
   const seen = new Set<string>();
   groups.forEach((group, index) => {
@@ -56,8 +48,8 @@ export const partitionModel: FailureModel = {
     paramsOf(fault, field, ['groups']);
     requireCover(groupsOf(fault, world, field), world, `${field}.params.groups`);
   },
-  apply: (fault, world) => applyBlocks(groupBlocks(fault.params!['groups'] as string[][]), world),
-  revert: (_fault, world, _id, applied) => revertBlocks(applied, world),
+  apply: (fault, world) => world.cutBlocks(groupBlocks(fault.params!['groups'] as string[][])),
+  revert: (_fault, world, _id, applied) => world.restoreCutBlocks(applied),
   cuts: (fault) => linksOf(groupBlocks(fault.params!['groups'] as string[][])),
 };
 
@@ -80,8 +72,8 @@ export const oneWayPartitionModel: FailureModel = {
     const both = from.filter((id) => to.includes(id));
     if (both.length > 0) throw new InvalidArgumentError(`${field}.params.to`, params['to'], `nodes not also in from (${both.join(', ')})`);
   },
-  apply: (fault, world) => applyBlocks([oneWayBlock(fault)], world),
-  revert: (_fault, world, _id, applied) => revertBlocks(applied, world),
+  apply: (fault, world) => world.cutBlocks([oneWayBlock(fault)]),
+  revert: (_fault, world, _id, applied) => world.restoreCutBlocks(applied),
   cuts: (fault) => linksOf([oneWayBlock(fault)]),
 };
 
@@ -99,8 +91,8 @@ export const isolateModel: FailureModel = {
     targetOf(fault, world, field);
     paramsOf(fault, field, []);
   },
-  apply: (fault, world) => applyBlocks([isolateBlock(fault, world)], world),
-  revert: (_fault, world, _id, applied) => revertBlocks(applied, world),
+  apply: (fault, world) => world.cutBlocks([isolateBlock(fault, world)]),
+  revert: (_fault, world, _id, applied) => world.restoreCutBlocks(applied),
   cuts: (fault, world) => linksOf([isolateBlock(fault, world)]),
 };
 
@@ -133,8 +125,8 @@ export const bridgeModel: FailureModel = {
     if (groups.some((group) => group.includes(bridge))) throw new InvalidArgumentError(`${field}.params.bridge`, bridge, 'a node on neither side');
     requireCover([...groups, [bridge]], world, `${field}.params.sides`);
   },
-  apply: (fault, world) => applyBlocks([bridgeBlock(fault)], world),
-  revert: (_fault, world, _id, applied) => revertBlocks(applied, world),
+  apply: (fault, world) => world.cutBlocks([bridgeBlock(fault)]),
+  revert: (_fault, world, _id, applied) => world.restoreCutBlocks(applied),
   cuts: (fault) => linksOf([bridgeBlock(fault)]),
 };
 
