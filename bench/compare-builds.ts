@@ -3,7 +3,7 @@
  * head build, alternating in one process, so a refactor can show it did not slow the simulator.
  *
  *   npm run build && npm run bench:compare -- --base /path/to/other/checkout/dist/index.js
- *   npm run bench:compare -- --base <dist/index.js> [--head <dist/index.js>] [--runs 5] [--time 1500]
+ *   npm run bench:compare -- --base <dist/index.js> [--head <dist/index.js>] [--runs 5] [--time 1500] [--only delivery]
  *
  * Each (run, workload) pair is measured in its own Node process (fresh JIT and heap), and the
  * ratio head / base of each run is printed with the median and range over the runs: judge a
@@ -143,13 +143,15 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '5' },
       time: { type: 'string', default: '1500' },
       child: { type: 'string' },
+      only: { type: 'string' },
     },
   });
-  if (values.base === undefined) throw new Error('usage: npm run bench:compare -- --base <dist/index.js> [--head <dist/index.js>] [--runs 5] [--time 1500]');
+  if (values.base === undefined) throw new Error('usage: npm run bench:compare -- --base <dist/index.js> [--head <dist/index.js>] [--runs 5] [--time 1500] [--only delivery,timer churn,short runs]');
   const timeMs = Number(values.time);
   if (values.child !== undefined) return measureOne(values.child as WorkloadName, values.base, values.head, timeMs);
   const runs = Number(values.runs);
-  for (const workload of WORKLOADS) {
+  const chosen = WORKLOADS.filter((workload) => values.only === undefined || values.only.split(',').includes(workload));
+  for (const workload of chosen) {
     const ratios: number[] = [];
     for (let run = 0; run < runs; run++) {
       const { base, head } = measureInChild(workload, values.base, values.head, timeMs);

@@ -16,6 +16,8 @@ import {
 import type { NodeRegistry } from './node-registry.js';
 import type { NodeRuntime } from './node-runtime.js';
 import type { WorldEventKinds } from './world-events.js';
+import type { EventLoop } from '../kernel/event-loop.js';
+import type { TraceHash } from '../kernel/trace-hash.js';
 import type { WorldKernel } from './world-kernel.js';
 
 /**
@@ -24,20 +26,30 @@ import type { WorldKernel } from './world-kernel.js';
  * to the node's code (`onMessage`, a waiting `ctx.receive`, `onCall`, a call's reply, the mailbox).
  */
 export class Delivery {
+  // The kernel's parts and the node table, held directly: these are read on every message.
+  private readonly loop: EventLoop;
+  private readonly hash: TraceHash;
+  private readonly asyncRuns: WorldKernel['asyncRuns'];
+  private readonly nodes: NodeRuntime[];
   constructor(
-    private readonly kernel: WorldKernel,
+    kernel: WorldKernel,
     private readonly kinds: WorldEventKinds,
     private readonly registry: NodeRegistry,
     private readonly network: Network,
     private readonly truth: GroundTruth,
     private readonly asyncOperations: AsyncOperations,
-  ) {}
+  ) {
+    this.loop = kernel.loop;
+    this.hash = kernel.hash;
+    this.asyncRuns = kernel.asyncRuns;
+    this.nodes = registry.nodes;
+  }
 
   handleDeliver(to: number, from: number, linkIndex: number, messageId: number, message: unknown): void {
-    const node = this.registry.nodes[to]!;
+    const node = this.nodes[to]!;
     if (this.network.isCut(linkIndex)) return this.dropOnArrival(linkIndex, DROP_LINK_BLOCKED, messageId, message);
     if (!node.up) return this.dropOnArrival(linkIndex, DROP_NODE_DOWN, messageId, message);
-    if (node.receiveOmission > 0 && omissionRng(this.kernel.loop, node).random() < node.receiveOmission) {
+    if (node.receiveOmission > 0 && omissionRng(this.loop, node).random() < node.receiveOmission) {
       return this.dropOnArrival(linkIndex, DROP_RECEIVE_OMISSION, messageId, message);
     }
     this.accept(node, linkIndex, from, messageId, message);
@@ -45,14 +57,14 @@ export class Delivery {
 
   /** A message that reached a paused node's inbox before the pause ended: no second trip over the link. */
   handleHeldDeliver(to: number, from: number, linkIndex: number, messageId: number, message: unknown): void {
-    const node = this.registry.nodes[to]!;
+    const node = this.nodes[to]!;
     if (!node.up) return this.dropOnArrival(linkIndex, DROP_NODE_DOWN, messageId, message);
     this.accept(node, linkIndex, from, messageId, message);
   }
 
   /** The node takes the next message from its inbox and is busy for one service time. */
   handleService(target: number, incarnation: number): void {
-    const node = this.registry.nodes[target]!;
+    const node = this.nodes[target]!;
     if (!node.up || node.incarnation !== incarnation) return;
     if (node.paused) return node.hold(this.kinds.service, incarnation, 0, 0, undefined);
     const queued = node.inbox.shift();
@@ -61,8 +73,8 @@ export class Delivery {
       return;
     }
     const serviceMs = node.service === undefined ? 0 : 1000 / node.service.messagesPerSec;
-    node.busyUntilMs = this.kernel.loop.now + serviceMs;
-    if (node.inbox.length > 0) this.kernel.loop.scheduleEvent(serviceMs, this.kinds.service, node.index, node.incarnation);
+    node.busyUntilMs = this.loop.now + serviceMs;
+    if (node.inbox.length > 0) this.loop.scheduleEvent(serviceMs, this.kinds.service, node.index, node.incarnation);
     else {
       node.serviceScheduled = false;
       this.truth.noteOverloaded(node.id, false);
@@ -91,12 +103,12 @@ export class Delivery {
 
   private enqueueForService(node: NodeRuntime, linkIndex: number, from: number, messageId: number, message: unknown): void {
     if (node.service !== undefined && node.inbox.length >= node.service.inboxLimit) return this.dropOnArrival(linkIndex, DROP_INBOX_OVERFLOW, messageId, message);
-    const nowMs = this.kernel.loop.now;
+    const nowMs = this.loop.now;
     node.inbox.push({ from, linkIndex, messageId, message });
     if (node.inbox.length > 1 || node.busyUntilMs > nowMs) this.truth.noteOverloaded(node.id, true);
     if (node.serviceScheduled) return;
     node.serviceScheduled = true;
-    this.kernel.loop.scheduleEvent(Math.max(0, node.busyUntilMs - nowMs), this.kinds.service, node.index, node.incarnation);
+    this.loop.scheduleEvent(Math.max(0, node.busyUntilMs - nowMs), this.kinds.service, node.index, node.incarnation);
   }
 
   /** Hands the message to the node's code. */
@@ -107,7 +119,7 @@ export class Delivery {
     if (message instanceof CallReply && !node.calls.has(message.callId)) {
       return this.dropOnArrival(linkIndex, DROP_STALE_REPLY, messageId, message);
     }
-    const fromId = this.registry.idOf(from);
+    const fromId = this.nodes[from]!.id;
     if (message instanceof CallRequest) {
       this.noteDelivered(linkIndex, node, fromId, messageId, message);
       return this.asyncOperations.answerCall(node, from, message);
@@ -124,7 +136,7 @@ export class Delivery {
     this.noteDelivered(linkIndex, node, fromId, messageId, message);
     if (receiver !== undefined) {
       receiver.resolve({ from: fromId, message });
-      this.kernel.asyncRuns.noteWork();
+      this.asyncRuns.noteWork();
     } else if (handlers.onMessage !== undefined) {
       const result = handlers.onMessage(fromId, message);
       if (result !== undefined) this.asyncOperations.adopt(node, result, `onMessage from '${fromId}'`);
@@ -135,18 +147,18 @@ export class Delivery {
 
   private noteDelivered(linkIndex: number, node: NodeRuntime, fromId: string, messageId: number, message: unknown): void {
     this.network.countDelivered(linkIndex);
-    const loop = this.kernel.loop;
+    const loop = this.loop;
     if (loop.trace !== undefined) loop.trace.push({ timeMs: loop.now, type: 'deliver', node: node.id, from: fromId, to: node.id, messageId, message });
   }
 
   private dropOnArrival(linkIndex: number, code: number, messageId: number, message: unknown): void {
     const link = this.network.linkAt(linkIndex);
     link.dropped[code]!++;
-    this.kernel.hash.mixInt(code);
-    const loop = this.kernel.loop;
+    this.hash.mixInt(code);
+    const loop = this.loop;
     if (loop.trace !== undefined) {
-      const from = this.registry.idOf(link.from);
-      const to = this.registry.idOf(link.to);
+      const from = this.nodes[link.from]!.id;
+      const to = this.nodes[link.to]!.id;
       loop.trace.push({ timeMs: loop.now, type: 'drop', node: to, from, to, messageId, message, reason: dropReasons[code] });
     }
   }

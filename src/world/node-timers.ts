@@ -5,6 +5,7 @@ import { trueDelayOf } from './local-delay.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { NodeRuntime } from './node-runtime.js';
 import type { WorldEventKinds } from './world-events.js';
+import type { EventLoop } from '../kernel/event-loop.js';
 import type { WorldKernel } from './world-kernel.js';
 
 /** A timer name whose timer is not pending (kept in the map to avoid churn). */
@@ -14,17 +15,23 @@ const TIMER_NAMES_KEPT = 64;
 
 /** Named timers of node code: `ctx.setTimer`, `ctx.cancelTimer`, and `onTimer` when one fires. */
 export class NodeTimers {
+  // The kernel's parts and the node table, held directly: these are read on every message.
+  private readonly loop: EventLoop;
+  private readonly nodes: NodeRuntime[];
   constructor(
-    private readonly kernel: WorldKernel,
+    kernel: WorldKernel,
     private readonly kinds: WorldEventKinds,
     private readonly registry: NodeRegistry,
     private readonly asyncOperations: AsyncOperations,
-  ) {}
+  ) {
+    this.loop = kernel.loop;
+    this.nodes = registry.nodes;
+  }
 
   set(node: NodeRuntime, delayMs: number, name: string, data: unknown): void {
     if (typeof delayMs !== 'number' || !(delayMs >= 0 && delayMs < Infinity)) requireNonNegative(delayMs, `ctx.setTimer on '${node.id}': delayMs`);
     if (typeof name !== 'string') throw new InvalidArgumentError(`ctx.setTimer on '${node.id}': name`, name, 'a string');
-    const loop = this.kernel.loop;
+    const loop = this.loop;
     const trueDelayMs = trueDelayOf(loop, node, delayMs, 'ctx.setTimer', 'delayMs');
     const previous = node.timers.get(name);
     if (previous !== undefined && previous !== NO_TIMER) loop.cancel(previous);
@@ -39,7 +46,7 @@ export class NodeTimers {
     if (handle === undefined || handle === NO_TIMER) return false;
     this.forget(node, name);
     if (node.timerData.size > 0) node.timerData.delete(name);
-    return this.kernel.loop.cancel(handle);
+    return this.loop.cancel(handle);
   }
 
   /** A paused node's timer, released on resume: it keeps its name, with a new handle. */
@@ -48,7 +55,7 @@ export class NodeTimers {
   }
 
   handleTimer(target: number, incarnation: number, name: string): void {
-    const node = this.registry.nodes[target]!;
+    const node = this.nodes[target]!;
     if (!node.up || node.incarnation !== incarnation) return;
     if (node.paused) return node.hold(this.kinds.timer, incarnation, 0, 0, name);
     this.forget(node, name);
@@ -57,7 +64,7 @@ export class NodeTimers {
       data = node.timerData.get(name);
       node.timerData.delete(name);
     }
-    const loop = this.kernel.loop;
+    const loop = this.loop;
     if (loop.trace !== undefined) loop.trace.push({ timeMs: loop.now, type: 'timer', node: node.id, timer: name });
     const handlers = node.handlers;
     if (handlers.onTimer !== undefined) {

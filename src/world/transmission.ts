@@ -5,6 +5,8 @@ import { byzantineRng, omissionRng } from './fault-streams.js';
 import { DROP_SEND_OMISSION, dropReasons, SENT, type Network } from './network.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { NodeRuntime } from './node-runtime.js';
+import type { EventLoop } from '../kernel/event-loop.js';
+import type { TraceHash } from '../kernel/trace-hash.js';
 import type { WorldKernel } from './world-kernel.js';
 
 // A tag mixed into the trace hash for every send, with its outcome.
@@ -15,18 +17,27 @@ const HASH_SEND = 0x73656e64;
  * a message (send omission, a byzantine node's adversary), and the send's trace records.
  */
 export class Transmission {
+  // The kernel's parts and the node table, held directly: these are read on every message.
+  private readonly loop: EventLoop;
+  private readonly hash: TraceHash;
+  private readonly nodes: NodeRuntime[];
   private messageCounter = 0;
 
   constructor(
-    private readonly kernel: WorldKernel,
+    kernel: WorldKernel,
     private readonly registry: NodeRegistry,
     private readonly network: Network,
-  ) {}
+  ) {
+    this.loop = kernel.loop;
+    this.hash = kernel.hash;
+    this.nodes = registry.nodes;
+  }
 
   send(node: NodeRuntime, to: string, message: unknown): void {
-    const index = this.registry.find(to);
     // The field name is built only on the error path: this is the hot path of every message.
-    this.sendFrom(node, index ?? this.registry.indexOf(to, `ctx.send on '${node.id}': to`), message);
+    const index = this.registry.find(to) ?? this.registry.indexOf(to, `ctx.send on '${node.id}': to`);
+    if (node.adversary !== undefined) return this.sendThroughAdversary(node, index, message);
+    this.transmit(node, node.index, index, message);
   }
 
   broadcast(node: NodeRuntime, message: unknown): void {
@@ -43,7 +54,7 @@ export class Transmission {
   /** Puts a message on the wire from `sender`; `claimedFrom` differs only when a byzantine node forges. */
   transmit(sender: NodeRuntime, claimedFrom: number, to: number, message: unknown): void {
     const messageId = (this.messageCounter = (this.messageCounter + 1) | 0);
-    const loop = this.kernel.loop;
+    const loop = this.loop;
     let outcome: number;
     if (sender.sendOmission > 0 && omissionRng(loop, sender).random() < sender.sendOmission) {
       this.network.countDropAtSend(sender.index, to, DROP_SEND_OMISSION);
@@ -51,11 +62,11 @@ export class Transmission {
     } else {
       outcome = this.network.transmit(sender.index, to, message, messageId, claimedFrom);
     }
-    this.kernel.hash.mixInt(HASH_SEND ^ outcome);
+    this.hash.mixInt(HASH_SEND ^ outcome);
     const trace = loop.trace;
     if (trace === undefined) return;
-    const toId = this.registry.idOf(to);
-    const fromId = this.registry.idOf(claimedFrom);
+    const toId = this.nodes[to]!.id;
+    const fromId = this.nodes[claimedFrom]!.id;
     trace.push({ timeMs: loop.now, type: 'send', node: sender.id, from: fromId, to: toId, messageId, message });
     if (outcome !== SENT) trace.push({ timeMs: loop.now, type: 'drop', node: sender.id, from: fromId, to: toId, messageId, message, reason: dropReasons[outcome] });
   }
@@ -63,7 +74,7 @@ export class Transmission {
   private sendThroughAdversary(node: NodeRuntime, to: number, message: unknown): void {
     const field = `adversary of node '${node.id}'`;
     // The adversary sees (and rewrites) what the node meant to say, not the RPC envelope around it.
-    const outputs: unknown = node.adversary!(callContent(message), this.registry.idOf(to), byzantineRng(this.kernel.loop, node));
+    const outputs: unknown = node.adversary!(callContent(message), this.nodes[to]!.id, byzantineRng(this.loop, node));
     if (!Array.isArray(outputs)) throw new InvalidArgumentError(field, outputs, 'a function returning an array of { to, message, from? }');
     for (const output of outputs as unknown[]) {
       requireObject(output, `${field}: output`);
