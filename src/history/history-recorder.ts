@@ -1,5 +1,5 @@
 import { InvalidArgumentError, InvalidStateError } from '../errors.js';
-import { rejectUnknownKeys, requireNonNegative, requireObject, requirePositiveInteger, requireString } from '../validate.js';
+import { orDefault, rejectUnknownKeys, requireNonNegative, requireObject, requirePositiveInteger, requireString } from '../validate.js';
 import type { Operation, OperationStatus } from './operation.js';
 
 /**
@@ -46,7 +46,7 @@ export class HistoryRecorder<I, O> {
     const raw: unknown = options;
     requireObject(raw, 'options');
     rejectUnknownKeys(raw, '', ['maxOperations']);
-    const maxOperations = options.maxOperations ?? DEFAULT_MAX_OPERATIONS;
+    const maxOperations = orDefault(options.maxOperations, DEFAULT_MAX_OPERATIONS);
     requirePositiveInteger(maxOperations, 'maxOperations');
     this.maxOperations = maxOperations;
   }

@@ -1,5 +1,5 @@
 import type { Operation } from '../history/operation.js';
-import { rejectUnknownKeys, requireObject, requirePositive, requirePositiveInteger } from '../validate.js';
+import { orDefault, rejectUnknownKeys, requireObject, requirePositive, requirePositiveInteger } from '../validate.js';
 import { buildEvidence, type LinearizabilityEvidence } from './evidence.js';
 import type { Model } from './model.js';
 import { PartitionSearch } from './partition-search.js';
@@ -167,7 +167,7 @@ function readOptions(options: LinearizabilityOptions): { maxSteps: number; timeo
   const raw: unknown = options;
   requireObject(raw, 'options');
   rejectUnknownKeys(raw, '', ['maxSteps', 'timeoutMs']);
-  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+  const maxSteps = orDefault(options.maxSteps, DEFAULT_MAX_STEPS);
   requirePositiveInteger(maxSteps, 'maxSteps');
   if (options.timeoutMs !== undefined) requirePositive(options.timeoutMs, 'timeoutMs');
   return { maxSteps, timeoutMs: options.timeoutMs };

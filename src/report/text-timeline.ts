@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
-import { requireObject, requirePositive, requirePositiveInteger } from '../validate.js';
+import { orDefault, rejectUnknownKeys, requireObject, requirePositive, requirePositiveInteger } from '../validate.js';
 import type { TraceRecord, TraceRecordType } from '../kernel/trace-recorder.js';
 
 /**
@@ -34,14 +34,16 @@ const DEFAULT_TYPES: readonly TraceRecordType[] = ['start', 'deliver', 'drop', '
 export function formatTimeline(records: readonly TraceRecord[], options: TimelineOptions = {}): string {
   requireRecords(records);
   requireObject(options as unknown, 'formatTimeline(options)');
+  rejectUnknownKeys(options as Record<string, unknown>, 'formatTimeline(options)', ['types', 'nodes', 'maxLines']);
   if (options.types !== undefined && !Array.isArray(options.types)) throw new InvalidArgumentError('types', options.types, 'an array of trace record types');
   if (options.nodes !== undefined && !Array.isArray(options.nodes)) throw new InvalidArgumentError('nodes', options.nodes, 'an array of node ids');
-  const types = new Set(options.types ?? DEFAULT_TYPES);
+  const types = new Set<TraceRecordType>(orDefault<readonly TraceRecordType[]>(options.types, DEFAULT_TYPES));
   const nodes = options.nodes === undefined ? undefined : new Set(options.nodes);
   const kept = records.filter((record) => types.has(record.type) && (nodes === undefined || (record.node !== undefined && nodes.has(record.node))));
   const width = Math.max(6, ...kept.map((record) => (record.node ?? '').length));
   const lines = kept.map((record) => `${formatTime(record.timeMs)}  ${(record.node ?? '').padEnd(width)} ${describeRecord(record)}`);
-  const maxLines = options.maxLines ?? 200;
+  const maxLines = orDefault(options.maxLines, 200);
+  requirePositiveInteger(maxLines, 'maxLines');
   return lines.slice(Math.max(0, lines.length - maxLines)).join('\n');
 }
 
@@ -77,9 +79,10 @@ export interface LanesOptions {
 export function formatLanes(records: readonly TraceRecord[], options: LanesOptions): string {
   requireRecords(records);
   requireObject(options as unknown, 'formatLanes(options)');
+  rejectUnknownKeys(options as unknown as Record<string, unknown>, 'formatLanes(options)', ['nodes', 'untilMs', 'columns']);
   if (!Array.isArray(options.nodes) || options.nodes.some((id) => typeof id !== 'string')) throw new InvalidArgumentError('nodes', options.nodes, 'an array of node ids');
   requirePositive(options.untilMs, 'untilMs');
-  const columns = options.columns ?? 60;
+  const columns = orDefault(options.columns, 60);
   requirePositiveInteger(columns, 'columns', 10_000);
   const msPerColumn = options.untilMs / columns;
   const width = Math.max(...options.nodes.map((id) => id.length));

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
-import { rejectUnknownKeys, requireFinite, requireObject, requirePositiveInteger, requireString } from '../validate.js';
+import { orDefault, rejectUnknownKeys, requireFinite, requireObject, requirePositiveInteger, requireString } from '../validate.js';
 
 /**
  * The fields of a point {@link tradeoffSvg} plots (a `SweepPoint` from `thresholdSweep` has them).
@@ -95,13 +95,13 @@ export function tradeoffSvg(points: readonly TradeoffPoint[], options: TradeoffS
   if (!Array.isArray(points) || points.length === 0) throw new InvalidArgumentError('points', points, 'a non-empty array of trade-off points');
   requireObject(options, 'options');
   rejectUnknownKeys(options as Record<string, unknown>, 'options', ['width', 'height', 'title']);
-  const width = options.width ?? 860;
-  const height = options.height ?? 540;
+  const width = orDefault(options.width, 860);
+  const height = orDefault(options.height, 540);
   requirePositiveInteger(width, 'options.width', 10_000);
   requirePositiveInteger(height, 'options.height', 10_000);
   if (width < 320) throw new InvalidArgumentError('options.width', width, 'an integer in [320, 10000]');
   if (height < 240) throw new InvalidArgumentError('options.height', height, 'an integer in [240, 10000]');
-  const title = options.title ?? 'Detection time vs mistake rate';
+  const title = orDefault(options.title, 'Detection time vs mistake rate');
   if (typeof title !== 'string') throw new InvalidArgumentError('options.title', title, 'a string');
 
   points.forEach((point, index) => {

@@ -148,7 +148,7 @@ export function majorityMinority(nodeIds: readonly string[], minoritySize?: numb
   if (!Array.isArray(nodeIds) || nodeIds.length < 3 || nodeIds.some((id) => typeof id !== 'string')) {
     throw new InvalidArgumentError('nodeIds', nodeIds, 'an array of at least 3 node ids');
   }
-  return splitAt(nodeIds, minoritySize ?? Math.floor((nodeIds.length - 1) / 2));
+  return splitAt(nodeIds, minoritySize === undefined ? Math.floor((nodeIds.length - 1) / 2) : minoritySize);
 }
 
 function splitAt(nodeIds: readonly string[], minoritySize: number): string[][] {
