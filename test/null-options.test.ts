@@ -23,7 +23,7 @@ function fieldOf(action: () => unknown): string {
   throw new Error('expected an InvalidArgumentError');
 }
 
-const point: TradeoffPoint = { family: 'phi', parameter: 8, detectionMs: 900, mistakesPerHour: 2 };
+const point: TradeoffPoint = { family: 'phi', parameter: 'threshold', value: 8, detectionTimeMs: 900, mistakeRatePerSec: 0.001 };
 
 describe('null options of the reports, the history and the checker', () => {
   it.each([
