@@ -91,7 +91,7 @@ export class Delivery {
   }
 
   private accept(node: NodeRuntime, linkIndex: number, from: number, messageId: number, message: unknown): void {
-    if (node.paused) {
+    if (node.paused || !node.started) {
       // A frozen process's socket buffer is finite too: past its inbox bound, arrivals are dropped.
       if (node.held.length >= (node.service?.inboxLimit ?? node.mailboxLimit)) return this.dropOnArrival(linkIndex, DROP_INBOX_OVERFLOW, messageId, message);
       return node.hold(this.kinds.heldDeliver, from, linkIndex, messageId, message);

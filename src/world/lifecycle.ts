@@ -30,6 +30,7 @@ export class NodeLifecycle {
   /** Builds the node's handlers for its current incarnation; `onStart` or `onRecover` runs as its next event. */
   begin(node: NodeRuntime, recovering: 0 | 1): void {
     node.handlers = this.buildHandlers(node);
+    node.started = false;
     this.kernel.loop.scheduleEvent(0, this.kinds.start, node.index, node.incarnation, recovering);
   }
 
@@ -38,10 +39,13 @@ export class NodeLifecycle {
     if (!node.up || node.incarnation !== incarnation) return;
     if (node.paused) return node.hold(this.kinds.start, incarnation, recovering, 0, undefined);
     this.record(node, 'start', { incarnation, recovering: recovering === 1 });
+    node.started = true;
     const handlers = node.handlers;
     const adopt = this.services.asyncOperations;
     if (recovering === 1 && handlers.onRecover !== undefined) adopt.adopt(node, handlers.onRecover(), 'onRecover');
     else if (handlers.onStart !== undefined) adopt.adopt(node, handlers.onStart(), 'onStart');
+    // Messages that arrived before the start handler ran (at this same instant) run now, in order.
+    if (node.held.length > 0 && node.up && node.incarnation === incarnation && !node.paused) this.release(node);
   }
 
   crash(node: NodeRuntime): void {
@@ -86,6 +90,11 @@ export class NodeLifecycle {
     this.truth.notePaused(node.id, false);
     this.mixIntoHash(HASH_PAUSE, node);
     this.record(node, 'resume', { released: node.held.length });
+    this.release(node);
+  }
+
+  /** Schedules every held event now, in the order it was held. */
+  private release(node: NodeRuntime): void {
     const held = node.held;
     node.held = [];
     for (const event of held) {

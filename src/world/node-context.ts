@@ -17,13 +17,19 @@ import type { Rng } from '../kernel/rng.js';
  * ```
  */
 export interface NodeHandlers<M = unknown> {
-  /** Runs when the node is added (at the time it is added). */
+  /**
+   * Runs when the node is added (at the time it is added), as its first event: a message that
+   * lands at that instant waits until it has run.
+   */
   onStart?(): void | Promise<void>;
   /** Runs for each message delivered to the node that no `ctx.receive` is waiting for. */
   onMessage?(from: string, message: M): void | Promise<void>;
   /** Runs when a timer set with `ctx.setTimer` fires. */
   onTimer?(name: string, data: unknown): void | Promise<void>;
-  /** Runs after a restart, on the fresh handlers (falls back to `onStart` when absent). */
+  /**
+   * Runs after a restart, on the fresh handlers (falls back to `onStart` when absent), as the new
+   * incarnation's first event: messages and calls already on their way for that instant wait.
+   */
   onRecover?(): void | Promise<void>;
   /** Answers `ctx.call` requests: the returned value (or awaited value) is the reply. */
   onCall?(from: string, request: M): unknown;

@@ -62,6 +62,12 @@ export class NodeRuntime {
   nextCallId = 1;
   /** True while the behaviour factory runs: the incarnation does not exist yet, so it cannot act. */
   building = false;
+  /**
+   * False from the moment an incarnation's handlers are built until its `onStart` / `onRecover`
+   * has run: messages that arrive in between (at the same instant) wait, as for a pause, so the
+   * start handler is the incarnation's first event whatever was already scheduled.
+   */
+  started = false;
   paused = false;
   held: HeldEvent[] = [];
   sendOmission = 0;
