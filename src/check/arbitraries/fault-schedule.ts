@@ -5,7 +5,7 @@ import { findBudgetViolation, validateBudget, type BudgetedFault, type FaultBudg
 import { builtInFailureModels } from '../../faults/built-in-models.js';
 import type { Fault, FaultSchedule } from '../../faults/fault.js';
 import { nemesisKinds, type NemesisKind } from '../../faults/nemesis.js';
-import { rejectUnknownKeys, requireNonNegative, requireObject, requirePositive, requirePositiveInteger } from '../../validate.js';
+import { orDefault, rejectUnknownKeys, requireNonNegative, requireObject, requirePositive, requirePositiveInteger } from '../../validate.js';
 
 /**
  * What {@link faultSchedule} generates.
@@ -68,24 +68,24 @@ function readOptions(options: FaultScheduleOptions): Settings {
   requireObject(raw, 'faultSchedule(options)');
   rejectUnknownKeys(raw, 'faultSchedule(options)', OPTION_KEYS);
   const nodes = nodeIds(options.nodes, 'nodes', 1);
-  const clients = nodeIds(options.clients ?? [], 'clients', 0);
-  const kinds = options.kinds ?? DEFAULT_KINDS;
+  const clients = nodeIds(orDefault<unknown>(options.clients, []), 'clients', 0);
+  const kinds = orDefault(options.kinds, DEFAULT_KINDS);
   if (!Array.isArray(kinds) || kinds.length === 0) throw new InvalidArgumentError('kinds', kinds, `a non-empty array of ${nemesisKinds.join(', ')}`);
   kinds.forEach((kind, index) => {
     if (!(nemesisKinds as readonly string[]).includes(kind)) throw new InvalidArgumentError(`kinds[${index}]`, kind, `one of ${nemesisKinds.join(', ')}`);
     if (nodes.length < 2 && NETWORK_KINDS.includes(kind)) throw new InvalidArgumentError(`kinds[${index}]`, kind, 'a single-node kind: it needs two nodes');
   });
-  const maxFaults = options.maxFaults ?? 5;
+  const maxFaults = orDefault(options.maxFaults, 5);
   requirePositiveInteger(maxFaults, 'maxFaults', 1_000);
   requirePositive(options.horizonMs, 'horizonMs');
-  const startMs = options.startMs ?? 0;
+  const startMs = orDefault(options.startMs, 0);
   requireNonNegative(startMs, 'startMs');
   if (!(startMs + 1 < options.horizonMs) || !Number.isFinite(options.horizonMs)) throw new InvalidArgumentError('horizonMs', options.horizonMs, `a finite time > startMs + 1 (${startMs + 1} ms)`);
   const windowMs = Math.floor(options.horizonMs - startMs);
   if (windowMs < 2) throw new InvalidArgumentError('horizonMs', options.horizonMs, `a time at least 2 ms after startMs (${startMs} ms), so a fault fits`);
-  const minDurationMs = options.minDurationMs ?? 1;
+  const minDurationMs = orDefault(options.minDurationMs, 1);
   requirePositiveInteger(minDurationMs, 'minDurationMs', windowMs - 1);
-  const maxDurationMs = options.maxDurationMs ?? windowMs;
+  const maxDurationMs = orDefault(options.maxDurationMs, windowMs);
   requirePositiveInteger(maxDurationMs, 'maxDurationMs', windowMs);
   if (maxDurationMs < minDurationMs) throw new InvalidArgumentError('maxDurationMs', maxDurationMs, `an integer >= minDurationMs (${minDurationMs})`);
   const budget = options.budget === undefined ? undefined : validateBudget(options.budget, 'budget');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { InvalidArgumentError } from '../../errors.js';
-import { rejectUnknownKeys, requireNonNegative, requireObject, requirePositive, requirePositiveInteger } from '../../validate.js';
+import { orDefault, rejectUnknownKeys, requireNonNegative, requireObject, requirePositive, requirePositiveInteger } from '../../validate.js';
 import type { WorkloadOperation } from '../scenario.js';
 
 /**
@@ -51,12 +51,12 @@ export function workload<Operation>(options: WorkloadOptions<Operation>): fc.Arb
   if (typeof operation?.generate !== 'function' || typeof operation.shrink !== 'function') {
     throw new InvalidArgumentError('operation', options.operation, 'a fast-check arbitrary');
   }
-  const maxOperations = options.maxOperations ?? 20;
+  const maxOperations = orDefault(options.maxOperations, 20);
   requirePositiveInteger(maxOperations, 'maxOperations', 100_000);
-  const minOperations = options.minOperations ?? 1;
+  const minOperations = orDefault(options.minOperations, 1);
   requireNonNegative(minOperations, 'minOperations');
   if (!Number.isInteger(minOperations) || minOperations > maxOperations) throw new InvalidArgumentError('minOperations', minOperations, `an integer in [0, maxOperations (${maxOperations})]`);
-  const startMs = options.startMs ?? 0;
+  const startMs = orDefault(options.startMs, 0);
   requireNonNegative(startMs, 'startMs');
   requirePositive(options.horizonMs, 'horizonMs');
   if (!Number.isFinite(options.horizonMs) || options.horizonMs <= startMs + 1) throw new InvalidArgumentError('horizonMs', options.horizonMs, `a finite time > startMs + 1 (${startMs + 1} ms)`);
