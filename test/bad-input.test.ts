@@ -15,6 +15,7 @@ import {
   type NodeContext,
   type SimulationOptions,
 } from '../src/index.js';
+import { nestedArrays, nestedObjects } from './hostile-values.js';
 
 function thrownBy(fn: () => unknown): unknown {
   try {
@@ -40,19 +41,6 @@ function twoNodes(options: Partial<SimulationOptions> = {}): { sim: Simulation; 
 
 const sim0 = (): Simulation => twoNodes().sim;
 
-/** `levels` arrays nested inside one another around 1: `[[1]]` is 2 levels. */
-function nestedArrays(levels: number): unknown {
-  let value: unknown = 1;
-  for (let level = 0; level < levels; level++) value = [value];
-  return value;
-}
-
-/** `levels` objects nested inside one another around 1: `{ x: { x: 1 } }` is 2 levels. */
-function nestedObjects(levels: number): unknown {
-  let value: unknown = 1;
-  for (let level = 0; level < levels; level++) value = { x: value };
-  return value;
-}
 
 const linkModelKeys = ['latency', 'latencyFactor', 'lossProbability', 'duplicateProbability', 'reorderProbability', 'reorderDelay', 'fifo', 'bandwidthBytesPerMs', 'queueLimitBytes'] as const;
 const withLink = (link: unknown): Simulation => new Simulation({ seed: 1, network: { link: link as LinkModel } });

@@ -6,22 +6,13 @@ import {
   formatLanes,
   formatTimeline,
   HistoryRecorder,
-  InvalidArgumentError,
   majorityMinority,
   registerModel,
   tradeoffSvg,
   type TradeoffPoint,
 } from '../src/index.js';
+import { expectInvalidArgument } from './kernel/expect-error.js';
 
-function fieldOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidArgumentError);
-    return (error as InvalidArgumentError).field;
-  }
-  throw new Error('expected an InvalidArgumentError');
-}
 
 const point: TradeoffPoint = { family: 'phi', parameter: 'threshold', value: 8, detectionTimeMs: 900, mistakeRatePerSec: 0.001 };
 
@@ -37,14 +28,14 @@ describe('null options of the reports, the history and the checker', () => {
     ['formatLanes columns', () => formatLanes([], { nodes: ['a'], untilMs: 100, columns: null } as never), 'columns'],
     ['majorityMinority minoritySize', () => majorityMinority(['a', 'b', 'c'], null as never), 'minoritySize'],
   ])('%s', (_name, action, field) => {
-    expect(fieldOf(action)).toBe(field);
+    expectInvalidArgument(action, field);
   });
 
   it('formatTimeline and formatLanes refuse unknown keys and a maxLines that is not a positive integer', () => {
-    expect(fieldOf(() => formatTimeline([], { maxLine: 5 } as never))).toBe('formatTimeline(options).maxLine');
-    expect(fieldOf(() => formatLanes([], { nodes: ['a'], untilMs: 100, column: 5 } as never))).toBe('formatLanes(options).column');
-    expect(fieldOf(() => formatTimeline([], { maxLines: -1 }))).toBe('maxLines');
-    expect(fieldOf(() => formatTimeline([], { maxLines: Number.NaN }))).toBe('maxLines');
+    expectInvalidArgument(() => formatTimeline([], { maxLine: 5 } as never), 'formatTimeline(options).maxLine');
+    expectInvalidArgument(() => formatLanes([], { nodes: ['a'], untilMs: 100, column: 5 } as never), 'formatLanes(options).column');
+    expectInvalidArgument(() => formatTimeline([], { maxLines: -1 }), 'maxLines');
+    expectInvalidArgument(() => formatTimeline([], { maxLines: Number.NaN }), 'maxLines');
   });
 
   it('undefined takes the default', () => {

@@ -6,29 +6,10 @@ import { freeze } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../src/errors.js';
 import { durableStateLimits, plainCopy, plainDataLimits, requireBoundedShape, requirePlainData } from '../src/plain-data.js';
+import { nestedArrays, nestedObjects } from './hostile-values.js';
+import { thrownBy } from './world/helpers.js';
 
-/** `levels` arrays nested inside one another around 1: `[[1]]` is 2 levels. */
-function nestedArrays(levels: number): unknown {
-  let value: unknown = 1;
-  for (let level = 0; level < levels; level++) value = [value];
-  return value;
-}
 
-/** `levels` objects nested inside one another around 1: `{ x: { x: 1 } }` is 2 levels. */
-function nestedObjects(levels: number): unknown {
-  let value: unknown = 1;
-  for (let level = 0; level < levels; level++) value = { x: value };
-  return value;
-}
-
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw, but it returned normally');
-}
 
 function expectInvalid(fn: () => unknown, field: string, expected: string): InvalidArgumentError {
   const error = thrownBy(fn);

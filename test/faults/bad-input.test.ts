@@ -20,6 +20,7 @@ import {
   type NemesisOptions,
 } from '../../src/index.js';
 import { FIVE, thrownBy } from './fixtures.js';
+import { nestedArrays, nestedObjects } from '../hostile-values.js';
 
 function sim5(): Simulation {
   const sim = new Simulation({ seed: 1 });
@@ -180,19 +181,6 @@ describe('bad schedules', () => {
 
 // ---------------------------------------------------------------- hostile shapes
 
-/** `levels` arrays nested inside one another around 1: `[[1]]` is 2 levels. */
-function nestedArrays(levels: number): unknown {
-  let value: unknown = 1;
-  for (let level = 0; level < levels; level++) value = [value];
-  return value;
-}
-
-/** `levels` objects nested inside one another around 1: `{ x: { x: 1 } }` is 2 levels. */
-function nestedObjects(levels: number): unknown {
-  let value: unknown = 1;
-  for (let level = 0; level < levels; level++) value = { x: value };
-  return value;
-}
 
 /** A traffic spike whose message is `message`: the one parameter that is free-form plain data. */
 const spike = (message: unknown): Fault => ({ kind: 'traffic-spike', atMs: 0, durationMs: 5, target: 'a', params: { from: 'b', ratePerSec: 1, message } });

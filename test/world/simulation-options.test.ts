@@ -4,15 +4,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { FaultlineError, InvalidArgumentError, Simulation } from '../../src/index.js';
+import { thrownBy } from './helpers.js';
 
-function thrownBy(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
 
 const SIMULATION_KEYS = ['network', 'logLimit', 'onLog'] as const;
 const ADD_NODE_KEYS = ['clock', 'region', 'mailboxLimit', 'service'] as const;
