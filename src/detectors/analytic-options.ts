@@ -130,8 +130,18 @@ function requireBoundedWork({ detector, intervalMs, deadlineMs, lossProbability,
   throw new InvalidArgumentError(
     'delay.meanMs',
     delay.meanMs,
-    `at most ${maxMeanMs} ms (${roundDown(maxMeanRatio)} × intervalMs ${intervalMs}) with steps ${steps} (${bound}); raise intervalMs, or lower steps: when the mean spans many periods the integrands are smooth and few steps suffice`,
+    `at most ${maxMeanMs} ms (${roundDown(maxMeanRatio)} × intervalMs ${intervalMs}) with steps ${steps} (${bound}); ${remedy(detector)}`,
   );
+}
+
+/**
+ * What a user can do about a mean past the bound. Only NFD-S keeps its accuracy with few steps:
+ * the fixed timeout's expectation over the delay is a Simpson integral whose error grows fast
+ * as the steps fall (T_MR off by half at `steps: 2`).
+ */
+function remedy(detector: string): string {
+  if (detector === 'nfd-s') return 'raise intervalMs, or lower steps: when the mean spans many periods the integrands are smooth and few steps suffice';
+  return 'raise intervalMs (fewer steps would lose the fixed timeout\'s accuracy)';
 }
 
 /** `value` rounded down to 4 significant digits, so that the limit an error names is accepted. */

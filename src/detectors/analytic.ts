@@ -122,8 +122,10 @@ export interface AnalyticQoS {
  * be 0; 1e15 ms is the simulator's longest delay, `MAX_DRAW_MS`), p_L outside [0, 1), steps
  * outside the even integers in [2, 1,000,000], and an exponential delay whose work would pass the
  * bound: the error names `delay.meanMs` and the largest mean accepted with this period and these
- * steps (or `steps`, when even a tiny mean would pass it). When the mean spans many periods the
- * integrands are smooth, and a few steps (`steps: 2` upward) give the same answer.
+ * steps (or `steps`, when even a tiny mean would pass it). For NFD-S, when the mean spans many
+ * periods the integrands are smooth and a few steps (`steps: 2` upward) give the same answer; the
+ * fixed timeout's expectation over the delay needs its steps (at `steps: 2` its E(T_MR) is off by
+ * about half), so lower them only for NFD-S.
  *
  * @example
  * ```ts

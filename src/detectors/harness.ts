@@ -36,6 +36,11 @@ export interface HeartbeatArrival {
   sequence: number;
   /** Send time on the sender's local clock. */
   sentLocalMs: number;
+  /**
+   * True send time, when known (the harness records it): the cause of a mistake is then judged
+   * from when the next heartbeat was really due, whatever the sender's clock did since.
+   */
+  sentMs?: number;
   /** True arrival time. */
   timeMs: number;
   /** Arrival time on the monitor's local clock (what the detectors are fed). */
@@ -132,6 +137,8 @@ interface HeartbeatMessage {
   type: 'fd-heartbeat';
   sequence: number;
   sentLocalMs: number;
+  /** True send time: not for the detectors (they see local clocks), for scoring their mistakes. */
+  sentMs: number;
 }
 
 /** Precision of the search for the exact time of a verdict change, in ms. */
@@ -244,7 +251,7 @@ export function runDetectorHarness(options: DetectorHarnessOptions): DetectorHar
         if (list === undefined || typeof message !== 'object' || message === null || message.type !== 'fd-heartbeat') return;
         const localMs = ctx.now();
         const trueMs = sim.now;
-        arrivals[from]!.push({ sequence: message.sequence, sentLocalMs: message.sentLocalMs, timeMs: trueMs, localTimeMs: localMs });
+        arrivals[from]!.push({ sequence: message.sequence, sentLocalMs: message.sentLocalMs, sentMs: message.sentMs, timeMs: trueMs, localTimeMs: localMs });
         for (const watched of list) {
           sample(watched, localMs, trueMs);
           (watched.detector as { heartbeat(nowMs: number, sequence?: number): void }).heartbeat(localMs, message.sequence);
@@ -278,7 +285,7 @@ export function runDetectorHarness(options: DetectorHarnessOptions): DetectorHar
         onRecover: armNext,
         onTimer: () => {
           const sentLocalMs = ctx.now();
-          ctx.send(monitor, { type: 'fd-heartbeat', sequence: next, sentLocalMs });
+          ctx.send(monitor, { type: 'fd-heartbeat', sequence: next, sentLocalMs, sentMs: sim.now });
           sent[node]!++;
           next++;
           armNext();

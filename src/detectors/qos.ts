@@ -347,14 +347,18 @@ function classifier(truth: GroundTruth, node: string, context: QoSContext, until
   const paused = [...truth.pausedIntervals(node, horizon), ...(context.monitor === undefined ? [] : truth.pausedIntervals(context.monitor, horizon))];
   const cuts = context.monitor === undefined ? [] : truth.cutIntervals(node, context.monitor, horizon);
   const overloads = [...truth.overloadedIntervals(node, horizon), ...(context.monitor === undefined ? [] : truth.overloadedIntervals(context.monitor, horizon))];
-  const overlaps = (intervals: Array<[number, number]>, from: number, to: number): boolean => intervals.some(([start, end]) => start <= to && end > from);
+  // A fault that begins at the very instant of the mistake cannot have caused it. One that ended
+  // exactly when the missing heartbeat was due: a cut may still have dropped it (which ran first
+  // at that instant is a matter of event order), but a pause or backlog over by then delayed nothing.
+  const overlaps = (intervals: Array<[number, number]>, from: number, to: number, endingAtFromCounts: boolean): boolean =>
+    intervals.some(([start, end]) => start < to && (end > from || (endingAtFromCounts && end === from)));
   return (startMs) => {
     const newest = arrivals === undefined ? -1 : newestBefore(arrivals, startMs);
     const highest = newest >= 0 ? highestSoFar[newest] : undefined;
     const windowStart = highest === undefined ? -Infinity : Math.min(startMs, missingSendTimeMs(truth, node, highest, context.intervalMs ?? 0));
-    if (overlaps(cuts, windowStart, startMs)) return 'partition';
-    if (overlaps(paused, windowStart, startMs)) return 'pause';
-    if (overlaps(overloads, windowStart, startMs)) return 'overload';
+    if (overlaps(cuts, windowStart, startMs, true)) return 'partition';
+    if (overlaps(paused, windowStart, startMs, false)) return 'pause';
+    if (overlaps(overloads, windowStart, startMs, false)) return 'overload';
     if (arrivals === undefined) return 'unknown';
     return arrived.has((highest?.sequence ?? -1) + 1) ? 'delay' : 'loss';
   };
@@ -381,10 +385,14 @@ function newestBefore(arrivals: readonly HeartbeatArrival[], timeMs: number): nu
  * True time at which the first heartbeat missing at a mistake was due to leave the monitored
  * node: one interval after the highest-numbered heartbeat received so far was sent. Before it
  * that heartbeat did not exist, so no fault that ended earlier can have stopped it. The send
- * time is on the sender's clock; its offset is read from the truth (twice, to settle on the
- * offset in force then, should the clock have jumped since).
+ * time is the arrival's true `sentMs` when known; else it is read on the sender's clock and
+ * converted with the offset from the truth (twice, to settle on the offset in force then), which
+ * a jump of the sender's clock between the two heartbeats can mislead.
  */
 function missingSendTimeMs(truth: GroundTruth, node: string, highest: HeartbeatArrival, intervalMs: number): number {
+  // Known true send time: the next heartbeat's timer was armed then, and a timer does not move
+  // when the clock jumps (drift changes its length by at most η·|drift|, under a millisecond).
+  if (highest.sentMs !== undefined) return highest.sentMs + intervalMs;
   const dueLocalMs = highest.sentLocalMs + intervalMs;
   let trueMs = dueLocalMs - truth.clockOffset(node, highest.timeMs);
   trueMs = dueLocalMs - truth.clockOffset(node, trueMs);

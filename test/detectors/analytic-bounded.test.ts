@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyticQoS, type AnalyticQoS, type AnalyticQoSOptions } from '../../src/detectors/analytic.js';
+import { analyticQoS } from '../../src/detectors/analytic.js';
 import { ANALYTIC_WORK_BUDGET } from '../../src/detectors/analytic-options.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { catchError, expectInvalidArgument } from './expect-invalid.js';
@@ -8,13 +8,8 @@ import { catchError, expectInvalidArgument } from './expect-invalid.js';
 // at a 100 ms period ran past 30 s and 2 GB). Each now returns at once, checked against values
 // derived by hand, or is refused up front with an InvalidArgumentError.
 
-/** Runs analyticQoS and fails if it took more than a second (the closed forms take microseconds). */
-function promptly(options: AnalyticQoSOptions): AnalyticQoS {
-  const started = performance.now();
-  const qos = analyticQoS(options);
-  expect(performance.now() - started, 'analyticQoS took too long').toBeLessThan(1_000);
-  return qos;
-}
+// Bounded work shows as these inputs finishing at all: before, they ran past 30 s and 2 GB, and
+// the suite's test timeout stops a runaway. How fast they finish is measured in bench/, not here.
 
 function expectRelative(actual: number, expected: number, relative: number, label: string): void {
   expect(Math.abs(actual - expected) / Math.abs(expected), `${label}: ${actual} vs ${expected}`).toBeLessThanOrEqual(relative);
@@ -27,7 +22,7 @@ const power = (p: number, n: number): number => Math.exp(n * Math.log1p(-(1 - p)
 
 describe('analyticQoS: a fixed timeout of 1e9 ms at a 100 ms period', () => {
   it('constant delay: every phase needs the 1e7 heartbeats of the window lost', () => {
-    const qos = promptly({ detector: 'fixed-timeout', intervalMs: 100, timeoutMs: 1e9, lossProbability: NEAR_ONE, delay: { kind: 'constant', ms: 10 } });
+    const qos = analyticQoS({ detector: 'fixed-timeout', intervalMs: 100, timeoutMs: 1e9, lossProbability: NEAR_ONE, delay: { kind: 'constant', ms: 10 } });
     // Ages x + 100j in [10, 1e9 + 10]: j = 1..1e7 for x < 10, j = 0..1e7 − 1 for x > 10.
     const suspected = power(NEAR_ONE, 1e7);
     expectRelative(1 - qos.queryAccuracyProbability, suspected, 1e-9, '1 − P_A');
@@ -39,7 +34,7 @@ describe('analyticQoS: a fixed timeout of 1e9 ms at a 100 ms period', () => {
   });
 
   it('exponential delay with p_L = 0.05: never a mistake (0.05^1e7 is 0)', () => {
-    const qos = promptly({ detector: 'fixed-timeout', intervalMs: 100, timeoutMs: 1e9, lossProbability: 0.05, delay: { kind: 'exponential', meanMs: 20 } });
+    const qos = analyticQoS({ detector: 'fixed-timeout', intervalMs: 100, timeoutMs: 1e9, lossProbability: 0.05, delay: { kind: 'exponential', meanMs: 20 } });
     expect(qos.queryAccuracyProbability).toBe(1);
     expect(qos.mistakeRatePerSec).toBe(0);
     expect(qos.meanMistakeRecurrenceMs).toBe(Infinity);
@@ -47,7 +42,7 @@ describe('analyticQoS: a fixed timeout of 1e9 ms at a 100 ms period', () => {
   });
 
   it('T/η = 1e24 (the extremes of the accepted ranges) is answered at once, not NaN', () => {
-    const qos = promptly({ detector: 'fixed-timeout', intervalMs: 1e-9, timeoutMs: 1e15, lossProbability: 0.5, delay: { kind: 'exponential', meanMs: 1e-9 } });
+    const qos = analyticQoS({ detector: 'fixed-timeout', intervalMs: 1e-9, timeoutMs: 1e15, lossProbability: 0.5, delay: { kind: 'exponential', meanMs: 1e-9 } });
     expect(qos.queryAccuracyProbability).toBe(1);
     expect(qos.mistakeRatePerSec).toBe(0);
   });
@@ -66,7 +61,7 @@ describe('analyticQoS: NFD-S with δ = 1,000 ms at a period of about 1 µs', () 
   it('constant delay, η = 2^−10 ms: δ − c is 1,013,760 periods exactly', () => {
     const eta = 2 ** -10;
     const p = 1 - 2 ** -20;
-    const qos = promptly({ detector: 'nfd-s', intervalMs: eta, shiftMs: 1_000, lossProbability: p, delay: { kind: 'constant', ms: 10 } });
+    const qos = analyticQoS({ detector: 'nfd-s', intervalMs: eta, shiftMs: 1_000, lossProbability: p, delay: { kind: 'constant', ms: 10 } });
     // At τ_i + x the heartbeats m_{i+j} with jη <= 990 + x have had time: 1,013,761 of them.
     const suspected = power(p, 1_013_761);
     expectRelative(1 - qos.queryAccuracyProbability, suspected, 1e-9, '1 − P_A');
@@ -77,23 +72,21 @@ describe('analyticQoS: NFD-S with δ = 1,000 ms at a period of about 1 µs', () 
 
   it('constant delay, η = 0.001 ms (not a binary fraction): the same within one period', () => {
     const p = 1 - 2 ** -20;
-    const qos = promptly({ detector: 'nfd-s', intervalMs: 0.001, shiftMs: 1_000, lossProbability: p, delay: { kind: 'constant', ms: 10 } });
+    const qos = analyticQoS({ detector: 'nfd-s', intervalMs: 0.001, shiftMs: 1_000, lossProbability: p, delay: { kind: 'constant', ms: 10 } });
     // 990,001 heartbeats, give or take the rounding of 990 / 0.001 (a factor p = 1 − 1e−6).
     expectRelative(1 - qos.queryAccuracyProbability, power(p, 990_001), 2e-6, '1 − P_A');
   });
 
   it('exponential delay at the default steps: refused, naming the mean and the largest accepted', () => {
     const options = { detector: 'nfd-s', intervalMs: 0.001, shiftMs: 1_000, lossProbability: 0.5, delay: { kind: 'exponential', meanMs: 20 } } as const;
-    const started = performance.now();
     expectInvalidArgument(() => analyticQoS(options), 'delay.meanMs');
     const error = catchError(() => analyticQoS(options)) as InvalidArgumentError;
-    expect(performance.now() - started).toBeLessThan(100);
     expect(error.value).toBe(20);
     expect(error.expected).toMatch(/^at most [0-9.e-]+ ms .*intervalMs 0\.001.*steps 2000/);
     expect(error.expected).toContain(String(ANALYTIC_WORK_BUDGET));
     // The largest mean it names is accepted (and the next one up is not).
     const largest = Number(/^at most ([0-9.e-]+) ms/.exec(error.expected)![1]);
-    expect(promptly({ ...options, delay: { kind: 'exponential', meanMs: largest } }).queryAccuracyProbability).toBe(1);
+    expect(analyticQoS({ ...options, delay: { kind: 'exponential', meanMs: largest } }).queryAccuracyProbability).toBe(1);
     expect(() => analyticQoS({ ...options, delay: { kind: 'exponential', meanMs: largest * 1.01 } })).toThrow(InvalidArgumentError);
   });
 });

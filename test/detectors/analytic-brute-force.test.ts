@@ -216,9 +216,7 @@ describe('analyticQoS at scales that used to run away, against the brute force',
   it('NFD-S, η = 0.001 ms, δ = 1,000 ms, exponential delay: with steps 2, over all 1e6 heartbeats one by one', () => {
     // p close to 1 keeps u(x) ≈ e^−9.8 away from 0 though a million heartbeats are in flight.
     const options: AnalyticQoSOptions = { detector: 'nfd-s', intervalMs: 0.001, shiftMs: 1_000, lossProbability: 1 - 1e-5, delay: { kind: 'exponential', meanMs: 20 }, steps: 2 };
-    const started = performance.now();
     const qos = analyticQoS(options);
-    expect(performance.now() - started).toBeLessThan(1_000);
     expect(1 - qos.queryAccuracyProbability).toBeGreaterThan(1e-6);
     // Over one microsecond u(x) is all but constant: Simpson with 2 steps a piece is exact enough.
     const expected = bruteNfdS(options, 2);
@@ -230,9 +228,7 @@ describe('analyticQoS at scales that used to run away, against the brute force',
     // lengthening T by k periods adds k factors p_L to every product (T stays a multiple of η).
     const p = 1 - 2 ** -23;
     const base = { detector: 'fixed-timeout', intervalMs: 100, lossProbability: p, delay: { kind: 'exponential', meanMs: 20 } } as const;
-    const started = performance.now();
     const qos = analyticQoS({ ...base, timeoutMs: 1e9 });
-    expect(performance.now() - started).toBeLessThan(1_000);
     const short = brute({ ...base, timeoutMs: 3_000 });
     const extra = Math.exp(((1e9 - 3_000) / 100) * Math.log1p(-(2 ** -23)));
     expect(extra).toBeGreaterThan(0.2);

@@ -79,10 +79,9 @@ function expectSane(qos: AnalyticQoS, label: string): void {
   }
 }
 
-/** Calls analyticQoS: an InvalidArgumentError or sane metrics, within two seconds either way. */
+/** Calls analyticQoS: an InvalidArgumentError or sane metrics (a runaway trips the test timeout). */
 function check(options: unknown): void {
   const label = JSON.stringify(options);
-  const started = performance.now();
   let outcome: AnalyticQoS | undefined;
   try {
     outcome = analyticQoS(options as never);
@@ -91,7 +90,6 @@ function check(options: unknown): void {
     expect(error).toBeInstanceOf(FaultlineError);
     expect((error as InvalidArgumentError).message).toContain((error as InvalidArgumentError).field);
   }
-  expect(performance.now() - started, `${label} took too long`).toBeLessThan(2_000);
   if (outcome !== undefined) expectSane(outcome, label);
 }
 

@@ -52,8 +52,12 @@ const ARRIVALS = beats(9, 10);
 const MISTAKE_MS = 1_060;
 
 describe('mistake-cause window: starts when the first missing heartbeat was due to leave', () => {
-  it('a cut that ended exactly when m_10 was due did not stop it: loss', () => {
-    expect(causeOf(world(cut(800, 1_000)), ARRIVALS, MISTAKE_MS)).toBe('loss');
+  it('a cut that ended 1 ms before m_10 was due did not stop it: loss', () => {
+    expect(causeOf(world(cut(800, 999)), ARRIVALS, MISTAKE_MS)).toBe('loss');
+  });
+
+  it('a cut that ended exactly when m_10 was due may have dropped it (which ran first is event order): partition', () => {
+    expect(causeOf(world(cut(800, 1_000)), ARRIVALS, MISTAKE_MS)).toBe('partition');
   });
 
   it('a cut that ended 1 ms after it was due: partition', () => {
@@ -70,27 +74,27 @@ describe('mistake-cause window: starts when the first missing heartbeat was due 
     // around 1,000 dropped m_10 and was over before the newest arrival; the mistake is at 1,200.
     const slow = beats(9, 150);
     expect(causeOf(world(cut(980, 1_020)), slow, 1_200)).toBe('partition');
-    expect(causeOf(world(cut(900, 1_000)), slow, 1_200)).toBe('loss');
+    expect(causeOf(world(cut(900, 999)), slow, 1_200)).toBe('loss');
   });
 
   it('anchors on the highest heartbeat received, not the newest to arrive', () => {
     // m_9 arrives at 905, then m_8 (sent 800) late at 950: the newest arrival is m_8, but m_10
     // (due at 1,000) is still the first missing one. Anchored on m_8, the window would begin at 900.
     const reordered = [...beats(7, 10), beat(9, 5), beat(8, 150)];
-    expect(causeOf(world(cut(850, 1_000)), reordered, MISTAKE_MS)).toBe('loss');
+    expect(causeOf(world(cut(850, 999)), reordered, MISTAKE_MS)).toBe('loss');
     expect(causeOf(world(cut(850, 1_001)), reordered, MISTAKE_MS)).toBe('partition');
   });
 
   it('reads the due time on the sender clock and converts it to true time', () => {
     // p's clock is 500 ms behind: m_9 leaves at true 900 (local 400); m_10 is due at true 1,000.
     const behind = beats(9, 10, -500);
-    expect(causeOf(world(cut(800, 1_000), -500), behind, MISTAKE_MS)).toBe('loss');
+    expect(causeOf(world(cut(800, 999), -500), behind, MISTAKE_MS)).toBe('loss');
     expect(causeOf(world(cut(800, 1_001), -500), behind, MISTAKE_MS)).toBe('partition');
   });
 
   it('without η, begins when the highest heartbeat received was sent', () => {
     const context = { monitor: 'q' };
-    expect(causeOf(world(cut(800, 900)), ARRIVALS, MISTAKE_MS, context)).toBe('loss');
+    expect(causeOf(world(cut(800, 899)), ARRIVALS, MISTAKE_MS, context)).toBe('loss');
     expect(causeOf(world(cut(800, 901)), ARRIVALS, MISTAKE_MS, context)).toBe('partition');
   });
 
@@ -98,6 +102,30 @@ describe('mistake-cause window: starts when the first missing heartbeat was due 
     expect(causeOf(world(cut(0, 10)), [beat(0, 6_000)], 5_000)).toBe('partition');
     expect(causeOf(world([]), [beat(0, 6_000)], 5_000)).toBe('delay'); // m_0 did arrive, late
     expect(causeOf(world([]), [], 5_000)).toBe('loss');
+  });
+});
+
+describe('with true send times (as the harness records them), a jump of the sender clock misleads nothing', () => {
+  /** Heartbeats 0..9 leaving every η in true time, 10 ms in flight, stamped with `sentMs`. */
+  const stamped = (senderOffsetMs: number): HeartbeatArrival[] => beats(9, 10, senderOffsetMs).map((arrival) => ({ ...arrival, sentMs: arrival.sequence * ETA }));
+  /** p's clock steps by `deltaMs` at 950, between m_9's send and m_10's due time. */
+  const skewAt950 = (deltaMs: number): FaultSchedule => [{ kind: 'clock-skew', atMs: 950, target: 'p', params: { deltaMs } }];
+
+  it('a clock stepped forward after m_9 does not pull the window back over a cut healed before m_10 was due', () => {
+    const truth = world([...skewAt950(5_000), ...cut(500, 800)]);
+    expect(causeOf(truth, stamped(0), MISTAKE_MS)).toBe('loss');
+  });
+
+  it('a clock stepped back after m_9 does not push the window past the cut that dropped m_10', () => {
+    const truth = world([...skewAt950(-5_000), ...cut(800, 1_001)]);
+    expect(causeOf(truth, stamped(0), MISTAKE_MS)).toBe('partition');
+  });
+
+  it('the harness stamps every arrival with its true send time', () => {
+    const result = runDetectorHarness({ seed: 1, monitored: ['p'], monitor: 'q', intervalMs: ETA, durationMs: 2_000, sampleEveryMs: 50, network: { latency: { kind: 'constant', ms: 10 } }, detectors: { nfd: () => new NfdSDetector({ intervalMs: ETA, shiftMs: 60 }) } });
+    const arrivals = result.arrivals['p']!;
+    expect(arrivals.length).toBeGreaterThan(15);
+    for (const arrival of arrivals) expect(arrival.sentMs).toBe(arrival.timeMs - 10);
   });
 });
 
@@ -118,7 +146,7 @@ describe('scenario: partitions under short and long network delays (NFD-S, no lo
     for (const mistake of qos.mistakes) {
       const highest = Math.max(...arrivals.filter((arrival) => arrival.timeMs < mistake.startMs).map((arrival) => arrival.sequence));
       const dueMs = (highest + 1) * ETA; // exact clocks: local send time is true time
-      const cutInWindow = cuts.some(([start, end]) => start <= mistake.startMs && end > dueMs);
+      const cutInWindow = cuts.some(([start, end]) => start < mistake.startMs && end >= dueMs);
       expect(mistake.cause, `mistake at ${mistake.startMs}`).toBe(cutInWindow ? 'partition' : arrivals.some((arrival) => arrival.sequence === highest + 1) ? 'delay' : 'loss');
     }
     return qos.falseSuspicionsByCause;
@@ -141,9 +169,9 @@ describe('scenario: partitions under short and long network delays (NFD-S, no lo
 });
 
 describe('mistake-cause window: ends at the mistake, included', () => {
-  it('a cut that begins at the very instant of the mistake counts; 1 ms later it does not', () => {
-    expect(causeOf(world(cut(MISTAKE_MS, 2_000)), ARRIVALS, MISTAKE_MS)).toBe('partition');
-    expect(causeOf(world(cut(MISTAKE_MS + 1, 2_000)), ARRIVALS, MISTAKE_MS)).toBe('loss');
+  it('a cut that begins at the very instant of the mistake cannot have caused it; 1 ms earlier it can', () => {
+    expect(causeOf(world(cut(MISTAKE_MS, 2_000)), ARRIVALS, MISTAKE_MS)).toBe('loss');
+    expect(causeOf(world(cut(MISTAKE_MS - 1, 2_000)), ARRIVALS, MISTAKE_MS)).toBe('partition');
   });
 
   it('a detector that suspects before the next heartbeat is even due gets a one-instant window', () => {
@@ -158,8 +186,8 @@ describe('the same window for pauses and overload, partition first', () => {
     expect(causeOf(world(pause('p', 800, 1_000)), ARRIVALS, MISTAKE_MS)).toBe('loss');
     expect(causeOf(world(pause('p', 800, 1_001)), ARRIVALS, MISTAKE_MS)).toBe('pause');
     expect(causeOf(world(pause('q', 800, 1_001)), ARRIVALS, MISTAKE_MS)).toBe('pause');
-    expect(causeOf(world(pause('q', MISTAKE_MS, 2_000)), ARRIVALS, MISTAKE_MS)).toBe('pause');
-    expect(causeOf(world(pause('q', MISTAKE_MS + 1, 2_000)), ARRIVALS, MISTAKE_MS)).toBe('loss');
+    expect(causeOf(world(pause('q', MISTAKE_MS - 1, 2_000)), ARRIVALS, MISTAKE_MS)).toBe('pause');
+    expect(causeOf(world(pause('q', MISTAKE_MS, 2_000)), ARRIVALS, MISTAKE_MS)).toBe('loss');
   });
 
   it('a backlog at the monitor, by the same boundaries', () => {
