@@ -580,7 +580,10 @@ function createSwimHandlers(ctx: NodeContext<SwimMessage>, config: Readonly<Requ
       return;
     }
     // A suspicion of a newer incarnation than the one we suspect is a new suspicion: the member
-    // refuted the old one (we missed its alive) and was suspected again.
+    // refuted the old one (we missed its alive) and was suspected again. Here we follow the SWIM
+    // paper (suspect{i} overrides suspect{j} when i > j), not memberlist: its suspectNode counts
+    // such a message as a confirmation of the timer it has and keeps the old incarnation, so the
+    // death it declares is of an incarnation the member already left behind.
     clearSuspicion(update.node);
     member.state = 'suspect';
     member.incarnation = update.incarnation;
