@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { FaultSchedule } from '../faults/fault.js';
 import type { Seed } from '../kernel/rng.js';
+import { EventLoop } from '../kernel/event-loop.js';
 import { Simulation } from '../simulation.js';
 import { validateLinkModel, type LinkModel } from '../world/link-model.js';
 import { rejectUnknownKeys, requireFinite, requireFunction, requireObject, requirePositive, requirePositiveInteger, requireString } from '../validate.js';
@@ -149,6 +150,8 @@ interface Watched {
   detector: FailureDetector;
   trusted: boolean;
   lastLocalMs: number;
+  /** True time of that last sample: no change can be placed before it. */
+  lastTrueMs: number;
   transitions: DetectorTransition[];
 }
 
@@ -203,7 +206,7 @@ export function runDetectorHarness(options: DetectorHarnessOptions): DetectorHar
     const list: Watched[] = [];
     for (const name of names) {
       const detector = buildDetector(factories[name]!, name, built);
-      const watched: Watched = { detector, trusted: true, lastLocalMs: -Infinity, transitions: [] };
+      const watched: Watched = { detector, trusted: true, lastLocalMs: -Infinity, lastTrueMs: -Infinity, transitions: [] };
       transitions[name]![node] = watched.transitions;
       list.push(watched);
     }
@@ -219,10 +222,33 @@ export function runDetectorHarness(options: DetectorHarnessOptions): DetectorHar
     const available = watched.detector.isAvailable(localMs);
     if (available !== watched.trusted) {
       const atLocal = locateChange(watched, localMs, available);
-      watched.transitions.push({ kind: available ? 'trust' : 'suspect', timeMs: trueMs - (localMs - atLocal), localTimeMs: atLocal });
+      watched.transitions.push({ kind: available ? 'trust' : 'suspect', timeMs: trueTimeWhenMonitorRead(atLocal, watched.lastTrueMs, trueMs), localTimeMs: atLocal });
       watched.trusted = available;
     }
     watched.lastLocalMs = localMs;
+    watched.lastTrueMs = trueMs;
+  };
+
+  /**
+   * The first true time in [afterMs, beforeMs] at which the monitor's clock read `localMs` or
+   * more: where a verdict located on the local clock happened. Local elapsed time is not true
+   * elapsed time when the clock jumped or drifts, and a reading the clock jumped over happened
+   * at the jump.
+   */
+  const trueTimeWhenMonitorRead = (localMs: number, afterMs: number, beforeMs: number): number => {
+    const readingAt = (trueMs: number): number => trueMs + sim.truth.clockOffset(monitor, trueMs);
+    // The usual case, a clock that neither jumped nor drifts: the same elapsed time on both.
+    const elapsedGuessMs = beforeMs - (readingAt(beforeMs) - localMs);
+    if (elapsedGuessMs >= afterMs && Math.abs(readingAt(elapsedGuessMs) - localMs) <= TRANSITION_PRECISION_MS) return elapsedGuessMs;
+    let low = Math.max(afterMs, 0);
+    let high = beforeMs;
+    if (readingAt(low) >= localMs) return low;
+    while (high - low > TRANSITION_PRECISION_MS) {
+      const middle = (low + high) / 2;
+      if (readingAt(middle) >= localMs) high = middle;
+      else low = middle;
+    }
+    return high;
   };
 
   // The monitor: detectors live outside its volatile state, so they survive its restarts.
@@ -332,6 +358,7 @@ function readHarnessOptions(options: DetectorHarnessOptions): HarnessConfig {
   if (new Set(monitored).size !== monitored.length) throw new InvalidArgumentError('monitored', monitored, 'distinct node ids');
   requirePositive(intervalMs, 'intervalMs');
   requirePositive(durationMs, 'durationMs');
+  if (durationMs > EventLoop.maxSimulatedTimeMs) throw new InvalidArgumentError('durationMs', durationMs, `a duration in (0, ${EventLoop.maxSimulatedTimeMs}] ms (EventLoop.maxSimulatedTimeMs)`);
   requirePositive(sampleEveryMs, 'sampleEveryMs');
   const startMs = options.startMs === undefined ? 0 : options.startMs;
   if (typeof startMs !== 'number' || !(startMs >= 0 && startMs < Infinity)) throw new InvalidArgumentError('startMs', startMs, 'a finite time >= 0 in ms');

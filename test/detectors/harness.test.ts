@@ -152,3 +152,36 @@ describe('runDetectorHarness: null is not "absent"', () => {
     },
   );
 });
+
+describe('a jump of the monitor clock', () => {
+  it('places the suspicion it causes after the jump, not before the last sample that saw trust', () => {
+    const result = runDetectorHarness({
+      seed: 1,
+      monitored: ['p'],
+      monitor: 'q',
+      intervalMs: 100,
+      durationMs: 8_000,
+      sampleEveryMs: 50,
+      network: { latency: { kind: 'constant', ms: 10 } },
+      faults: [{ kind: 'clock-skew', atMs: 5_050, target: 'q', params: { deltaMs: 1_000 } }],
+      detectors: { timeout: () => new FixedTimeoutDetector({ timeoutMs: 250 }) },
+    });
+    const transitions = result.transitions['timeout']!['p']!;
+    const suspicion = transitions.find((transition) => transition.kind === 'suspect');
+    expect(suspicion).toBeDefined();
+    // The local clock leapt 1 s ahead at 5,050: the silence it sees ends with the next heartbeat.
+    expect(suspicion!.timeMs).toBeGreaterThanOrEqual(5_050);
+    const trust = transitions.find((transition) => transition.kind === 'trust' && transition.timeMs > suspicion!.timeMs)!;
+    expect(trust.timeMs - suspicion!.timeMs).toBeLessThanOrEqual(100);
+    for (let index = 1; index < transitions.length; index++) expect(transitions[index]!.timeMs).toBeGreaterThanOrEqual(transitions[index - 1]!.timeMs);
+  });
+});
+
+describe('a duration past the last simulated instant', () => {
+  it('is refused naming durationMs, not the maxTimeMs the user never gave', () => {
+    expectInvalidArgument(
+      () => runDetectorHarness({ seed: 1, monitored: ['p'], monitor: 'q', intervalMs: 100, durationMs: 2 ** 60, sampleEveryMs: 50, detectors: { timeout: () => new FixedTimeoutDetector({ timeoutMs: 250 }) } }),
+      'durationMs',
+    );
+  });
+});
