@@ -4,8 +4,39 @@ import { conflictsWithAccepted } from '../../faults/admission.js';
 import { findBudgetViolation, validateBudget, type BudgetedFault, type FaultBudget } from '../../faults/budget.js';
 import { builtInFailureModels } from '../../faults/built-in-models.js';
 import type { Fault, FaultSchedule } from '../../faults/fault.js';
-import { nemesisKinds, type NemesisKind } from '../../faults/nemesis.js';
+import { nemesisKinds } from '../../faults/nemesis.js';
 import { orDefault, rejectUnknownKeys, requireNonNegative, requireObject, requirePositive, requirePositiveInteger } from '../../validate.js';
+
+/**
+ * Every built-in fault kind {@link faultSchedule} can generate: the nemesis kinds, and the
+ * bridge, byzantine, resource, clock-jump and disk kinds.
+ *
+ * @example
+ * ```ts
+ * faultSchedule({ nodes, horizonMs: 10_000, kinds: generatedKinds.filter((kind) => !kind.startsWith('disk')) });
+ * ```
+ */
+export const generatedKinds = [
+  ...nemesisKinds,
+  'bridge',
+  'byzantine',
+  'capacity',
+  'traffic-spike',
+  'clock-jump',
+  'disk-unsynced-loss',
+  'disk-write-fail',
+  'disk-full',
+] as const;
+
+/**
+ * A fault kind {@link faultSchedule} can generate.
+ *
+ * @example
+ * ```ts
+ * const kinds: GeneratedKind[] = ['crash', 'byzantine', 'disk-full'];
+ * ```
+ */
+export type GeneratedKind = (typeof generatedKinds)[number];
 
 /**
  * What {@link faultSchedule} generates.
@@ -20,8 +51,16 @@ export interface FaultScheduleOptions {
   nodes: readonly string[];
   /** Other nodes of the cluster (clients): never targeted, but a partition puts each on a side. */
   clients?: readonly string[];
-  /** Kinds to generate. Default: `crash`, `pause`, `partition`. */
-  kinds?: readonly NemesisKind[];
+  /**
+   * Kinds to generate (any of {@link generatedKinds}). Default: `crash`, `pause`, `partition`.
+   * Parameters are drawn from these ranges: link loss 10–90 % or latency ×2–20; slow node ×2–20;
+   * clock skew and jump ±2 s, drift ±5,000 ppm; omission 10–90 %; byzantine `corrupt`, `drop`,
+   * `duplicate` (2–3 copies), `replay` or `forge` (as another node), with probability 10–100 %;
+   * capacity 10–1,000 messages/s with an inbox of 10–1,000; a traffic spike of 100–5,000
+   * messages/s from another node; disk write failures 10–100 %. A clock jump is permanent (no
+   * duration); every other fault ends by `horizonMs`.
+   */
+  kinds?: readonly GeneratedKind[];
   /** At most this many faults. Default 5. */
   maxFaults?: number;
   /** Every fault starts at or after `startMs` and ends by `horizonMs` (true ms). */
@@ -37,8 +76,9 @@ export interface FaultScheduleOptions {
 }
 
 const OPTION_KEYS = ['nodes', 'clients', 'kinds', 'maxFaults', 'horizonMs', 'startMs', 'minDurationMs', 'maxDurationMs', 'budget'];
-const DEFAULT_KINDS: readonly NemesisKind[] = ['crash', 'pause', 'partition'];
-const NETWORK_KINDS: readonly NemesisKind[] = ['partition', 'isolate', 'partition-one-way', 'link'];
+const DEFAULT_KINDS: readonly GeneratedKind[] = ['crash', 'pause', 'partition'];
+/** Kinds that need two nodes, and `bridge` three. */
+const NETWORK_KINDS: readonly GeneratedKind[] = ['partition', 'isolate', 'partition-one-way', 'link', 'bridge', 'traffic-spike'];
 const modelsByKind = new Map(builtInFailureModels.map((model) => [model.kind, model]));
 
 /**
@@ -70,10 +110,11 @@ function readOptions(options: FaultScheduleOptions): Settings {
   const nodes = nodeIds(options.nodes, 'nodes', 1);
   const clients = nodeIds(orDefault<unknown>(options.clients, []), 'clients', 0);
   const kinds = orDefault(options.kinds, DEFAULT_KINDS);
-  if (!Array.isArray(kinds) || kinds.length === 0) throw new InvalidArgumentError('kinds', kinds, `a non-empty array of ${nemesisKinds.join(', ')}`);
+  if (!Array.isArray(kinds) || kinds.length === 0) throw new InvalidArgumentError('kinds', kinds, `a non-empty array of ${generatedKinds.join(', ')}`);
   kinds.forEach((kind, index) => {
-    if (!(nemesisKinds as readonly string[]).includes(kind)) throw new InvalidArgumentError(`kinds[${index}]`, kind, `one of ${nemesisKinds.join(', ')}`);
+    if (!(generatedKinds as readonly string[]).includes(kind)) throw new InvalidArgumentError(`kinds[${index}]`, kind, `one of ${generatedKinds.join(', ')}`);
     if (nodes.length < 2 && NETWORK_KINDS.includes(kind)) throw new InvalidArgumentError(`kinds[${index}]`, kind, 'a single-node kind: it needs two nodes');
+    if (nodes.length < 3 && kind === 'bridge') throw new InvalidArgumentError(`kinds[${index}]`, kind, 'a kind for fewer nodes: a bridge needs three');
   });
   const maxFaults = orDefault(options.maxFaults, 5);
   requirePositiveInteger(maxFaults, 'maxFaults', 1_000);
@@ -108,11 +149,13 @@ function timing(settings: Settings): fc.Arbitrary<{ atMs: number; durationMs: nu
     .map(({ atMs, durationMs }) => ({ atMs, durationMs: Math.max(1, Math.min(durationMs, Math.floor(settings.horizonMs) - atMs)) }));
 }
 
-function faultOfKind(kind: NemesisKind, settings: Settings): fc.Arbitrary<Fault> {
+function faultOfKind(kind: GeneratedKind, settings: Settings): fc.Arbitrary<Fault> {
+  // A clock jump has no end: it is a step, not a state (the model has nothing to revert).
+  if (kind === 'clock-jump') return fc.tuple(timing(settings), targetsOf(kind, settings)).map(([when, what]) => ({ kind, atMs: when.atMs, ...what }));
   return fc.tuple(timing(settings), targetsOf(kind, settings)).map(([when, what]) => ({ kind, ...when, ...what }));
 }
 
-function targetsOf(kind: NemesisKind, settings: Settings): fc.Arbitrary<Pick<Fault, 'target' | 'params'>> {
+function targetsOf(kind: GeneratedKind, settings: Settings): fc.Arbitrary<Pick<Fault, 'target' | 'params'>> {
   const node = fc.constantFrom(...settings.nodes);
   const pair = fc.tuple(fc.nat({ max: settings.nodes.length - 1 }), fc.nat({ max: Math.max(0, settings.nodes.length - 2) })).map(([first, offset]) => {
     const second = (first + 1 + offset) % settings.nodes.length;
@@ -139,7 +182,47 @@ function targetsOf(kind: NemesisKind, settings: Settings): fc.Arbitrary<Pick<Fau
       return fc.tuple(node, fc.integer({ min: -5_000, max: 5_000 })).map(([target, driftPpm]) => ({ target, params: { driftPpm } }));
     case 'omission':
       return fc.tuple(node, fc.integer({ min: 10, max: 90 })).map(([target, percent]) => ({ target, params: { sendProbability: percent / 100 } }));
+    case 'bridge':
+      return bridgeSides(settings).map(([bridge, first, second]) => ({ params: { bridge, sides: [first, second] } }));
+    case 'byzantine':
+      return pair.chain(([target, other]) => byzantineParams(other).map((params) => ({ target, params })));
+    case 'capacity':
+      return fc.tuple(node, fc.integer({ min: 10, max: 1_000 }), fc.integer({ min: 10, max: 1_000 })).map(([target, messagesPerSec, inboxLimit]) => ({ target, params: { messagesPerSec, inboxLimit } }));
+    case 'traffic-spike':
+      return fc.tuple(pair, fc.integer({ min: 100, max: 5_000 })).map(([[target, from], ratePerSec]) => ({ target, params: { from, ratePerSec, message: { type: 'spike' } } }));
+    case 'clock-jump':
+      return fc.tuple(node, fc.integer({ min: -2_000, max: 2_000 })).map(([target, deltaMs]) => ({ target, params: { deltaMs } }));
+    case 'disk-unsynced-loss':
+    case 'disk-full':
+      return node.map((target) => ({ target }));
+    case 'disk-write-fail':
+      return fc.tuple(node, fc.integer({ min: 10, max: 100 })).map(([target, percent]) => ({ target, params: { probability: percent / 100 } }));
   }
+}
+
+/** A byzantine behaviour and its parameters; `other` is a node it may forge. Shrinks to `corrupt` always. */
+function byzantineParams(other: string): fc.Arbitrary<Record<string, unknown>> {
+  const probability = fc.integer({ min: 10, max: 100 }).map((percent) => 1 - (percent - 10) / 100);
+  return fc.oneof(
+    probability.map((p) => ({ behaviour: 'corrupt', probability: p })),
+    probability.map((p) => ({ behaviour: 'drop', probability: p })),
+    fc.integer({ min: 2, max: 3 }).map((copies) => ({ behaviour: 'duplicate', copies })),
+    probability.map((p) => ({ behaviour: 'replay', probability: p })),
+    fc.constant({ behaviour: 'forge', as: other }),
+  );
+}
+
+/** A bridge node and the two sides it alone joins, covering every node and client. */
+function bridgeSides(settings: Settings): fc.Arbitrary<[string, string[], string[]]> {
+  const everyone = [...settings.nodes, ...settings.clients];
+  return fc.tuple(fc.nat({ max: settings.nodes.length - 1 }), fc.array(fc.boolean(), { minLength: everyone.length, maxLength: everyone.length })).map(([bridgeIndex, drawn]) => {
+    const bridge = settings.nodes[bridgeIndex]!;
+    const rest = everyone.filter((id) => id !== bridge);
+    const sides = rest.map((_, index) => drawn[index]!);
+    // Both sides must hold a node: the first two of the rest go to different sides if need be.
+    if (sides.every((side) => side === sides[0])) sides[0] = !sides[0];
+    return [bridge, rest.filter((_, index) => sides[index]), rest.filter((_, index) => !sides[index])];
+  });
 }
 
 /**
