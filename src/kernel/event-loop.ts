@@ -204,7 +204,8 @@ export class EventLoop {
   private readonly handlers: EventHandler[] = [];
   private readonly kinds: EventKindDefinition[] = [];
   private readonly streams = new Map<string, Rng>();
-  private readonly tieBreakRng: Rng;
+  /** Only under `tieBreak: 'random'`: fifo never draws from it. */
+  private readonly tieBreakRng: Rng | undefined;
 
   constructor(options: EventLoopOptions) {
     requireObject(options, 'options');
@@ -225,7 +226,7 @@ export class EventLoop {
     this.instantBudget = this.maxEventsPerInstant;
     this.queue = new EventQueue(maxPending);
     this.trace = readTrace(options.trace);
-    this.tieBreakRng = new Rng(this.seed, 'kernel:tie-break');
+    this.tieBreakRng = this.tieBreak === 'random' ? new Rng(this.seed, 'kernel:tie-break') : undefined;
     this.defineEvent({ name: 'callback', handle: runCallback, describe: () => ({ event: 'scheduled callback' }) });
   }
 
@@ -298,7 +299,7 @@ export class EventLoop {
     if (!Number.isInteger(kind) || kind < 0 || kind >= this.kinds.length) {
       throw new InvalidArgumentError('kind', kind, `an event kind returned by defineEvent (0 to ${this.kinds.length - 1})`);
     }
-    const order = this.tieBreak === 'fifo' ? this.sequence++ : this.tieBreakRng.random();
+    const order = this.tieBreakRng === undefined ? this.sequence++ : this.tieBreakRng.random();
     return this.queue.push(timeMs, order, kind, target, a, b, c, payload);
   }
 
