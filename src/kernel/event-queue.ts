@@ -13,6 +13,12 @@ const FIRST_CAPACITY = 32;
 /** Heap size below which the branchless sift wins (measured: faster at 1e3–1e5, slower at 1e6). */
 const BRANCHLESS_BELOW = 1 << 18;
 
+/** What an empty queue holds until its first push: nothing reads or writes these. */
+const EMPTY_FLOAT64 = new Float64Array(0);
+const EMPTY_INT32 = new Int32Array(0);
+const EMPTY_UINT32 = new Uint32Array(0);
+const EMPTY_UINT16 = new Uint16Array(0);
+
 /** Kind value that marks a cancelled event; real kinds are below it. */
 export const CANCELLED_KIND = 255;
 
@@ -102,17 +108,18 @@ export class EventQueue {
     requirePositiveInteger(maxPending, 'maxPending', SLOT_LIMIT);
     this.maxPending = Math.min(maxPending, SLOT_LIMIT);
     // Nothing is allocated until the first push (see FIRST_CAPACITY): a loop that is built and
-    // thrown away, or holds few events, pays for no slot it does not use.
+    // thrown away, or holds few events, pays for no slot it does not use. The empty arrays are
+    // shared: nothing reads or writes them before the first push replaces them.
     this.capacity = 0;
-    this.heapTime = new Float64Array(1);
-    this.heapSlot = new Int32Array(1);
-    this.slotOrder = new Float64Array(0);
-    this.slotKind = new Uint16Array(0);
-    this.slotTarget = new Int32Array(0);
-    this.slotFields = new Int32Array(0);
-    this.slotGeneration = new Uint32Array(0);
+    this.heapTime = EMPTY_FLOAT64;
+    this.heapSlot = EMPTY_INT32;
+    this.slotOrder = EMPTY_FLOAT64;
+    this.slotKind = EMPTY_UINT16;
+    this.slotTarget = EMPTY_INT32;
+    this.slotFields = EMPTY_INT32;
+    this.slotGeneration = EMPTY_UINT32;
     this.slotPayload = [];
-    this.freeSlots = new Int32Array(0);
+    this.freeSlots = EMPTY_INT32;
   }
 
   /** Number of live (not cancelled) events waiting. */
@@ -389,39 +396,25 @@ export class EventQueue {
       );
     }
     const capacity = Math.min(Math.max(this.capacity * 2, FIRST_CAPACITY), this.maxPending);
-    this.heapTime = grownFloat64(this.heapTime, capacity + 1);
-    this.heapSlot = grownInt32(this.heapSlot, capacity + 1);
-    this.slotOrder = grownFloat64(this.slotOrder, capacity);
-    this.slotKind = grownUint16(this.slotKind, capacity);
-    this.slotTarget = grownInt32(this.slotTarget, capacity);
-    this.slotFields = grownInt32(this.slotFields, capacity * FIELD_STRIDE);
-    this.slotGeneration = grownUint32(this.slotGeneration, capacity);
-    this.freeSlots = grownInt32(this.freeSlots, capacity);
+    // One buffer holds every array: one allocation per growth instead of eight. Small queues are
+    // most of what a property test builds, and each separate buffer cost an allocation and, later,
+    // the garbage collector's work to free it. Sections go widest first, so each stays aligned.
+    const buffer = new ArrayBuffer((capacity + 1) * 12 + capacity * (8 + 4 + 4 * FIELD_STRIDE + 4 + 4 + 2));
+    let offset = 0;
+    const section = <T extends { set(source: ArrayLike<number>): void; byteLength: number }>(view: T, old: ArrayLike<number>): T => {
+      view.set(old);
+      offset += view.byteLength;
+      return view;
+    };
+    this.heapTime = section(new Float64Array(buffer, offset, capacity + 1), this.heapTime);
+    this.slotOrder = section(new Float64Array(buffer, offset, capacity), this.slotOrder);
+    this.heapSlot = section(new Int32Array(buffer, offset, capacity + 1), this.heapSlot);
+    this.slotTarget = section(new Int32Array(buffer, offset, capacity), this.slotTarget);
+    this.slotFields = section(new Int32Array(buffer, offset, capacity * FIELD_STRIDE), this.slotFields);
+    this.slotGeneration = section(new Uint32Array(buffer, offset, capacity), this.slotGeneration);
+    this.freeSlots = section(new Int32Array(buffer, offset, capacity), this.freeSlots);
+    this.slotKind = section(new Uint16Array(buffer, offset, capacity), this.slotKind);
     for (let slot = this.capacity; slot < capacity; slot++) this.slotPayload.push(undefined);
     this.capacity = capacity;
   }
-}
-
-function grownFloat64(array: Float64Array, length: number): Float64Array {
-  const next = new Float64Array(length);
-  next.set(array);
-  return next;
-}
-
-function grownInt32(array: Int32Array, length: number): Int32Array {
-  const next = new Int32Array(length);
-  next.set(array);
-  return next;
-}
-
-function grownUint32(array: Uint32Array, capacity: number): Uint32Array {
-  const next = new Uint32Array(capacity);
-  next.set(array);
-  return next;
-}
-
-function grownUint16(array: Uint16Array, capacity: number): Uint16Array {
-  const next = new Uint16Array(capacity);
-  next.set(array);
-  return next;
 }
