@@ -76,6 +76,29 @@ export class CaseRun<System, Operation> {
     return this.afterEvent();
   }
 
+  /**
+   * Runs the case to its end. With nothing to check between events (no `always` invariant, no
+   * liveness condition waiting), the events run in one `run` call instead of one `step` each:
+   * the same events in the same order, with the per-event bookkeeping of stepping left out.
+   */
+  runToEnd(): void {
+    if (this.alwaysChecks.length === 0 && this.awaiting.length === 0 && !this.finished) this.runUnchecked();
+    while (this.advance());
+  }
+
+  private runUnchecked(): void {
+    const allowed = this.maxEvents - this.events;
+    let processed: number;
+    try {
+      processed = this.sim.run({ until: this.scenario.untilMs, maxEvents: allowed }).eventsProcessed;
+    } catch (error) {
+      // The kernel stops at the same event stepping would; the error is the case's own.
+      if (error instanceof LimitExceededError && error.limit === 'maxEvents' && error.bound === allowed) this.throwMaxEvents();
+      throw error;
+    }
+    this.events += processed;
+  }
+
   /** {@link CaseRun.advance} for async node code. */
   async advanceAsync(): Promise<boolean> {
     if (!this.beforeEvent()) return false;
@@ -95,10 +118,12 @@ export class CaseRun<System, Operation> {
       this.finishAtEnd();
       return false;
     }
-    if (this.events >= this.maxEvents) {
-      throw new LimitExceededError('maxEvents', this.maxEvents, this.sim.now, 'one run processed this many events; raise scenario.maxEvents');
-    }
+    if (this.events >= this.maxEvents) this.throwMaxEvents();
     return true;
+  }
+
+  private throwMaxEvents(): never {
+    throw new LimitExceededError('maxEvents', this.maxEvents, this.sim.now, 'one run processed this many events; raise scenario.maxEvents');
   }
 
   private afterEvent(): boolean {

@@ -202,7 +202,7 @@ function prepare(scenario: ClusterScenario<unknown, unknown>, testCase: unknown,
 }
 
 function runToEnd<System, Operation>(run: CaseRun<System, Operation>): CaseRun<System, Operation> {
-  while (run.advance());
+  run.runToEnd();
   return run;
 }
 

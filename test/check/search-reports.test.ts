@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assertCluster, checkCluster, sweepSeed, type ClusterScenario, type SweepModule } from '../../src/check/index.js';
-import { NondeterminismError, PropertyFailedError, PropertyViolationError } from '../../src/index.js';
+import { LimitExceededError, NondeterminismError, PropertyFailedError, PropertyViolationError } from '../../src/index.js';
 import { pingPongScenario, type PingPong } from './fixtures.js';
 
 const faults = { nodes: ['a', 'b'], kinds: ['crash' as const, 'pause' as const], maxFaults: 3, horizonMs: 1_800 };
@@ -68,5 +68,38 @@ describe('reports during a search', () => {
     expect(error).toBeInstanceOf(PropertyFailedError);
     expect(error.cause).toBeInstanceOf(NondeterminismError);
     expect(error.message).toMatch(/not deterministic/);
+  });
+});
+
+describe('a case with nothing to check between events', () => {
+  // No `always` invariant and no liveness: the events run in one batch, not one step each.
+  const endOnly = pingPongScenario({ invariants: [{ name: 'some pongs', check: (system) => system.pongs > 3, when: 'end' }] });
+  const everyEvent = pingPongScenario({ invariants: [{ name: 'some pongs', check: (system, sim) => sim.now < 2_000 || system.pongs > 3 }] });
+
+  it('processes the same events to the same hash as a case checked after every event', () => {
+    for (const seed of [1, 2, 3]) {
+      const batched = checkCluster(endOnly, { seed, faults: [{ kind: 'crash', atMs: 500, durationMs: 300, target: 'b' }] });
+      const stepped = checkCluster(everyEvent, { seed, faults: [{ kind: 'crash', atMs: 500, durationMs: 300, target: 'b' }] });
+      expect(batched.traceHash).toBe(stepped.traceHash);
+      expect(batched.eventsProcessed).toBe(stepped.eventsProcessed);
+      expect(batched.sim.now).toBe(2_000);
+    }
+  });
+
+  it("stops at scenario.maxEvents with the case's own error, at the event stepping stops at", () => {
+    const errors = [endOnly, everyEvent].map((scenario) => {
+      try {
+        checkCluster({ ...scenario, maxEvents: 25 }, { seed: 4 });
+      } catch (error) {
+        return error as LimitExceededError;
+      }
+      throw new Error('expected a LimitExceededError');
+    });
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(LimitExceededError);
+      expect(error.bound).toBe(25);
+      expect(error.message).toMatch(/raise scenario\.maxEvents/);
+    }
+    expect(errors[0]!.timeMs).toBe(errors[1]!.timeMs);
   });
 });
