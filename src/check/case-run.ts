@@ -77,12 +77,18 @@ export class CaseRun<System, Operation> {
   }
 
   /**
-   * Runs the case to its end. With nothing to check between events (no `always` invariant, no
-   * liveness condition waiting), the events run in one `run` call instead of one `step` each:
-   * the same events in the same order, with the per-event bookkeeping of stepping left out.
+   * Runs the case to its end: the same events, checks and errors as {@link CaseRun.advance} until
+   * it returns false, without a `step` call per event. With nothing to check between events (no
+   * `always` invariant, no liveness condition waiting) the events run in one `run` call; with
+   * `always` invariants, in one `runWatched` call that checks them after each event.
    */
   runToEnd(): void {
-    if (this.alwaysChecks.length === 0 && this.awaiting.length === 0 && !this.finished) this.runUnchecked();
+    // A liveness condition still waiting needs its deadline checked before each event: step.
+    if (!this.finished && this.awaiting.length === 0) {
+      if (this.alwaysChecks.length === 0) this.runUnchecked();
+      else this.sim.runWatched(this.scenario.untilMs, this.maxEvents - this.events, () => this.afterEvent());
+    }
+    // Steps from where the batch stopped: to the end checks, or to the case's maxEvents error.
     while (this.advance());
   }
 

@@ -461,6 +461,40 @@ export class EventLoop {
     }
   }
 
+  /**
+   * @internal For runners that check properties after every event (`checkCluster`): processes
+   * events up to `until`, at most `maxEvents` of them, calling `afterEvent` after each (outside
+   * the run, as between two `step` calls), and stops as soon as it returns false. Exactly the
+   * events, errors and state of a `step` per event, without a call per event; unlike `run`, time
+   * stays at the last event. Returns the events processed.
+   *
+   * @example
+   * ```ts
+   * const processed = sim.runWatched(1_000, 1e6, () => invariantHolds());
+   * ```
+   */
+  runWatched(until: number, maxEvents: number, afterEvent: () => boolean): number {
+    this.enter();
+    const queue = this.queue;
+    let processed = 0;
+    try {
+      while (processed < maxEvents) {
+        const nextTimeMs = queue.peekTime();
+        if (nextTimeMs === Infinity || nextTimeMs > until) break;
+        if (nextTimeMs > this.maxTimeMs) this.checkBounds(nextTimeMs, 0, 1);
+        queue.pop();
+        this.dispatchPopped();
+        processed++;
+        this.running = false;
+        if (!afterEvent()) break;
+        this.enter();
+      }
+      return processed;
+    } finally {
+      this.running = false;
+    }
+  }
+
   /** Runs until no event is left; bounded by `maxEvents` so a system that never quiets fails clearly. */
   runUntilQuiet(options: { maxEvents?: number } = {}): RunResult {
     const raw: unknown = options;
