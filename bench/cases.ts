@@ -17,8 +17,10 @@
  *   broadcasts every 10 ms, 200 ms simulated, one crash and restart, one invariant checked after
  *   every event), cases per second.
  * - sweep: `node <dist>/cli.js sweep examples/property-testing/register.sweep.ts --seeds N` at
- *   `--workers 0`, `1` and `2`, alternating within a run; the wall time of the whole command and
- *   the speed-up of each worker count over one thread, taken within each run.
+ *   `--workers 0`, `1` and `2`, alternating within a run, from the checkout that holds `<dist>`;
+ *   the wall time of the whole command and the speed-up of each worker count over one thread,
+ *   taken within each run (with `--base`, the sweep runs on the head build only: run it again
+ *   with `--dist <base>` for the base's figures).
  * - parallel capacity, measured before each sweep run: how much work two CPU-bound processes do
  *   together against one alone (2.0 on two idle cores). No sweep can speed up by more: on a VM
  *   whose cores are shared with other tenants, this is the limit to read the speed-up against.
@@ -124,7 +126,8 @@ function measureInChild(name: InProcessCase, headDist: string, baseDist: string 
 function timeSweep(dist: string, seeds: number, workers: number, outDir: string): number {
   const args = [join(resolve(dist), 'cli.js'), 'sweep', SWEEP_FILE, '--seeds', String(seeds), '--workers', String(workers), '--out', join(outDir, `sweep-${workers}.json`)];
   const started = performance.now();
-  const child = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // From the checkout the build belongs to, so a base build runs its own copy of the example.
+  const child = spawnSync(process.execPath, args, { cwd: resolve(dist, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const seconds = (performance.now() - started) / 1000;
   // Exit 1 means failing seeds were found, which the buggy register's sweep is meant to find.
   if (child.status !== 0 && child.status !== 1) throw new Error(`sweep --workers ${workers} failed (exit ${child.status ?? child.signal}): ${child.stderr}`);
