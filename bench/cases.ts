@@ -6,11 +6,15 @@
  *   npm run bench:cases -- [--dist dist] [--base <other build>/dist] [--runs 5] [--time 1500]
  *                          [--sweep-seeds 2000] [--only new|3-node|5-node|sweep]
  *
- * Cases run on a build (`--dist`, default this checkout's `dist/`), as users get it. Each run of
- * a case is a fresh Node process (fresh JIT and heap) on one build; with `--base` each run also
- * measures the base build in a process of its own, the two alternating which goes first, and the
- * ratio head / base of each run is printed. The figure of a case is the median over its runs,
- * with the range; judge a ratio on the median of at least five runs.
+ * Cases run on a build (`--dist`, default this checkout's `dist/`), as users get it. With `--base`
+ * each in-process case is measured on both builds, alternating in one process, and the ratio
+ * head / base is printed. Each run of the in-process cases is a fresh Node process (fresh JIT and
+ * heap); the figure of a case is the median over its runs, with the range, and a ratio target is
+ * judged on the median of at least five runs. Two copies of one build, measured so, gave 0.98
+ * (0.67-1.00) for 3-node cases; each build measured in processes of its own instead gave ranges
+ * several times wider on this shared machine, as the load moves between processes. A build's
+ * directory needs its package.json (`"type": "module"`): without it Node loads `dist/*.js` by
+ * syntax detection, and a copy of this build measured 2.9x slower.
  *
  * - `new Simulation`: `new Simulation({ seed })` alone, constructions per second.
  * - `checkCluster, 3 nodes` / `5 nodes`: passing cases of a heartbeat cluster (every node
@@ -106,24 +110,20 @@ function workload(name: InProcessCase, build: Build): Workload {
   };
 }
 
-/** In a child: one run of one case on one build, in a process of its own. */
-async function measureOne(name: InProcessCase, dist: string, timeMs: number): Promise<void> {
-  const build = await loadBuild(dist);
-  const [result] = measureTogether([{ group: name, name: dist, parameters: {}, metric: 'opsPerSec', create: () => workload(name, build) }], { timeMs, warmupMs: 500, rounds: 5 });
-  console.log(JSON.stringify(result!.median));
+/** In a child: one run of one case, on the head build and (if given) the base build, alternating. */
+async function measureOne(name: InProcessCase, headDist: string, baseDist: string | undefined, timeMs: number): Promise<void> {
+  const builds: Array<[string, Build]> = [['head', await loadBuild(headDist)]];
+  if (baseDist !== undefined) builds.unshift(['base', await loadBuild(baseDist)]);
+  const cases: BenchCase[] = builds.map(([label, build]) => ({ group: name, name: label, parameters: {}, metric: 'opsPerSec', create: () => workload(name, build) }));
+  const results = measureTogether(cases, { timeMs, warmupMs: 500, rounds: 5 });
+  console.log(JSON.stringify(Object.fromEntries(results.map((result) => [result.name, result.median]))));
 }
 
-/**
- * One run of a case on one build, in a fresh process: neither build's objects reach the other's
- * JIT feedback through the shared workload code. Two copies of one build measured 1.00
- * (0.93-1.03) this way. A build's directory needs its package.json (`"type": "module"`): without
- * it Node loads `dist/*.js` by syntax detection, and a copy measured 2.9x slower.
- */
-function measureInChild(name: InProcessCase, dist: string, timeMs: number): number {
-  const args = [...process.execArgv, SELF, '--child', name, '--dist', dist, '--time', String(timeMs)];
+function measureInChild(name: InProcessCase, headDist: string, baseDist: string | undefined, timeMs: number): Record<string, number> {
+  const args = [...process.execArgv, SELF, '--child', name, '--dist', headDist, '--time', String(timeMs), ...(baseDist === undefined ? [] : ['--base', baseDist])];
   const child = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (child.status !== 0) throw new Error(`'${name}' failed (exit ${child.status ?? child.signal})`);
-  return JSON.parse(child.stdout) as number;
+  return JSON.parse(child.stdout) as Record<string, number>;
 }
 
 /** Wall time of one sweep command, in seconds. */
@@ -180,7 +180,7 @@ async function main(): Promise<void> {
     },
   });
   const timeMs = Number(values.time);
-  if (values.child !== undefined) return measureOne(values.child as InProcessCase, values.dist, timeMs);
+  if (values.child !== undefined) return measureOne(values.child as InProcessCase, values.dist, values.base, timeMs);
   const runs = Number(values.runs);
   const only = values.only;
   for (const name of IN_PROCESS) {
@@ -188,13 +188,11 @@ async function main(): Promise<void> {
     const head: number[] = [];
     const base: number[] = [];
     for (let run = 0; run < runs; run++) {
-      // With a base, the two builds alternate which goes first, run by run.
-      const baseFirst = values.base !== undefined && run % 2 === 0;
-      if (baseFirst) base.push(measureInChild(name, values.base!, timeMs));
-      head.push(measureInChild(name, values.dist, timeMs));
-      if (values.base !== undefined && !baseFirst) base.push(measureInChild(name, values.base, timeMs));
-      const against = values.base === undefined ? '' : `, base ${rate(base[run]!, name)}, head/base ${(head[run]! / base[run]!).toFixed(2)}`;
-      console.log(`${name.padEnd(7)} run ${run + 1}: ${rate(head[run]!, name)}${against}`);
+      const result = measureInChild(name, values.dist, values.base, timeMs);
+      head.push(result['head']!);
+      if (result['base'] !== undefined) base.push(result['base']);
+      const against = result['base'] === undefined ? '' : `, base ${rate(result['base'], name)}, head/base ${(result['head']! / result['base']).toFixed(2)}`;
+      console.log(`${name.padEnd(7)} run ${run + 1}: ${rate(result['head']!, name)}${against}`);
     }
     const label = name === 'new' ? 'new Simulation (constructions/s)' : `checkCluster, ${name} (cases/s)`;
     console.log(`${label}: median (range) over ${runs} runs: ${summary(head, 0)}`);
