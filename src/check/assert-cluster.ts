@@ -5,7 +5,7 @@ import { rejectUnknownKeys, requireBoolean, requireObject, requirePositiveIntege
 import { clusterSeed } from './arbitraries/cluster-seed.js';
 import { faultSchedule, type FaultScheduleOptions } from './arbitraries/fault-schedule.js';
 import { CaseRun } from './case-run.js';
-import { checkCluster, checkClusterAsync } from './check-cluster.js';
+import { checkValidated, checkValidatedAsync, violationFoundReport, ViolationFound, type CheckOptions } from './check-cluster.js';
 import { describeFault, replayLine } from './failure-report.js';
 import { validateScenario, type ClusterCase, type ClusterScenario, type WorkloadOperation } from './scenario.js';
 
@@ -101,16 +101,58 @@ export function clusterProperty<System, Operation>(
   options: AssertClusterOptions<Operation>,
   onPass: (coverage: Record<string, { met: number }>) => void = () => {},
 ): fc.IAsyncPropertyWithHooks<CaseTuple<Operation>> {
+  return searchProperty(scenario, options, onPass, true);
+}
+
+/**
+ * {@link clusterProperty}, for the searchers: with `report` false a failing case throws
+ * {@link ViolationFound} rather than its report, and {@link failureOf} builds the report once, for
+ * the minimal case. Internal.
+ *
+ * @example
+ * ```ts
+ * const details = await fc.check(searchProperty(scenario, options, () => {}, false), { seed: 17 });
+ * ```
+ */
+export function searchProperty<System, Operation>(
+  scenario: ClusterScenario<System, Operation>,
+  options: AssertClusterOptions<Operation>,
+  onPass: (coverage: Record<string, { met: number }>) => void,
+  report: boolean,
+): fc.IAsyncPropertyWithHooks<CaseTuple<Operation>> {
   validateScenario(scenario);
   readOptions(options);
   const faults = faultsArbitrary(scenario, options.faults);
   const operations = options.workload ?? fc.constant<Array<WorkloadOperation<Operation>>>([]);
-  const checkOptions = { selfCheck: options.selfCheck ?? false, ...(options.timelineLines === undefined ? {} : { timelineLines: options.timelineLines }) };
+  const checkOptions = checkOptionsOf(options);
+  // The scenario was validated above, once: each case validates only what varies.
   return fc.asyncProperty(clusterSeed(), faults, operations, async (seed, schedule, items) => {
     const testCase = caseOf(seed, schedule, items);
-    const outcome = scenario.async === true ? await checkClusterAsync(scenario, testCase, checkOptions) : checkCluster(scenario, testCase, checkOptions);
+    const outcome = scenario.async === true ? await checkValidatedAsync(scenario, testCase, checkOptions, report) : checkValidated(scenario, testCase, checkOptions, report);
     onPass(outcome.coverage);
   });
+}
+
+/**
+ * What a failed search threw for its minimal case: the error itself, or, when the search ran
+ * without reports ({@link searchProperty}), the report {@link checkCluster} gives for that case.
+ * Internal.
+ *
+ * @example
+ * ```ts
+ * if (details.failed) console.log(await failureOf(scenario, options, details));
+ * ```
+ */
+export async function failureOf<System, Operation>(scenario: ClusterScenario<System, Operation>, options: AssertClusterOptions<Operation>, details: fc.RunDetails<CaseTuple<Operation>>): Promise<unknown> {
+  const error = details.errorInstance;
+  const counterexample = details.counterexample;
+  if (!(error instanceof ViolationFound) || counterexample === null) return error;
+  const [seed, schedule, items] = counterexample;
+  return violationFoundReport(scenario, caseOf(seed, schedule, items), checkOptionsOf(options), error);
+}
+
+function checkOptionsOf<Operation>(options: AssertClusterOptions<Operation>): CheckOptions {
+  return { selfCheck: options.selfCheck ?? false, ...(options.timelineLines === undefined ? {} : { timelineLines: options.timelineLines }) };
 }
 
 /**
@@ -131,12 +173,17 @@ export function clusterProperty<System, Operation>(
  */
 export async function assertCluster<System, Operation>(scenario: ClusterScenario<System, Operation>, options: AssertClusterOptions<Operation> = {}): Promise<ClusterCheckSummary> {
   const runsMet = new Map<string, number>();
-  const property = clusterProperty(scenario, options, (coverage) => {
-    for (const [name, count] of Object.entries(coverage)) runsMet.set(name, (runsMet.get(name) ?? 0) + (count.met > 0 ? 1 : 0));
-  });
+  const property = searchProperty(
+    scenario,
+    options,
+    (coverage) => {
+      for (const [name, count] of Object.entries(coverage)) runsMet.set(name, (runsMet.get(name) ?? 0) + (count.met > 0 ? 1 : 0));
+    },
+    false,
+  );
   const parameters = { numRuns: options.numRuns ?? 100, ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.path === undefined ? {} : { path: options.path }) };
   const details = await fc.check(property, parameters);
-  if (details.failed) throw failure(details, scenario.async === true);
+  if (details.failed) throw failure(details, await failureOf(scenario, options, details), scenario.async === true);
   const coverage = Object.fromEntries(runsMet);
   const missing = (options.requireCoverage?.sometimes ?? []).filter((name) => (runsMet.get(name) ?? 0) === 0);
   if (missing.length > 0) {
@@ -153,9 +200,20 @@ function faultsArbitrary<System, Operation>(scenario: ClusterScenario<System, Op
   return faultSchedule(faults.budget === undefined && scenario.budget !== undefined ? { ...faults, budget: scenario.budget } : faults);
 }
 
+/** Node ids of each scenario (built once, seed 0), by its `setup`: a sweep asks for every seed. */
+const scenarioNodeIds = new WeakMap<object, { setup: unknown; nodeIds: readonly string[] }>();
+
+function nodeIdsOf<System, Operation>(scenario: ClusterScenario<System, Operation>): readonly string[] {
+  const known = scenarioNodeIds.get(scenario);
+  if (known !== undefined && known.setup === scenario.setup) return known.nodeIds;
+  const nodeIds = new CaseRun(scenario, { seed: 0 }).sim.nodeIds();
+  scenarioNodeIds.set(scenario, { setup: scenario.setup, nodeIds });
+  return nodeIds;
+}
+
 /** Builds the scenario once (seed 0, no faults) to check the fault options against its nodes. */
 function requireNodesOf<System, Operation>(scenario: ClusterScenario<System, Operation>, faults: FaultScheduleOptions): void {
-  const nodeIds = new CaseRun(scenario, { seed: 0 }).sim.nodeIds();
+  const nodeIds = nodeIdsOf(scenario);
   for (const field of ['nodes', 'clients'] as const) {
     const unknown = (faults[field] ?? []).filter((id) => !nodeIds.includes(id));
     if (unknown.length > 0) throw new InvalidArgumentError(`options.faults.${field}`, faults[field], `ids of the scenario's nodes (${nodeIds.join(', ')}); unknown: ${unknown.join(', ')}`);
@@ -170,8 +228,7 @@ function requireNodesOf<System, Operation>(scenario: ClusterScenario<System, Ope
 /** Mistakes in the scenario or the options: reported as themselves, not as a failing case. */
 const CONFIGURATION_ERRORS = new Set(['INVALID_ARGUMENT', 'UNKNOWN_NODE', 'DUPLICATE_NODE', 'BUDGET_EXCEEDED', 'FAULT_CONFLICT', 'INVARIANT_THREW', 'ASYNC_RUN_REQUIRED']);
 
-function failure<Operation>(details: fc.RunDetails<CaseTuple<Operation>>, isAsync: boolean): FaultlineError {
-  const error = details.errorInstance;
+function failure<Operation>(details: fc.RunDetails<CaseTuple<Operation>>, error: unknown, isAsync: boolean): FaultlineError {
   if (error instanceof FaultlineError && CONFIGURATION_ERRORS.has(error.code)) return error;
   const search = `fast-check seed ${details.seed}, path "${details.counterexamplePath ?? ''}", after ${details.numRuns} runs and ${details.numShrinks} shrinks`;
   const header = `property failed: ${search}`;

@@ -76,6 +76,35 @@ export class CaseRun<System, Operation> {
     return this.afterEvent();
   }
 
+  /**
+   * Runs the case to its end: the same events, checks and errors as {@link CaseRun.advance} until
+   * it returns false, without a `step` call per event. With nothing to check between events (no
+   * `always` invariant, no liveness condition waiting) the events run in one `run` call; with
+   * `always` invariants, in one `runWatched` call that checks them after each event.
+   */
+  runToEnd(): void {
+    // A liveness condition still waiting needs its deadline checked before each event: step.
+    if (!this.finished && this.awaiting.length === 0) {
+      if (this.alwaysChecks.length === 0) this.runUnchecked();
+      else this.sim.runWatched(this.scenario.untilMs, this.maxEvents - this.events, () => this.afterEvent());
+    }
+    // Steps from where the batch stopped: to the end checks, or to the case's maxEvents error.
+    while (this.advance());
+  }
+
+  private runUnchecked(): void {
+    const allowed = this.maxEvents - this.events;
+    let processed: number;
+    try {
+      processed = this.sim.run({ until: this.scenario.untilMs, maxEvents: allowed }).eventsProcessed;
+    } catch (error) {
+      // The kernel stops at the same event stepping would; the error is the case's own.
+      if (error instanceof LimitExceededError && error.limit === 'maxEvents' && error.bound === allowed) this.throwMaxEvents();
+      throw error;
+    }
+    this.events += processed;
+  }
+
   /** {@link CaseRun.advance} for async node code. */
   async advanceAsync(): Promise<boolean> {
     if (!this.beforeEvent()) return false;
@@ -95,10 +124,12 @@ export class CaseRun<System, Operation> {
       this.finishAtEnd();
       return false;
     }
-    if (this.events >= this.maxEvents) {
-      throw new LimitExceededError('maxEvents', this.maxEvents, this.sim.now, 'one run processed this many events; raise scenario.maxEvents');
-    }
+    if (this.events >= this.maxEvents) this.throwMaxEvents();
     return true;
+  }
+
+  private throwMaxEvents(): never {
+    throw new LimitExceededError('maxEvents', this.maxEvents, this.sim.now, 'one run processed this many events; raise scenario.maxEvents');
   }
 
   private afterEvent(): boolean {

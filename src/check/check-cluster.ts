@@ -4,7 +4,7 @@ import type { TraceRecordType } from '../kernel/trace-recorder.js';
 import { formatTimeline } from '../report/text-timeline.js';
 import type { Simulation } from '../simulation.js';
 import { rejectUnknownKeys, requireBoolean, requireObject, requirePositiveInteger } from '../validate.js';
-import { CaseRun } from './case-run.js';
+import { CaseRun, type Violation } from './case-run.js';
 import type { CoverageCount } from './coverage.js';
 import { replayLine, violationReport } from './failure-report.js';
 import { validateCase, validateScenario, type ClusterCase, type ClusterScenario } from './scenario.js';
@@ -76,9 +76,45 @@ const RECORDS_PER_LINE = 3;
  * ```
  */
 export function checkCluster<System, Operation>(scenario: ClusterScenario<System, Operation>, testCase: ClusterCase<Operation>, options: CheckOptions = {}): ClusterOutcome<System> {
-  const settings = prepare(scenario, testCase, options, false);
+  const raw: unknown = scenario;
+  validateScenario(raw);
+  return checkValidated(scenario, testCase, options, true);
+}
+
+/**
+ * A violation found while fast-check searches and shrinks: the case failed, and that is all the
+ * search needs. Building the report takes a second, traced run of the case, so the searchers
+ * build it once, for the minimal case, with {@link violationFoundReport}. Internal.
+ *
+ * @example
+ * ```ts
+ * try { checkValidated(scenario, testCase, {}, false); } catch (error) { if (error instanceof ViolationFound) console.log(error.violation.property); }
+ * ```
+ */
+export class ViolationFound extends Error {
+  constructor(readonly violation: Violation) {
+    super(`property '${violation.property}' failed after event ${violation.event} (report not built during the search)`);
+    this.name = 'ViolationFound';
+  }
+}
+
+/**
+ * {@link checkCluster} for a scenario already validated (the searchers validate it once, not per
+ * case). With `report` false, a violation throws {@link ViolationFound} instead of the report.
+ * Internal.
+ *
+ * @example
+ * ```ts
+ * const outcome = checkValidated(scenario, { seed: 1 }, {}, true); // as checkCluster, less the scenario's validation
+ * ```
+ */
+export function checkValidated<System, Operation>(scenario: ClusterScenario<System, Operation>, testCase: ClusterCase<Operation>, options: CheckOptions, report: boolean): ClusterOutcome<System> {
+  const settings = prepare(scenario as ClusterScenario<unknown, unknown>, testCase, options, false);
   const run = settings.selfCheck ? runSideBySide(scenario, testCase) : runToEnd(new CaseRun(scenario, testCase));
-  if (run.violation !== undefined) throw violationError(scenario, testCase, run, runToEnd(new CaseRun(scenario, testCase, { traceLimit: settings.timelineLines * RECORDS_PER_LINE })), false, settings.timelineLines);
+  if (run.violation !== undefined) {
+    if (!report) throw new ViolationFound(run.violation);
+    throw violationError(scenario, testCase, run.violation, runToEnd(new CaseRun(scenario, testCase, { traceLimit: settings.timelineLines * RECORDS_PER_LINE })), false, settings.timelineLines);
+  }
   return outcome(run);
 }
 
@@ -97,16 +133,61 @@ export async function checkClusterAsync<System, Operation>(
   testCase: ClusterCase<Operation>,
   options: CheckOptions = {},
 ): Promise<ClusterOutcome<System>> {
-  const settings = prepare(scenario, testCase, options, true);
+  const raw: unknown = scenario;
+  validateScenario(raw);
+  return checkValidatedAsync(scenario, testCase, options, true);
+}
+
+/**
+ * {@link checkValidated} for async scenarios. Internal.
+ *
+ * @example
+ * ```ts
+ * const outcome = await checkValidatedAsync(scenario, { seed: 1 }, {}, true);
+ * ```
+ */
+export async function checkValidatedAsync<System, Operation>(
+  scenario: ClusterScenario<System, Operation>,
+  testCase: ClusterCase<Operation>,
+  options: CheckOptions,
+  report: boolean,
+): Promise<ClusterOutcome<System>> {
+  const settings = prepare(scenario as ClusterScenario<unknown, unknown>, testCase, options, true);
   const run = settings.selfCheck ? await runSideBySideAsync(scenario, testCase) : await runToEndAsync(new CaseRun(scenario, testCase));
   if (run.violation !== undefined) {
-    throw violationError(scenario, testCase, run, await runToEndAsync(new CaseRun(scenario, testCase, { traceLimit: settings.timelineLines * RECORDS_PER_LINE })), true, settings.timelineLines);
+    if (!report) throw new ViolationFound(run.violation);
+    throw violationError(scenario, testCase, run.violation, await runToEndAsync(new CaseRun(scenario, testCase, { traceLimit: settings.timelineLines * RECORDS_PER_LINE })), true, settings.timelineLines);
   }
   return outcome(run);
 }
 
-function prepare(scenario: unknown, testCase: unknown, options: unknown, isAsync: boolean): { selfCheck: boolean; timelineLines: number } {
-  validateScenario(scenario);
+/**
+ * The error {@link checkCluster} would have thrown for a case that failed with `found` during a
+ * search: the case runs again, traced, for the report. A rerun that passes means the code under
+ * test is not deterministic, and says so as a first failing rerun would have.
+ *
+ * @example
+ * ```ts
+ * const error = await violationFoundReport(scenario, minimalCase, {}, found); // a PropertyViolationError
+ * ```
+ */
+export async function violationFoundReport<System, Operation>(
+  scenario: ClusterScenario<System, Operation>,
+  testCase: ClusterCase<Operation>,
+  options: CheckOptions,
+  found: ViolationFound,
+): Promise<Error> {
+  const isAsync = scenario.async === true;
+  try {
+    if (isAsync) await checkValidatedAsync(scenario, testCase, options, true);
+    else checkValidated(scenario, testCase, options, true);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+  return nondeterministicViolation(found.violation, undefined);
+}
+
+function prepare(scenario: ClusterScenario<unknown, unknown>, testCase: unknown, options: unknown, isAsync: boolean): { selfCheck: boolean; timelineLines: number } {
   validateCase(testCase, scenario);
   requireObject(options, 'options');
   rejectUnknownKeys(options, 'options', ['selfCheck', 'timelineLines']);
@@ -121,7 +202,7 @@ function prepare(scenario: unknown, testCase: unknown, options: unknown, isAsync
 }
 
 function runToEnd<System, Operation>(run: CaseRun<System, Operation>): CaseRun<System, Operation> {
-  while (run.advance());
+  run.runToEnd();
   return run;
 }
 
@@ -188,19 +269,20 @@ function recordsText<System, Operation>(run: CaseRun<System, Operation>): string
 function violationError<System, Operation>(
   scenario: ClusterScenario<System, Operation>,
   testCase: ClusterCase<Operation>,
-  run: CaseRun<System, Operation>,
+  violation: Violation,
   traced: CaseRun<System, Operation>,
   isAsync: boolean,
   timelineLines: number,
 ): Error {
-  const violation = run.violation!;
   const again = traced.violation;
-  if (again === undefined || again.event !== violation.event || again.property !== violation.property) {
-    return new NondeterminismError(violation.event, `the case failed '${violation.property}' after event ${violation.event}, but a rerun of it ${again === undefined ? 'passed' : `failed '${again.property}' after event ${again.event}`}: the code under test is not deterministic; rerun with { selfCheck: true } to find where`);
-  }
+  if (again === undefined || again.event !== violation.event || again.property !== violation.property) return nondeterministicViolation(violation, again);
   const replay = replayLine(testCase, isAsync);
   const report = violationReport({ scenarioName: scenario.name, violation, testCase, records: traced.sim.trace!.records(), timelineLines, replay });
   return new PropertyViolationError(violation.kind, { property: violation.property, timeMs: violation.timeMs, evidence: violation.evidence, replay }, report);
+}
+
+function nondeterministicViolation(violation: Violation, again: Violation | undefined): NondeterminismError {
+  return new NondeterminismError(violation.event, `the case failed '${violation.property}' after event ${violation.event}, but a rerun of it ${again === undefined ? 'passed' : `failed '${again.property}' after event ${again.event}`}: the code under test is not deterministic; rerun with { selfCheck: true } to find where`);
 }
 
 function outcome<System, Operation>(run: CaseRun<System, Operation>): ClusterOutcome<System> {

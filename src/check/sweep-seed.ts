@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { InvalidArgumentError, PropertyViolationError } from '../errors.js';
 import type { FaultSchedule } from '../faults/fault.js';
 import { requireObject } from '../validate.js';
-import { clusterProperty, type AssertClusterOptions } from './assert-cluster.js';
+import { failureOf, searchProperty, type AssertClusterOptions } from './assert-cluster.js';
 import { describeFault } from './failure-report.js';
 import type { ClusterScenario } from './scenario.js';
 
@@ -97,12 +97,13 @@ export function sweepModuleOf(loaded: unknown, file: string): SweepModule {
 export async function sweepSeed(sweep: SweepModule, seed: number, runsPerSeed = 1): Promise<SeedResult> {
   const met = new Set<string>();
   const { requireCoverage: _coverageIsTheSweeps, ...options } = sweep.options ?? {};
-  const property = clusterProperty(sweep.scenario, options, (coverage) => {
+  const onPass = (coverage: Record<string, { met: number }>): void => {
     for (const [name, count] of Object.entries(coverage)) if (count.met > 0) met.add(name);
-  });
-  const details = await fc.check(property, { seed, numRuns: runsPerSeed });
+  };
+  // Without reports while fast-check shrinks: only the minimal case's report is kept.
+  const details = await fc.check(searchProperty(sweep.scenario, options, onPass, false), { seed, numRuns: runsPerSeed });
   if (!details.failed) return { fastCheckSeed: seed, ok: true, coverageMet: [...met].sort() };
-  const error = details.errorInstance;
+  const error = await failureOf(sweep.scenario, options, details);
   const faults = details.counterexample?.[1] ?? [];
   const base = { fastCheckSeed: seed, ok: false, path: details.counterexamplePath ?? '', faults, faultLines: faults.map(describeFault) };
   if (error instanceof PropertyViolationError) {

@@ -210,7 +210,8 @@ export class EventLoop {
   private readonly handlers: EventHandler[] = [];
   private readonly kinds: EventKindDefinition[] = [];
   private readonly streams = new Map<string, Rng>();
-  private readonly tieBreakRng: Rng;
+  /** Only under `tieBreak: 'random'`: fifo never draws from it. */
+  private readonly tieBreakRng: Rng | undefined;
 
   constructor(options: EventLoopOptions) {
     requireObject(options, 'options');
@@ -231,7 +232,7 @@ export class EventLoop {
     this.instantBudget = this.maxEventsPerInstant;
     this.queue = new EventQueue(maxPending);
     this.trace = readTrace(options.trace);
-    this.tieBreakRng = new Rng(this.seed, 'kernel:tie-break');
+    this.tieBreakRng = this.tieBreak === 'random' ? new Rng(this.seed, 'kernel:tie-break') : undefined;
     this.defineEvent({ name: 'callback', handle: runCallback, describe: () => ({ event: 'scheduled callback' }) });
   }
 
@@ -304,7 +305,7 @@ export class EventLoop {
     if (!Number.isInteger(kind) || kind < 0 || kind >= this.kinds.length) {
       throw new InvalidArgumentError('kind', kind, `an event kind returned by defineEvent (0 to ${this.kinds.length - 1})`);
     }
-    const order = this.tieBreak === 'fifo' ? this.sequence++ : this.tieBreakRng.random();
+    const order = this.tieBreakRng === undefined ? this.sequence++ : this.tieBreakRng.random();
     return this.queue.push(timeMs, order, kind, target, a, b, c, payload);
   }
 
@@ -461,6 +462,40 @@ export class EventLoop {
     this.enter();
     try {
       return this.loop(until, maxEvents);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /**
+   * @internal For runners that check properties after every event (`checkCluster`): processes
+   * events up to `until`, at most `maxEvents` of them, calling `afterEvent` after each (outside
+   * the run, as between two `step` calls), and stops as soon as it returns false. Exactly the
+   * events, errors and state of a `step` per event, without a call per event; unlike `run`, time
+   * stays at the last event. Returns the events processed.
+   *
+   * @example
+   * ```ts
+   * const processed = sim.runWatched(1_000, 1e6, () => invariantHolds());
+   * ```
+   */
+  runWatched(until: number, maxEvents: number, afterEvent: () => boolean): number {
+    this.enter();
+    const queue = this.queue;
+    let processed = 0;
+    try {
+      while (processed < maxEvents) {
+        const nextTimeMs = queue.peekTime();
+        if (nextTimeMs === Infinity || nextTimeMs > until) break;
+        if (nextTimeMs > this.maxTimeMs) this.checkBounds(nextTimeMs, 0, 1);
+        queue.pop();
+        this.dispatchPopped();
+        processed++;
+        this.running = false;
+        if (!afterEvent()) break;
+        this.enter();
+      }
+      return processed;
     } finally {
       this.running = false;
     }

@@ -6,7 +6,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { sweepModuleOf } from '../../src/check/index.js';
 import { loadSweepModule } from '../../src/cli/load-module.js';
-import { parseShard, runSweep, shardSeeds, type SweepOptions } from '../../src/cli/sweep.js';
+import { batches, parseShard, runSweep, shardSeeds, type SweepOptions } from '../../src/cli/sweep.js';
 import { InvalidArgumentError } from '../../src/index.js';
 
 const SWEEP_FILE = 'test/check/protocols/quorum.sweep.ts';
@@ -15,6 +15,18 @@ const built = existsSync('dist/cli.js') && existsSync('dist/sweep-worker.js');
 function options(overrides: Partial<SweepOptions>): SweepOptions {
   return { file: SWEEP_FILE, seeds: 16, firstSeed: 0, workers: 0, shard: { index: 1, count: 1 }, runsPerSeed: 1, ...overrides };
 }
+
+describe('sweep batches', () => {
+  test.prop([fc.array(fc.nat(), { maxLength: 3_000 }), fc.integer({ min: 1, max: 256 })])('cover the seeds once, in order, in batches of at most 8, and at least 16 per worker when there are enough seeds', (seeds, workers) => {
+    const split = batches(seeds, workers);
+    expect(split.flat()).toEqual(seeds);
+    for (const batch of split) expect(batch.length).toBeGreaterThan(0);
+    expect(Math.max(0, ...split.map((batch) => batch.length))).toBeLessThanOrEqual(8);
+    if (seeds.length >= workers * 16) expect(split.length).toBeGreaterThanOrEqual(workers * 16);
+    // Batches amortise a task's round trip: a long sweep is not sent one seed at a time.
+    if (seeds.length >= workers * 16 * 8) expect(split.length).toBe(Math.ceil(seeds.length / 8));
+  });
+});
 
 describe('sweep sharding', () => {
   test.prop([fc.nat(1_000), fc.nat(300), fc.integer({ min: 1, max: 12 })])('the shards of a sweep cover its seeds exactly once', (firstSeed, seeds, count) => {
@@ -91,6 +103,14 @@ describe.skipIf(!built)('the faultline command (built; run `npm run build` first
     expect(child.stderr).toMatch(/seeds 16\/16, \d+ failing/);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.failures).toEqual((await runSweep(options({}))).failures);
+  });
+
+  it('reports a bad scenario file with its typed error, though the workers start while this thread checks it', () => {
+    const broken = join(mkdtempSync(join(tmpdir(), 'faultline-sweep-')), 'broken.mjs');
+    writeFileSync(broken, 'export default { scenario: { setup: () => ({}), untilMs: Number.NaN } };\n');
+    const child = spawnSync(process.execPath, ['dist/cli.js', 'sweep', broken, '--seeds', '64', '--workers', '2'], { encoding: 'utf8' });
+    expect(child.status).toBe(2);
+    expect(child.stderr).toMatch(/^INVALID_ARGUMENT: scenario\.untilMs must be a finite number/m);
   });
 
   it('exits with status 2 and the usage on bad arguments', () => {

@@ -896,3 +896,45 @@ describe('EventLoop', () => {
     });
   });
 });
+
+describe('runWatched (for runners that check after every event)', () => {
+  function churn(seed: number): EventLoop {
+    const loop = new EventLoop({ seed });
+    const rng = loop.rng('churn');
+    const tick = (): void => {
+      if (loop.now < 500) loop.schedule(rng.int(0, 20), tick);
+    };
+    for (let index = 0; index < 5; index++) loop.schedule(index, tick);
+    return loop;
+  }
+
+  it('processes exactly the events a step per event would, calling back outside the run after each', () => {
+    const stepped = churn(3);
+    const stepTimes: number[] = [];
+    while (stepped.nextEventTime() <= 400) {
+      stepped.step();
+      stepTimes.push(stepped.now);
+    }
+    const watched = churn(3);
+    const watchTimes: number[] = [];
+    const processed = watched.runWatched(400, 1e6, () => {
+      expect(watched.isRunning).toBe(false);
+      watchTimes.push(watched.now);
+      return true;
+    });
+    expect(processed).toBe(stepTimes.length);
+    expect(watchTimes).toEqual(stepTimes);
+    expect(watched.traceHash()).toBe(stepped.traceHash());
+    expect(watched.now).toBe(stepped.now); // time stays at the last event, unlike run({ until })
+  });
+
+  it('stops after the event at which the callback returns false, or at maxEvents', () => {
+    const loop = churn(4);
+    let seen = 0;
+    expect(loop.runWatched(1_000, 1e6, () => ++seen < 7)).toBe(7);
+    expect(loop.eventsProcessed).toBe(7);
+    expect(loop.runWatched(1_000, 3, () => true)).toBe(3);
+    expect(loop.eventsProcessed).toBe(10);
+    expect(loop.isRunning).toBe(false);
+  });
+});

@@ -444,7 +444,17 @@ describe('EventQueue', () => {
   });
 
   describe('growth and bounds', () => {
-    it('grows past its initial capacity of 1024 to hold 100,000 events in order', () => {
+    it('allocates no slots until the first push, then few', () => {
+      // Property tests build thousands of short-lived loops: an empty queue must cost next to nothing.
+      const queue = new EventQueue();
+      expect(queue.byteLength).toBeLessThan(64);
+      pushId(queue, 1, 1, 1);
+      expect(queue.byteLength).toBeLessThan(4_096);
+      expect(queue.pop()).toBe(true);
+      expect(queue.currentA).toBe(1);
+    });
+
+    it('grows from nothing to hold 100,000 events in order', () => {
       const queue = new EventQueue();
       const times: number[] = [];
       let state = 12345;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fc, prop } from './prop.js';
-import { Rng } from '../../src/kernel/rng.js';
+import alea from 'seedrandom/lib/alea.js';
+import { ALEA_STATE_SIZE, Rng, seedAleaState } from '../../src/kernel/rng.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 
 const DRAWS = 20_000;
@@ -292,5 +293,33 @@ describe('Rng', () => {
       for (let index = 0; index < DRAWS; index++) buckets[Math.floor(rng.random() * 10)]!++;
       for (const count of buckets) expect(Math.abs(count - DRAWS / 10)).toBeLessThan(200);
     });
+  });
+});
+
+describe('seedAleaState', () => {
+  // The state must be seedrandom's, double for double: every trace hash and every drawn latency
+  // depends on it, and a stream seeded one way must draw what the other would.
+  const seeds = fc.oneof(fc.string({ unit: 'binary' }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer());
+  prop([seeds, fc.string({ unit: 'binary' })], { numRuns: 2_000 })('gives the state seedrandom\'s alea gives for JSON.stringify([seed, name])', (seed, name) => {
+    const states = new Float64Array(ALEA_STATE_SIZE + 2);
+    seedAleaState(states, 2, seed, name);
+    const reference = alea(JSON.stringify([seed, name]), { state: true }).state();
+    expect([...states.subarray(2)]).toEqual([reference.s0, reference.s1, reference.s2, reference.c]);
+  });
+
+  it('gives an Rng the draws seedrandom gives, including for names that need JSON escapes', () => {
+    for (const [seed, name] of [[42, 'node:n1'], ['bug-1234', 'link:["a","b"]'], [-0.5, 'é\u2028"\\']] as const) {
+      const rng = new Rng(seed, name);
+      const reference = alea(JSON.stringify([seed, name]));
+      for (let draw = 0; draw < 50; draw++) expect(rng.random()).toBe(reference());
+    }
+  });
+
+  it('seeds a stream only when it is first drawn from, with the same numbers as one seeded at once', () => {
+    const lazy = new Rng(7, 'late');
+    new Rng(7, 'other').random();
+    const eager = new Rng(7, 'late');
+    expect(eager.random()).toBe(lazy.random());
+    expect(lazy.state).toBe(lazy.state);
   });
 });

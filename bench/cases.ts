@@ -1,0 +1,230 @@
+/**
+ * What property testing pays per case: building a simulation, running short passing cases through
+ * `checkCluster`, and the README's seed sweep on 0, 1 and 2 worker threads.
+ *
+ *   npm run build && npm run bench:cases
+ *   npm run bench:cases -- [--dist dist] [--base <other build>/dist] [--runs 5] [--time 1500]
+ *                          [--sweep-seeds 2000] [--only new|3-node|5-node|sweep]
+ *
+ * Cases run on a build (`--dist`, default this checkout's `dist/`), as users get it. With `--base`
+ * each in-process case is measured on both builds, alternating in one process, and the ratio
+ * head / base is printed. Each run of the in-process cases is a fresh Node process (fresh JIT and
+ * heap); the figure of a case is the median over its runs, with the range, and a ratio target is
+ * judged on the median of at least five runs. Two copies of one build, measured so, gave 0.98
+ * (0.67-1.00) for 3-node cases; each build measured in processes of its own instead gave ranges
+ * several times wider on this shared machine, as the load moves between processes. A build's
+ * directory needs its package.json (`"type": "module"`): without it Node loads `dist/*.js` by
+ * syntax detection, and a copy of this build measured 2.9x slower.
+ *
+ * - `new Simulation`: `new Simulation({ seed })` alone, constructions per second.
+ * - `checkCluster, 3 nodes` / `5 nodes`: passing cases of a heartbeat cluster (every node
+ *   broadcasts every 10 ms, 200 ms simulated, one crash and restart, one invariant checked after
+ *   every event), cases per second.
+ * - sweep: `node <dist>/cli.js sweep examples/property-testing/register.sweep.ts --seeds N` at
+ *   `--workers 0`, `1` and `2`, alternating within a run, from the checkout that holds `<dist>`;
+ *   the wall time of the whole command and the speed-up of each worker count over one thread,
+ *   taken within each run (with `--base`, the sweep runs on the head build only: run it again
+ *   with `--dist <base>` for the base's figures).
+ * - parallel capacity, measured before each sweep run: how much work two CPU-bound processes do
+ *   together against one alone (2.0 on two idle cores). No sweep can speed up by more: on a VM
+ *   whose cores are shared with other tenants, this is the limit to read the speed-up against.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { ClusterScenario, checkCluster as CheckCluster } from '../src/check/index.js';
+import type { Simulation as SimulationClass } from '../src/index.js';
+import { measureTogether, median, type BenchCase, type Workload } from './measure.js';
+
+const SELF = fileURLToPath(import.meta.url);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SWEEP_FILE = 'examples/property-testing/register.sweep.ts';
+const IN_PROCESS = ['new', '3-node', '5-node'] as const;
+type InProcessCase = (typeof IN_PROCESS)[number];
+const SWEEP_WORKERS = [0, 1, 2] as const;
+
+interface Build {
+  Simulation: typeof SimulationClass;
+  checkCluster: typeof CheckCluster;
+}
+
+async function loadBuild(dist: string): Promise<Build> {
+  const index = (await import(pathToFileURL(join(resolve(dist), 'index.js')).href)) as { Simulation: typeof SimulationClass };
+  const check = (await import(pathToFileURL(join(resolve(dist), 'check.js')).href)) as { checkCluster: typeof CheckCluster };
+  return { Simulation: index.Simulation, checkCluster: check.checkCluster };
+}
+
+interface Heartbeats {
+  lastHeard: Map<string, number>;
+}
+
+/** Every node broadcasts a heartbeat every 10 ms for 200 ms; one invariant after every event. */
+function heartbeatScenario(nodeCount: number): ClusterScenario<Heartbeats> {
+  const ids = Array.from({ length: nodeCount }, (_, index) => `n${index + 1}`);
+  return {
+    name: `${nodeCount}-node heartbeats`,
+    simulation: { network: { link: { latency: { kind: 'uniform', minMs: 1, maxMs: 5 } } } },
+    setup(sim) {
+      const lastHeard = new Map<string, number>();
+      for (const id of ids) {
+        sim.addNode(id, (ctx) => ({
+          onStart: () => ctx.setTimer(10, 'beat'),
+          onTimer() {
+            ctx.broadcast('alive');
+            ctx.setTimer(10, 'beat');
+          },
+          onMessage: (from) => void lastHeard.set(from, sim.now),
+        }));
+      }
+      return { lastHeard };
+    },
+    invariants: [{ name: 'heard only from members', check: (system) => system.lastHeard.size <= nodeCount }],
+    untilMs: 200,
+  };
+}
+
+const CASES_PER_BATCH = 20;
+const CONSTRUCTIONS_PER_BATCH = 200;
+
+function workload(name: InProcessCase, build: Build): Workload {
+  if (name === 'new') {
+    let seed = 0;
+    return {
+      iterate() {
+        for (let index = 0; index < CONSTRUCTIONS_PER_BATCH; index++) new build.Simulation({ seed: seed++ });
+        return CONSTRUCTIONS_PER_BATCH;
+      },
+    };
+  }
+  const scenario = heartbeatScenario(name === '3-node' ? 3 : 5);
+  const faults = [{ kind: 'crash', atMs: 50, durationMs: 70, target: 'n2' }] as const;
+  let seed = 0;
+  return {
+    iterate() {
+      for (let index = 0; index < CASES_PER_BATCH; index++) build.checkCluster(scenario, { seed: seed++, faults: [...faults] });
+      return CASES_PER_BATCH;
+    },
+  };
+}
+
+/** In a child: one run of one case, on the head build and (if given) the base build, alternating. */
+async function measureOne(name: InProcessCase, headDist: string, baseDist: string | undefined, timeMs: number): Promise<void> {
+  const builds: Array<[string, Build]> = [['head', await loadBuild(headDist)]];
+  if (baseDist !== undefined) builds.unshift(['base', await loadBuild(baseDist)]);
+  const cases: BenchCase[] = builds.map(([label, build]) => ({ group: name, name: label, parameters: {}, metric: 'opsPerSec', create: () => workload(name, build) }));
+  const results = measureTogether(cases, { timeMs, warmupMs: 500, rounds: 5 });
+  console.log(JSON.stringify(Object.fromEntries(results.map((result) => [result.name, result.median]))));
+}
+
+function measureInChild(name: InProcessCase, headDist: string, baseDist: string | undefined, timeMs: number): Record<string, number> {
+  const args = [...process.execArgv, SELF, '--child', name, '--dist', headDist, '--time', String(timeMs), ...(baseDist === undefined ? [] : ['--base', baseDist])];
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.status !== 0) throw new Error(`'${name}' failed (exit ${child.status ?? child.signal})`);
+  return JSON.parse(child.stdout) as Record<string, number>;
+}
+
+/** Wall time of one sweep command, in seconds. */
+function timeSweep(dist: string, seeds: number, workers: number, outDir: string): number {
+  const args = [join(resolve(dist), 'cli.js'), 'sweep', SWEEP_FILE, '--seeds', String(seeds), '--workers', String(workers), '--out', join(outDir, `sweep-${workers}.json`)];
+  const started = performance.now();
+  // From the checkout the build belongs to, so a base build runs its own copy of the example.
+  const child = spawnSync(process.execPath, args, { cwd: resolve(dist, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const seconds = (performance.now() - started) / 1000;
+  // Exit 1 means failing seeds were found, which the buggy register's sweep is meant to find.
+  if (child.status !== 0 && child.status !== 1) throw new Error(`sweep --workers ${workers} failed (exit ${child.status ?? child.signal}): ${child.stderr}`);
+  return seconds;
+}
+
+/** Spins for `ms` and prints how many rounds of arithmetic it did. */
+const SPIN = 'let x = 0, n = 0; const end = performance.now() + Number(process.argv[1]); while (performance.now() < end) { for (let i = 0; i < 1e5; i++) x = (x * 1.0000001 + i) % 1e9; n++; } console.log(n + (x < 0 ? 1 : 0));';
+
+function spin(ms: number): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['-e', SPIN, String(ms)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', () => resolvePromise(Number(output)));
+  });
+}
+
+/** Work of two CPU-bound processes side by side over one alone: 2.0 on two free cores. */
+async function parallelCapacity(): Promise<number> {
+  const alone = await spin(1000);
+  const together = await Promise.all([spin(1000), spin(1000)]);
+  return (together[0]! + together[1]!) / alone;
+}
+
+function summary(values: readonly number[], digits: number): string {
+  const sorted = [...values].sort((x, y) => x - y);
+  return `${median(values).toFixed(digits)} (${sorted[0]!.toFixed(digits)}-${sorted.at(-1)!.toFixed(digits)})`;
+}
+
+function rate(perSecond: number, name: InProcessCase): string {
+  return name === 'new' ? `${(1e6 / perSecond).toFixed(2)} µs` : `${Math.round(perSecond)} cases/s`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      dist: { type: 'string', default: join(ROOT, 'dist') },
+      base: { type: 'string' },
+      runs: { type: 'string', default: '5' },
+      time: { type: 'string', default: '1500' },
+      'sweep-seeds': { type: 'string', default: '2000' },
+      only: { type: 'string' },
+      child: { type: 'string' },
+    },
+  });
+  const timeMs = Number(values.time);
+  if (values.child !== undefined) return measureOne(values.child as InProcessCase, values.dist, values.base, timeMs);
+  const runs = Number(values.runs);
+  const only = values.only;
+  for (const name of IN_PROCESS) {
+    if (only !== undefined && only !== name) continue;
+    const head: number[] = [];
+    const base: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const result = measureInChild(name, values.dist, values.base, timeMs);
+      head.push(result['head']!);
+      if (result['base'] !== undefined) base.push(result['base']);
+      const against = result['base'] === undefined ? '' : `, base ${rate(result['base'], name)}, head/base ${(result['head']! / result['base']).toFixed(2)}`;
+      console.log(`${name.padEnd(7)} run ${run + 1}: ${rate(result['head']!, name)}${against}`);
+    }
+    const label = name === 'new' ? 'new Simulation (constructions/s)' : `checkCluster, ${name} (cases/s)`;
+    console.log(`${label}: median (range) over ${runs} runs: ${summary(head, 0)}`);
+    if (base.length > 0) console.log(`  base: ${summary(base, 0)}; head/base: ${summary(head.map((value, index) => value / base[index]!), 2)}`);
+    console.log('');
+  }
+  if (only !== undefined && only !== 'sweep') return;
+  const seeds = Number(values['sweep-seeds']);
+  const outDir = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
+  const seconds = new Map<number, number[]>(SWEEP_WORKERS.map((workers) => [workers, []]));
+  const capacities: number[] = [];
+  try {
+    for (let run = 0; run < runs; run++) {
+      capacities.push(await parallelCapacity());
+      const line: string[] = [`parallel capacity ${capacities.at(-1)!.toFixed(2)}`];
+      for (const workers of SWEEP_WORKERS) {
+        const wall = timeSweep(values.dist, seeds, workers, outDir);
+        seconds.get(workers)!.push(wall);
+        line.push(`--workers ${workers}: ${wall.toFixed(1)} s`);
+      }
+      console.log(`sweep run ${run + 1} (${seeds} seeds): ${line.join(', ')}`);
+    }
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+  console.log(`parallel capacity (two CPU-bound processes over one; 2.00 on two free cores): ${summary(capacities, 2)}`);
+  const oneThread = seconds.get(0)!;
+  for (const workers of SWEEP_WORKERS) {
+    const wall = seconds.get(workers)!;
+    const speedUp = workers === 0 ? '' : `; speed-up over one thread ${summary(wall.map((value, index) => oneThread[index]! / value), 2)}`;
+    console.log(`sweep --workers ${workers}: ${summary(wall, 1)} s, ${summary(wall.map((value) => seeds / value), 0)} seeds/s${speedUp}`);
+  }
+}
+
+await main();
