@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { InvalidArgumentError } from '../../errors.js';
-import { conflictsWithAccepted } from '../../faults/admission.js';
-import { findBudgetViolation, validateBudget, type BudgetedFault, type FaultBudget } from '../../faults/budget.js';
+import { validateBudget, type FaultBudget } from '../../faults/budget.js';
 import { builtInFailureModels } from '../../faults/built-in-models.js';
+import type { FailureModel } from '../../faults/failure-model.js';
 import type { Fault, FaultSchedule } from '../../faults/fault.js';
 import { nemesisKinds } from '../../faults/nemesis.js';
-import { orDefault, rejectUnknownKeys, requireNonNegative, requireObject, requirePositive, requirePositiveInteger } from '../../validate.js';
+import { orDefault, rejectUnknownKeys, requireBoolean, requireFinite, requireFunction, requireNonNegative, requireObject, requireOneOf, requirePositive, requirePositiveInteger, requireString } from '../../validate.js';
+import { targetsOf, timing, type KindDraw } from './fault-kinds.js';
+import { ScheduleArbitrary, type KindSource } from './schedule-arbitrary.js';
 
 /**
  * Every built-in fault kind {@link faultSchedule} can generate: the nemesis kinds, and the
@@ -39,11 +41,42 @@ export const generatedKinds = [
 export type GeneratedKind = (typeof generatedKinds)[number];
 
 /**
+ * A failure model that also says how to generate its faults, so {@link faultSchedule} can draw
+ * and shrink a custom kind like a built-in one. Register the same object in the scenario's setup
+ * (`sim.registerFailureModel(model)`) and list it in `FaultScheduleOptions.models`. A model
+ * without `revert` is permanent: its faults get no duration.
+ *
+ * @example
+ * ```ts
+ * const flap: GeneratedFailureModel = {
+ *   kind: 'flap',
+ *   validate(fault, world, field) { world.requireNode(fault.target, `${field}.target`); },
+ *   apply(fault, world) { world.crashNode(fault.target!); },
+ *   revert(fault, world) { world.restartNode(fault.target!); },
+ *   downNodes: (fault) => [fault.target!],
+ *   arbitrary: ({ nodes }) => fc.constantFrom(...nodes).map((target) => ({ target })),
+ * };
+ * faultSchedule({ nodes, horizonMs: 5_000, kinds: ['crash', 'flap'], models: [flap] });
+ * ```
+ */
+export interface GeneratedFailureModel extends FailureModel {
+  /**
+   * The target and params of one fault (start and duration are drawn by the generator). Shrinks
+   * as the arbitrary shrinks: put the simplest values first (e.g. `fc.constantFrom(...nodes)`
+   * shrinks to the first node).
+   */
+  arbitrary(context: { nodes: readonly string[]; clients: readonly string[] }): fc.Arbitrary<Pick<Fault, 'target' | 'params'>>;
+}
+
+/**
  * What {@link faultSchedule} generates.
  *
  * @example
  * ```ts
- * const options: FaultScheduleOptions = { nodes: ['n1', 'n2', 'n3'], kinds: ['crash', 'partition'], maxFaults: 4, horizonMs: 10_000, budget: { maxNodesDown: 1 } };
+ * const options: FaultScheduleOptions = {
+ *   nodes: ['n1', 'n2', 'n3'], kinds: ['crash', 'partition', 'disk-full'], minFaults: 1, maxFaults: 4, horizonMs: 10_000,
+ *   weights: { crash: 2 }, targets: { 'disk-full': ['n1'] }, budget: { maxNodesDown: 1 },
+ * };
  * ```
  */
 export interface FaultScheduleOptions {
@@ -52,41 +85,67 @@ export interface FaultScheduleOptions {
   /** Other nodes of the cluster (clients): never targeted, but a partition puts each on a side. */
   clients?: readonly string[];
   /**
-   * Kinds to generate (any of {@link generatedKinds}). Default: `crash`, `pause`, `partition`.
-   * Parameters are drawn from these ranges: link loss 10–90 % or latency ×2–20; slow node ×2–20;
-   * clock skew and jump ±2 s, drift ±5,000 ppm; omission 10–90 %; byzantine `corrupt`, `drop`,
-   * `duplicate` (2–3 copies), `replay` or `forge` (as another node), with probability 10–100 %;
-   * capacity 10–1,000 messages/s with an inbox of 10–1,000; a traffic spike of 100–5,000
-   * messages/s from another node; disk write failures 10–100 %. A clock jump is permanent (no
-   * duration); every other fault ends by `horizonMs`.
+   * Kinds to generate: any of {@link generatedKinds}, and the kinds of `models`. Default:
+   * `crash`, `pause`, `partition`. Parameters are drawn from these ranges: link loss 10–90 % or
+   * latency ×2–20; slow node ×2–20; clock skew and jump ±2 s, drift ±5,000 ppm; omission
+   * 10–90 %; byzantine `corrupt`, `drop`, `duplicate` (2–3 copies), `replay` or `forge` (as
+   * another node), with probability 10–100 %; capacity 10–1,000 messages/s with an inbox of
+   * 10–1,000; a traffic spike of 100–5,000 messages/s from another node; disk write failures
+   * 10–100 %. A clock jump is permanent (no duration); every other fault ends by `horizonMs`.
    */
-  kinds?: readonly GeneratedKind[];
-  /** At most this many faults. Default 5. */
+  kinds?: ReadonlyArray<GeneratedKind | (string & Record<never, never>)>;
+  /** Relative chance of each kind (positive). Default 1 for every kind. */
+  weights?: Readonly<Record<string, number>>;
+  /**
+   * Restricts the nodes a kind may target (a subset of `nodes`): the node of a node fault, the
+   * ends of a link fault, the bridge of a bridge, the nodes that may stand apart in a partition.
+   * Default: `nodes` for every kind.
+   */
+  targets?: Readonly<Record<string, readonly string[]>>;
+  /** At least this many faults, unless the budget refuses them. Default 0. */
+  minFaults?: number;
+  /** At most this many faults. Default 5. Each case draws its count uniformly in between. */
   maxFaults?: number;
   /** Every fault starts at or after `startMs` and ends by `horizonMs` (true ms). */
   horizonMs: number;
   /** Earliest start. Default 0. */
   startMs?: number;
+  /** Latest start. Default: `horizonMs - 1 - minDurationMs`. */
+  latestStartMs?: number;
   /** Shortest fault, in ms. Default 1. */
   minDurationMs?: number;
   /** Longest fault, in ms. Default: the whole window. */
   maxDurationMs?: number;
+  /**
+   * How durations are drawn between the shortest and the longest: `log-uniform` (default: a
+   * 10 ms blip is as likely as a 1 s outage or a 100 s one) or `uniform`.
+   */
+  durations?: 'log-uniform' | 'uniform';
+  /**
+   * Swarm testing (Groce et al., ISSTA 2012): each case first enables a random subset of the
+   * kinds, so some cases are all crashes and others all partitions. Default true.
+   */
+  swarm?: boolean;
   /** Faults that would break the budget (or overlap a fault of the same kind on the same target) are dropped. */
   budget?: FaultBudget;
+  /** Custom failure models to generate (their kinds listed in `kinds`). */
+  models?: readonly GeneratedFailureModel[];
 }
 
-const OPTION_KEYS = ['nodes', 'clients', 'kinds', 'maxFaults', 'horizonMs', 'startMs', 'minDurationMs', 'maxDurationMs', 'budget'];
+const OPTION_KEYS = ['nodes', 'clients', 'kinds', 'weights', 'targets', 'minFaults', 'maxFaults', 'horizonMs', 'startMs', 'latestStartMs', 'minDurationMs', 'maxDurationMs', 'durations', 'swarm', 'budget', 'models'];
 const DEFAULT_KINDS: readonly GeneratedKind[] = ['crash', 'pause', 'partition'];
-/** Kinds that need two nodes, and `bridge` three. */
-const NETWORK_KINDS: readonly GeneratedKind[] = ['partition', 'isolate', 'partition-one-way', 'link', 'bridge', 'traffic-spike'];
-const modelsByKind = new Map(builtInFailureModels.map((model) => [model.kind, model]));
+/** Kinds whose faults join two of their nodes. */
+const PAIR_KINDS: readonly string[] = ['partition-one-way', 'link', 'traffic-spike'];
+const builtInByKind = new Map(builtInFailureModels.map((model) => [model.kind, model]));
 
 /**
- * An arbitrary of fault schedules: up to `maxFaults` faults, each with an absolute start and its
- * own duration, all ending by `horizonMs`. Because a fault carries its whole life, shrinking can
- * delete any one of them without leaving a partition unhealed or moving another fault; it also
- * shrinks starts earlier, durations shorter and targets towards the first node. Faults that
- * would conflict or break the budget are dropped, so every schedule injects cleanly.
+ * An arbitrary of fault schedules: between `minFaults` and `maxFaults` faults, each with an
+ * absolute start and its own duration, all ending by `horizonMs`. Because a fault carries its
+ * whole life, shrinking can delete any one of them without leaving a partition unhealed or moving
+ * another fault. Shrinking aims at the true minimum: it tries each fault alone first, then
+ * deletions, then one fault widened to cover a deleted one, then simpler faults (earlier,
+ * shorter, first node, simplest parameters). Faults that would conflict or break the budget are
+ * dropped, so every schedule, and every shrink, injects cleanly.
  *
  * @example
  * ```ts
@@ -97,11 +156,44 @@ const modelsByKind = new Map(builtInFailureModels.map((model) => [model.kind, mo
  */
 export function faultSchedule(options: FaultScheduleOptions): fc.Arbitrary<FaultSchedule> {
   const settings = readOptions(options);
-  const fault = fc.oneof(...settings.kinds.map((kind) => faultOfKind(kind, settings)));
-  return fc.array(fault, { maxLength: settings.maxFaults }).map((faults) => admit(faults, settings));
+  const everyone = [...settings.nodes, ...settings.clients];
+  const sources = settings.kinds.map((kind): KindSource => {
+    const nodes = settings.targets[kind] ?? settings.nodes;
+    const model = settings.models.get(kind);
+    const draw: KindDraw = { ...settings, nodes, everyone };
+    const what = model === undefined ? targetsOf(kind, draw) : model.arbitrary({ nodes, clients: settings.clients });
+    return { kind, weight: settings.weights[kind] ?? 1, arbitrary: wholeFault(kind, draw, what, isPermanent(kind, model)), model: model ?? builtInByKind.get(kind)!, nodes };
+  });
+  return new ScheduleArbitrary({ sources, minFaults: settings.minFaults, maxFaults: settings.maxFaults, swarm: settings.swarm, minDurationMs: settings.minDurationMs, maxDurationMs: settings.maxDurationMs, everyone, budget: settings.budget });
 }
 
-type Settings = Required<Omit<FaultScheduleOptions, 'budget'>> & { budget: FaultBudget | undefined };
+/** A clock jump, or a custom model without `revert`, has no end: it is a step, not a state. */
+function isPermanent(kind: string, model: GeneratedFailureModel | undefined): boolean {
+  return model === undefined ? kind === 'clock-jump' : model.revert === undefined;
+}
+
+function wholeFault(kind: string, draw: KindDraw, what: fc.Arbitrary<Pick<Fault, 'target' | 'params'>>, permanent: boolean): fc.Arbitrary<Fault> {
+  return fc.tuple(timing(draw), what).map(([when, target]) => (permanent ? { kind, atMs: when.atMs, ...target } : { kind, ...when, ...target }));
+}
+
+interface Settings {
+  nodes: string[];
+  clients: string[];
+  kinds: string[];
+  weights: Record<string, number>;
+  targets: Record<string, readonly string[]>;
+  models: Map<string, GeneratedFailureModel>;
+  minFaults: number;
+  maxFaults: number;
+  horizonMs: number;
+  startMs: number;
+  latestStartMs: number;
+  minDurationMs: number;
+  maxDurationMs: number;
+  durations: 'log-uniform' | 'uniform';
+  swarm: boolean;
+  budget: FaultBudget | undefined;
+}
 
 function readOptions(options: FaultScheduleOptions): Settings {
   const raw: unknown = options;
@@ -109,15 +201,65 @@ function readOptions(options: FaultScheduleOptions): Settings {
   rejectUnknownKeys(raw, 'faultSchedule(options)', OPTION_KEYS);
   const nodes = nodeIds(options.nodes, 'nodes', 1);
   const clients = nodeIds(orDefault<unknown>(options.clients, []), 'clients', 0);
-  const kinds = orDefault(options.kinds, DEFAULT_KINDS);
-  if (!Array.isArray(kinds) || kinds.length === 0) throw new InvalidArgumentError('kinds', kinds, `a non-empty array of ${generatedKinds.join(', ')}`);
-  kinds.forEach((kind, index) => {
-    if (!(generatedKinds as readonly string[]).includes(kind)) throw new InvalidArgumentError(`kinds[${index}]`, kind, `one of ${generatedKinds.join(', ')}`);
-    if (nodes.length < 2 && NETWORK_KINDS.includes(kind)) throw new InvalidArgumentError(`kinds[${index}]`, kind, 'a single-node kind: it needs two nodes');
-    if (nodes.length < 3 && kind === 'bridge') throw new InvalidArgumentError(`kinds[${index}]`, kind, 'a kind for fewer nodes: a bridge needs three');
+  const models = readModels(options.models);
+  const kinds = readKinds(options.kinds, models, nodes.length);
+  const { minFaults, maxFaults } = readCounts(options);
+  const window = readWindow(options);
+  return {
+    nodes, clients, kinds, models, minFaults, maxFaults, ...window,
+    weights: readWeights(options.weights, kinds),
+    targets: readTargets(options.targets, kinds, nodes),
+    durations: readDurations(options.durations),
+    swarm: readSwarm(options.swarm),
+    budget: options.budget === undefined ? undefined : validateBudget(options.budget, 'budget'),
+  };
+}
+
+function nodeIds(value: unknown, field: string, minimum: number): string[] {
+  if (!Array.isArray(value) || value.length < minimum || !value.every((id) => typeof id === 'string')) {
+    throw new InvalidArgumentError(field, value, minimum > 0 ? 'a non-empty array of node ids' : 'an array of node ids');
+  }
+  if (new Set(value).size !== value.length) throw new InvalidArgumentError(field, value, 'node ids without repeats');
+  return [...value] as string[];
+}
+
+function readModels(value: unknown): Map<string, GeneratedFailureModel> {
+  const models = new Map<string, GeneratedFailureModel>();
+  if (value === undefined) return models;
+  if (!Array.isArray(value)) throw new InvalidArgumentError('models', value, 'an array of failure models with an arbitrary');
+  value.forEach((model: unknown, index) => {
+    const field = `models[${index}]`;
+    requireObject(model, field);
+    requireString(model['kind'], `${field}.kind`);
+    for (const method of ['validate', 'apply', 'arbitrary']) requireFunction(model[method], `${field}.${method}`);
+    if (builtInByKind.has(model['kind']) || models.has(model['kind'])) throw new InvalidArgumentError(`${field}.kind`, model['kind'], 'a kind that is neither built in nor listed twice');
+    models.set(model['kind'], model as unknown as GeneratedFailureModel);
   });
+  return models;
+}
+
+function readKinds(value: unknown, models: ReadonlyMap<string, GeneratedFailureModel>, nodeCount: number): string[] {
+  const kinds = orDefault(value, DEFAULT_KINDS);
+  const known = [...generatedKinds, ...models.keys()];
+  if (!Array.isArray(kinds) || kinds.length === 0) throw new InvalidArgumentError('kinds', kinds, `a non-empty array of ${known.join(', ')}`);
+  kinds.forEach((kind: unknown, index) => {
+    if (!known.includes(kind as string)) throw new InvalidArgumentError(`kinds[${index}]`, kind, `one of ${known.join(', ')}`);
+    if (nodeCount < 2 && (PAIR_KINDS.includes(kind as string) || kind === 'partition' || kind === 'isolate')) throw new InvalidArgumentError(`kinds[${index}]`, kind, 'a single-node kind: it needs two nodes');
+    if (nodeCount < 3 && kind === 'bridge') throw new InvalidArgumentError(`kinds[${index}]`, kind, 'a kind for fewer nodes: a bridge needs three');
+  });
+  if (new Set(kinds).size !== kinds.length) throw new InvalidArgumentError('kinds', kinds, 'kinds without repeats (use weights to favour one)');
+  return [...kinds] as string[];
+}
+
+function readCounts(options: FaultScheduleOptions): { minFaults: number; maxFaults: number } {
   const maxFaults = orDefault(options.maxFaults, 5);
   requirePositiveInteger(maxFaults, 'maxFaults', 1_000);
+  const minFaults = orDefault(options.minFaults, 0);
+  if (!Number.isInteger(minFaults) || minFaults < 0 || minFaults > maxFaults) throw new InvalidArgumentError('minFaults', minFaults, `an integer in [0, maxFaults] ([0, ${maxFaults}])`);
+  return { minFaults, maxFaults };
+}
+
+function readWindow(options: FaultScheduleOptions): Pick<Settings, 'horizonMs' | 'startMs' | 'latestStartMs' | 'minDurationMs' | 'maxDurationMs'> {
   requirePositive(options.horizonMs, 'horizonMs');
   const startMs = orDefault(options.startMs, 0);
   requireNonNegative(startMs, 'startMs');
@@ -129,128 +271,47 @@ function readOptions(options: FaultScheduleOptions): Settings {
   const maxDurationMs = orDefault(options.maxDurationMs, windowMs);
   requirePositiveInteger(maxDurationMs, 'maxDurationMs', windowMs);
   if (maxDurationMs < minDurationMs) throw new InvalidArgumentError('maxDurationMs', maxDurationMs, `an integer >= minDurationMs (${minDurationMs})`);
-  const budget = options.budget === undefined ? undefined : validateBudget(options.budget, 'budget');
-  return { nodes, clients, kinds, maxFaults, horizonMs: options.horizonMs, startMs, minDurationMs, maxDurationMs, budget };
+  const earliestMs = Math.ceil(startMs);
+  const lastStartMs = Math.max(earliestMs, Math.ceil(options.horizonMs) - 1 - minDurationMs);
+  const latestStartMs = orDefault(options.latestStartMs, lastStartMs);
+  requireFinite(latestStartMs, 'latestStartMs');
+  if (latestStartMs < earliestMs || latestStartMs > lastStartMs) throw new InvalidArgumentError('latestStartMs', latestStartMs, `a time in [startMs, horizonMs - 1 - minDurationMs] ([${earliestMs}, ${lastStartMs}] ms)`);
+  return { horizonMs: options.horizonMs, startMs: earliestMs, latestStartMs: Math.floor(latestStartMs), minDurationMs, maxDurationMs };
 }
 
-function nodeIds(value: unknown, field: string, minimum: number): string[] {
-  if (!Array.isArray(value) || value.length < minimum || !value.every((id) => typeof id === 'string')) {
-    throw new InvalidArgumentError(field, value, minimum > 0 ? 'a non-empty array of node ids' : 'an array of node ids');
+function readDurations(value: unknown): 'log-uniform' | 'uniform' {
+  if (value === undefined) return 'log-uniform';
+  requireOneOf(value, 'durations', ['log-uniform', 'uniform']);
+  return value;
+}
+
+function readSwarm(value: unknown): boolean {
+  if (value === undefined) return true;
+  requireBoolean(value, 'swarm');
+  return value;
+}
+
+function readWeights(value: unknown, kinds: readonly string[]): Record<string, number> {
+  if (value === undefined) return {};
+  requireObject(value, 'weights');
+  rejectUnknownKeys(value, 'weights', kinds);
+  for (const [kind, weight] of Object.entries(value)) {
+    requirePositive(weight, `weights.${kind}`);
+    requireFinite(weight, `weights.${kind}`, 'a positive finite number');
   }
-  if (new Set(value).size !== value.length) throw new InvalidArgumentError(field, value, 'node ids without repeats');
-  return [...value] as string[];
+  return { ...(value as Record<string, number>) };
 }
 
-/** Start and duration: integers, shrinking to the earliest start and the shortest duration. */
-function timing(settings: Settings): fc.Arbitrary<{ atMs: number; durationMs: number }> {
-  const lastStartMs = Math.ceil(settings.horizonMs) - 1 - settings.minDurationMs;
-  return fc
-    .record({ atMs: fc.integer({ min: Math.ceil(settings.startMs), max: Math.max(Math.ceil(settings.startMs), lastStartMs) }), durationMs: fc.integer({ min: settings.minDurationMs, max: settings.maxDurationMs }) })
-    .map(({ atMs, durationMs }) => ({ atMs, durationMs: Math.max(1, Math.min(durationMs, Math.floor(settings.horizonMs) - atMs)) }));
-}
-
-function faultOfKind(kind: GeneratedKind, settings: Settings): fc.Arbitrary<Fault> {
-  // A clock jump has no end: it is a step, not a state (the model has nothing to revert).
-  if (kind === 'clock-jump') return fc.tuple(timing(settings), targetsOf(kind, settings)).map(([when, what]) => ({ kind, atMs: when.atMs, ...what }));
-  return fc.tuple(timing(settings), targetsOf(kind, settings)).map(([when, what]) => ({ kind, ...when, ...what }));
-}
-
-function targetsOf(kind: GeneratedKind, settings: Settings): fc.Arbitrary<Pick<Fault, 'target' | 'params'>> {
-  const node = fc.constantFrom(...settings.nodes);
-  const pair = fc.tuple(fc.nat({ max: settings.nodes.length - 1 }), fc.nat({ max: Math.max(0, settings.nodes.length - 2) })).map(([first, offset]) => {
-    const second = (first + 1 + offset) % settings.nodes.length;
-    return [settings.nodes[first]!, settings.nodes[second]!] as const;
-  });
-  switch (kind) {
-    case 'crash':
-    case 'pause':
-    case 'isolate':
-      return node.map((target) => ({ target }));
-    case 'partition':
-      return partitionGroups(settings).map((groups) => ({ params: { groups } }));
-    case 'partition-one-way':
-      return pair.map(([from, to]) => ({ params: { from: [from], to: [to] } }));
-    case 'link':
-      return fc
-        .tuple(pair, fc.boolean(), fc.oneof(fc.integer({ min: 10, max: 90 }).map((percent) => ({ lossProbability: percent / 100 })), fc.integer({ min: 2, max: 20 }).map((latencyFactor) => ({ latencyFactor }))))
-        .map(([[from, to], bothWays, model]) => ({ params: { links: [[from, to]], bothWays, model } }));
-    case 'slow-node':
-      return fc.tuple(node, fc.integer({ min: 2, max: 20 })).map(([target, latencyFactor]) => ({ target, params: { model: { latencyFactor } } }));
-    case 'clock-skew':
-      return fc.tuple(node, fc.integer({ min: -2_000, max: 2_000 })).map(([target, deltaMs]) => ({ target, params: { deltaMs } }));
-    case 'clock-drift':
-      return fc.tuple(node, fc.integer({ min: -5_000, max: 5_000 })).map(([target, driftPpm]) => ({ target, params: { driftPpm } }));
-    case 'omission':
-      return fc.tuple(node, fc.integer({ min: 10, max: 90 })).map(([target, percent]) => ({ target, params: { sendProbability: percent / 100 } }));
-    case 'bridge':
-      return bridgeSides(settings).map(([bridge, first, second]) => ({ params: { bridge, sides: [first, second] } }));
-    case 'byzantine':
-      return pair.chain(([target, other]) => byzantineParams(other).map((params) => ({ target, params })));
-    case 'capacity':
-      return fc.tuple(node, fc.integer({ min: 10, max: 1_000 }), fc.integer({ min: 10, max: 1_000 })).map(([target, messagesPerSec, inboxLimit]) => ({ target, params: { messagesPerSec, inboxLimit } }));
-    case 'traffic-spike':
-      return fc.tuple(pair, fc.integer({ min: 100, max: 5_000 })).map(([[target, from], ratePerSec]) => ({ target, params: { from, ratePerSec, message: { type: 'spike' } } }));
-    case 'clock-jump':
-      return fc.tuple(node, fc.integer({ min: -2_000, max: 2_000 })).map(([target, deltaMs]) => ({ target, params: { deltaMs } }));
-    case 'disk-unsynced-loss':
-    case 'disk-full':
-      return node.map((target) => ({ target }));
-    case 'disk-write-fail':
-      return fc.tuple(node, fc.integer({ min: 10, max: 100 })).map(([target, percent]) => ({ target, params: { probability: percent / 100 } }));
+function readTargets(value: unknown, kinds: readonly string[], nodes: readonly string[]): Record<string, readonly string[]> {
+  if (value === undefined) return {};
+  requireObject(value, 'targets');
+  rejectUnknownKeys(value, 'targets', kinds);
+  const targets: Record<string, readonly string[]> = {};
+  for (const [kind, list] of Object.entries(value)) {
+    const ids = nodeIds(list, `targets.${kind}`, PAIR_KINDS.includes(kind) ? 2 : 1);
+    const stranger = ids.find((id) => !nodes.includes(id));
+    if (stranger !== undefined) throw new InvalidArgumentError(`targets.${kind}`, list, `ids from nodes (${nodes.join(', ')}); not: ${stranger}`);
+    targets[kind] = ids;
   }
-}
-
-/** A byzantine behaviour and its parameters; `other` is a node it may forge. Shrinks to `corrupt` always. */
-function byzantineParams(other: string): fc.Arbitrary<Record<string, unknown>> {
-  const probability = fc.integer({ min: 10, max: 100 }).map((percent) => 1 - (percent - 10) / 100);
-  return fc.oneof(
-    probability.map((p) => ({ behaviour: 'corrupt', probability: p })),
-    probability.map((p) => ({ behaviour: 'drop', probability: p })),
-    fc.integer({ min: 2, max: 3 }).map((copies) => ({ behaviour: 'duplicate', copies })),
-    probability.map((p) => ({ behaviour: 'replay', probability: p })),
-    fc.constant({ behaviour: 'forge', as: other }),
-  );
-}
-
-/** A bridge node and the two sides it alone joins, covering every node and client. */
-function bridgeSides(settings: Settings): fc.Arbitrary<[string, string[], string[]]> {
-  const everyone = [...settings.nodes, ...settings.clients];
-  return fc.tuple(fc.nat({ max: settings.nodes.length - 1 }), fc.array(fc.boolean(), { minLength: everyone.length, maxLength: everyone.length })).map(([bridgeIndex, drawn]) => {
-    const bridge = settings.nodes[bridgeIndex]!;
-    const rest = everyone.filter((id) => id !== bridge);
-    const sides = rest.map((_, index) => drawn[index]!);
-    // Both sides must hold a node: the first two of the rest go to different sides if need be.
-    if (sides.every((side) => side === sides[0])) sides[0] = !sides[0];
-    return [bridge, rest.filter((_, index) => sides[index]), rest.filter((_, index) => !sides[index])];
-  });
-}
-
-/**
- * Two groups covering every node and client: one side flag per node, shrinking to "the first
- * node alone" (a minority of one), the simplest partition there is.
- */
-function partitionGroups(settings: Settings): fc.Arbitrary<string[][]> {
-  const everyone = [...settings.nodes, ...settings.clients];
-  return fc.array(fc.boolean(), { minLength: everyone.length, maxLength: everyone.length }).map((drawn) => {
-    const sides = [...drawn]; // a mapper must not change the value fast-check keeps for shrinking
-    const nodeSides = sides.slice(0, settings.nodes.length);
-    if (nodeSides.every((side) => side === nodeSides[0])) sides[0] = !sides[0];
-    const apart = everyone.filter((_, index) => sides[index]);
-    const rest = everyone.filter((_, index) => !sides[index]);
-    return [apart, rest];
-  });
-}
-
-/** Sorts by start and keeps each fault that neither conflicts with nor breaks the budget of those kept. */
-function admit(faults: readonly Fault[], settings: Settings): FaultSchedule {
-  const sorted = faults.map((fault, index) => ({ fault, index })).sort((first, second) => first.fault.atMs - second.fault.atMs || first.index - second.index);
-  const accepted: BudgetedFault[] = [];
-  const nodeList = { nodeIds: () => [...settings.nodes, ...settings.clients] };
-  for (const { fault } of sorted) {
-    const candidate = { fault, model: modelsByKind.get(fault.kind)! };
-    if (conflictsWithAccepted(candidate, accepted)) continue;
-    if (settings.budget !== undefined && findBudgetViolation([...accepted, candidate], nodeList, settings.budget) !== undefined) continue;
-    accepted.push(candidate);
-  }
-  return accepted.map(({ fault }) => fault);
+  return targets;
 }

@@ -1,0 +1,146 @@
+// The shape controls of faultSchedule: each changes what is drawn the way its documentation says,
+// measured over a fixed sample, and each rejects bad values with an error naming the option.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { faultSchedule, type FaultScheduleOptions, type GeneratedFailureModel } from '../../src/check/index.js';
+import { Simulation, type FaultSchedule } from '../../src/index.js';
+import { expectInvalidArgument } from '../detectors/expect-invalid.js';
+
+const nodes = ['n1', 'n2', 'n3', 'n4'];
+const clients = ['c1'];
+const base: FaultScheduleOptions = { nodes, clients, horizonMs: 10_000 };
+
+function sample(options: Partial<FaultScheduleOptions>, count = 400): FaultSchedule[] {
+  return fc.sample(faultSchedule({ ...base, ...options }), { seed: 42, numRuns: count });
+}
+
+function share<T>(items: readonly T[], test: (item: T) => boolean): number {
+  return items.filter(test).length / items.length;
+}
+
+describe('faultSchedule shape controls', () => {
+  it('minFaults and maxFaults bound every case, and the count is spread between them', () => {
+    const counts = sample({ kinds: ['crash', 'partition', 'clock-skew'], minFaults: 2, maxFaults: 4 }).map((schedule) => schedule.length);
+    expect(Math.min(...counts)).toBe(2);
+    expect(Math.max(...counts)).toBe(4);
+    for (const count of [2, 3, 4]) expect(share(counts, (n) => n === count)).toBeGreaterThan(0.2);
+  });
+
+  it('weights favour a kind in proportion', () => {
+    const faults = sample({ kinds: ['crash', 'pause'], weights: { crash: 9 }, swarm: false, maxFaults: 1, minFaults: 1 }).flat();
+    expect(share(faults, (fault) => fault.kind === 'crash')).toBeGreaterThan(0.85);
+    expect(share(faults, (fault) => fault.kind === 'crash')).toBeLessThan(0.95);
+  });
+
+  it('latestStartMs bounds every start', () => {
+    const faults = sample({ kinds: ['crash', 'partition'], startMs: 1_000, latestStartMs: 2_000 }).flat();
+    expect(faults.length).toBeGreaterThan(100);
+    expect(Math.min(...faults.map((fault) => fault.atMs))).toBeGreaterThanOrEqual(1_000);
+    expect(Math.max(...faults.map((fault) => fault.atMs))).toBeLessThanOrEqual(2_000);
+  });
+
+  it('durations are log-uniform by default (short blips and long outages both common) and uniform on request', () => {
+    const window = { kinds: ['pause' as const], minDurationMs: 10, maxDurationMs: 9_000, latestStartMs: 0, maxFaults: 1, minFaults: 1 };
+    const logUniform = sample(window).flat().map((fault) => fault.durationMs!);
+    const uniform = sample({ ...window, durations: 'uniform' }).flat().map((fault) => fault.durationMs!);
+    // Log-uniform over [10, 9000]: a third of the mass in each decade 10–95, 95–900, 900–9000.
+    expect(share(logUniform, (ms) => ms < 95)).toBeGreaterThan(0.25);
+    expect(share(logUniform, (ms) => ms >= 900)).toBeGreaterThan(0.25);
+    expect(share(uniform, (ms) => ms < 95)).toBeLessThan(0.03);
+    expect(Math.min(...logUniform)).toBeGreaterThanOrEqual(10);
+    expect(Math.max(...logUniform)).toBeLessThanOrEqual(9_000);
+  });
+
+  it('targets restrict the nodes a kind may hit; other kinds still hit every node', () => {
+    const faults = sample({ kinds: ['crash', 'pause', 'partition', 'link'], targets: { crash: ['n3'], partition: ['n2'], link: ['n1', 'n4'] } }).flat();
+    const targetsOf = (kind: string) => new Set(faults.filter((fault) => fault.kind === kind).map((fault) => fault.target));
+    expect(targetsOf('crash')).toEqual(new Set(['n3']));
+    expect(targetsOf('pause')).toEqual(new Set(nodes));
+    for (const fault of faults.filter((each) => each.kind === 'partition')) {
+      const [apart, rest] = fault.params!['groups'] as string[][];
+      expect(apart).toContain('n2');
+      expect(apart!.filter((id) => id !== 'n2' && id !== 'c1')).toEqual([]);
+      expect([...apart!, ...rest!].sort()).toEqual([...nodes, ...clients].sort());
+    }
+    for (const fault of faults.filter((each) => each.kind === 'link')) expect(new Set((fault.params!['links'] as string[][])[0])).toEqual(new Set(['n1', 'n4']));
+  });
+
+  it('swarm testing makes some cases single-kind and others mixed; without it most busy cases mix', () => {
+    const kinds = ['crash', 'pause', 'partition', 'clock-skew', 'omission', 'slow-node'] as const;
+    const kindsPerBusyCase = (swarm: boolean) => sample({ kinds: [...kinds], swarm, minFaults: 4, maxFaults: 4 }).filter((schedule) => schedule.length === 4).map((schedule) => new Set(schedule.map((fault) => fault.kind)).size);
+    const swarm = kindsPerBusyCase(true);
+    const plain = kindsPerBusyCase(false);
+    // With every kind enabled, four faults of one kind come once in 216 cases.
+    expect(share(swarm, (n) => n === 1)).toBeGreaterThan(0.08);
+    expect(share(swarm, (n) => n >= 3)).toBeGreaterThan(0.3);
+    expect(share(plain, (n) => n === 1)).toBeLessThan(0.02);
+  });
+
+  it('generates, injects and shrinks a custom kind through its model arbitrary; a model without revert is permanent', () => {
+    const flap: GeneratedFailureModel = {
+      kind: 'flap',
+      validate: (fault, world, field) => void world.requireNode(fault.target, `${field}.target`),
+      apply: (fault, world) => world.crashNode(fault.target!),
+      revert: (fault, world) => world.restartNode(fault.target!),
+      conflictKeys: (fault) => [`down:${fault.target}`],
+      downNodes: (fault) => [fault.target!],
+      arbitrary: ({ nodes: targets }) => fc.constantFrom(...targets).map((target) => ({ target })),
+    };
+    const mark: GeneratedFailureModel = {
+      kind: 'mark',
+      validate: () => undefined,
+      apply: () => undefined,
+      arbitrary: () => fc.integer({ min: 1, max: 9 }).map((level) => ({ params: { level } })),
+    };
+    const arbitrary = faultSchedule({ ...base, kinds: ['flap', 'mark', 'crash'], models: [flap, mark], budget: { maxNodesDown: 1 } });
+    expect(share(fc.sample(arbitrary, { seed: 7, numRuns: 200 }).flat(), (fault) => fault.kind === 'flap')).toBeGreaterThan(0.2);
+    const details = fc.check(
+      fc.property(arbitrary, (schedule) => {
+        const sim = new Simulation({ seed: 1 });
+        for (const id of [...nodes, ...clients]) sim.addNode(id, () => ({}));
+        sim.registerFailureModel(flap);
+        sim.registerFailureModel(mark);
+        sim.inject(schedule, { budget: { maxNodesDown: 1 } });
+        for (const fault of schedule.filter((each) => each.kind === 'mark')) expect(fault.durationMs).toBeUndefined();
+        return !schedule.some((fault) => fault.kind === 'flap' && fault.target === 'n3');
+      }),
+      { seed: 7, numRuns: 200 },
+    );
+    expect(details.failed).toBe(true);
+    expect(details.counterexample![0]).toEqual([{ kind: 'flap', atMs: 0, durationMs: 1, target: 'n3' }]);
+  });
+
+  it('rejects bad shape options with typed errors naming the option', () => {
+    expectInvalidArgument(() => faultSchedule({ ...base, minFaults: 6, maxFaults: 5 }), 'minFaults');
+    expectInvalidArgument(() => faultSchedule({ ...base, minFaults: 1.5 }), 'minFaults');
+    expectInvalidArgument(() => faultSchedule({ ...base, weights: { crash: 0 } }), 'weights.crash');
+    expectInvalidArgument(() => faultSchedule({ ...base, weights: { crash: Infinity } }), 'weights.crash');
+    expectInvalidArgument(() => faultSchedule({ ...base, weights: { link: 2 } }), 'weights.link');
+    expectInvalidArgument(() => faultSchedule({ ...base, targets: { crash: ['n9'] } }), 'targets.crash');
+    expectInvalidArgument(() => faultSchedule({ ...base, targets: { crash: [] } }), 'targets.crash');
+    expectInvalidArgument(() => faultSchedule({ ...base, kinds: ['link'], targets: { link: ['n1'] } }), 'targets.link');
+    expectInvalidArgument(() => faultSchedule({ ...base, targets: { disk: ['n1'] } }), 'targets.disk');
+    expectInvalidArgument(() => faultSchedule({ ...base, latestStartMs: 10_000 }), 'latestStartMs');
+    expectInvalidArgument(() => faultSchedule({ ...base, startMs: 500, latestStartMs: 100 }), 'latestStartMs');
+    expectInvalidArgument(() => faultSchedule({ ...base, durations: 'normal' as never }), 'durations');
+    expectInvalidArgument(() => faultSchedule({ ...base, swarm: 'yes' as never }), 'swarm');
+    expectInvalidArgument(() => faultSchedule({ ...base, kinds: ['crash', 'crash'] }), 'kinds');
+    expectInvalidArgument(() => faultSchedule({ ...base, models: [{ kind: 'crash', validate: () => {}, apply: () => {}, arbitrary: () => fc.constant({}) }] }), 'models[0].kind');
+    expectInvalidArgument(() => faultSchedule({ ...base, models: [{ kind: 'x', validate: () => {}, apply: () => {} }] as never }), 'models[0].arbitrary');
+    expectInvalidArgument(() => faultSchedule({ ...base, kinds: ['flap'] }), 'kinds[0]');
+  });
+
+  it('any other value of a shape option is either accepted or refused with a typed error', () => {
+    const keys = ['minFaults', 'weights', 'targets', 'latestStartMs', 'durations', 'swarm', 'models'] as const;
+    fc.assert(
+      fc.property(fc.constantFrom(...keys), fc.anything({ withNullPrototype: true, withBoxedValues: true, maxDepth: 2 }), (key, value) => {
+        try {
+          faultSchedule({ ...base, [key]: value } as FaultScheduleOptions);
+        } catch (error) {
+          expect((error as { code?: string }).code, String(error)).toBe('INVALID_ARGUMENT');
+        }
+      }),
+      { seed: 3, numRuns: 500 },
+    );
+  });
+});
