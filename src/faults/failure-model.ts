@@ -1,7 +1,7 @@
 import type { Rng } from '../kernel/rng.js';
 import type { CutBlock } from '../world/cut-blocks.js';
 import type { LinkModel } from '../world/link-model.js';
-import type { Adversary } from '../world/adversary.js';
+import type { Adversary, BoundAdversary } from '../world/adversary.js';
 import type { DiskState } from '../world/disk-state.js';
 import type { ServiceModel } from '../world/service-model.js';
 import type { Fault } from './fault.js';
@@ -62,7 +62,7 @@ export interface FaultWorld {
   /** A node's current clock drift. */
   clockDrift(id: string): number;
   /** Makes a node byzantine (or honest again with `undefined`). */
-  setAdversary(id: string, adversary: Adversary | undefined): void;
+  setAdversary(id: string, adversary: BoundAdversary | undefined): void;
   /** An adversary registered with `sim.registerAdversary`. */
   adversaryNamed(name: string, field: string): Adversary;
   /** A node's service model (undefined: unlimited). */

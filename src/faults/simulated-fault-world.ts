@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { EventLoop } from '../kernel/event-loop.js';
 import type { Rng } from '../kernel/rng.js';
 import { rejectUnknownKeys, requireBoolean, requireFunction, requireObject, requireString } from '../validate.js';
-import type { Adversary } from '../world/adversary.js';
+import type { Adversary, BoundAdversary } from '../world/adversary.js';
 import type { ClockControl } from '../world/clock-control.js';
 import { linksOf, type CutBlock, type CutRecord } from '../world/cut-blocks.js';
 import type { DiskState } from '../world/disk-state.js';
@@ -141,7 +141,7 @@ export class SimulatedFaultWorld implements FaultWorld {
     return this.parts.registry.named(id).clock.driftPpm;
   }
 
-  setAdversary(id: string, adversary: Adversary | undefined): void {
+  setAdversary(id: string, adversary: BoundAdversary | undefined): void {
     this.parts.registry.named(id).adversary = adversary;
     this.parts.truth.noteByzantine(id, adversary !== undefined);
   }

@@ -1,5 +1,5 @@
 import type { Rng } from '../kernel/rng.js';
-import type { Adversary } from './adversary.js';
+import type { BoundAdversary } from './adversary.js';
 import type { NodeClock } from './clock.js';
 import type { DiskState } from './disk-state.js';
 import type { NodeBehaviour, NodeHandlers } from './node-context.js';
@@ -72,7 +72,7 @@ export class NodeRuntime {
   held: HeldEvent[] = [];
   sendOmission = 0;
   receiveOmission = 0;
-  adversary: Adversary | undefined = undefined;
+  adversary: BoundAdversary | undefined = undefined;
   /** The node's fault streams, made on first use (each draw stays on its own stream). */
   omissionRng: Rng | undefined = undefined;
   byzantineRng: Rng | undefined = undefined;

@@ -1,9 +1,10 @@
 import { InvalidArgumentError } from '../../errors.js';
 import type { Rng } from '../../kernel/rng.js';
-import { requireOneOf, requirePositiveInteger, requireProbability, requireString } from '../../validate.js';
-import type { Adversary } from '../../world/adversary.js';
+import { requireOneOf, requirePositiveInteger, requireProbability } from '../../validate.js';
+import type { Adversary, BoundAdversary } from '../../world/adversary.js';
 import type { Fault } from '../fault.js';
 import type { FailureModel, FaultWorld } from '../failure-model.js';
+import { fieldFlipper, isEquivocation } from './equivocation.js';
 import { nodeList, paramsOf, targetOf } from './params.js';
 
 const BEHAVIOURS = ['corrupt', 'drop', 'duplicate', 'replay', 'forge', 'equivocate', 'custom'] as const;
@@ -19,20 +20,40 @@ const GARBAGE: readonly unknown[] = [null, -1, 0, 2_147_483_647, 'corrupted', tr
  * - `duplicate` (`copies`, default 2);
  * - `replay` (`probability`): also sends one of its last 32 messages to that peer again;
  * - `forge` (`as`): messages claim to come from another node;
- * - `equivocate` (`field`, `values`): each peer gets the message with a different `field` value;
- * - `custom` (`adversary`): a function registered with `sim.registerAdversary(name, fn)`.
+ * - `equivocate`: each peer is told something different, in one of three forms:
+ *   - `field` and `values`: peer i (by node order, the liar included) gets `values[i % length]` as `field`;
+ *   - `field` alone: peer k (its rank among the liar's peers) gets variant k of the message's own
+ *     `field` value: k = 0 the value itself, then for a number value + k (value / (k + 1) from
+ *     2^52 up; k for NaN and ±Infinity), for a string `${value}#k`, for a boolean the value and
+ *     its negation in turn (only two exist). Messages that are not objects or lack such a field
+ *     pass unchanged. No random draws;
+ *   - `derive` (optional `options`): the name of a function wrapped with `equivocation` and
+ *     registered with `sim.registerAdversary`, called as `(message, peer, k, context)` for each
+ *     peer; what it returns is delivered. The fault holds only the name, so it prints and replays
+ *     as data, and a replay must register the same function under the same name first;
+ * - `custom` (`adversary`, optional `options`): a function registered with
+ *   `sim.registerAdversary(name, fn)`, called as `fn(message, to, rng, { node, params, peerIndex, rng })`.
+ *
+ * `options` is free-form plain data for the named function (it reads `context.params.options`).
+ * Every random draw comes from the node's stream `fault:byzantine:<node>`.
  *
  * @example
  * ```ts
  * sim.inject([{ kind: 'byzantine', atMs: 0, durationMs: 5_000, target: 'n3',
  *   params: { behaviour: 'equivocate', field: 'vote', values: ['yes', 'no'] } }]);
+ * // Each peer gets a different ballot: 7, 8, 9, … when n3 sends ballot 7.
+ * sim.inject([{ kind: 'byzantine', atMs: 6_000, durationMs: 5_000, target: 'n3',
+ *   params: { behaviour: 'equivocate', field: 'ballot' } }]);
+ * // A function of the message and the peer:
+ * sim.registerAdversary('claim-leader', equivocation((message, peer, index, { node }) => ({ ...(message as object), leader: index === 0 ? node : peer })));
+ * sim.inject([{ kind: 'byzantine', atMs: 12_000, target: 'n3', params: { behaviour: 'equivocate', derive: 'claim-leader' } }]);
  * ```
  */
 export const byzantineModel: FailureModel = {
   kind: 'byzantine',
   validate(fault, world, field) {
     targetOf(fault, world, field);
-    const params = paramsOf(fault, field, ['behaviour', 'probability', 'to', 'copies', 'as', 'field', 'values', 'adversary']);
+    const params = paramsOf(fault, field, PARAM_KEYS);
     requireOneOf(params['behaviour'], `${field}.params.behaviour`, BEHAVIOURS);
     if (params['probability'] !== undefined) requireProbability(params['probability'], `${field}.params.probability`);
     if (params['to'] !== undefined) nodeList(params['to'], world, `${field}.params.to`);
@@ -40,7 +61,7 @@ export const byzantineModel: FailureModel = {
     validateBehaviourParams(params['behaviour'], params, world, field);
   },
   apply(fault, world) {
-    world.setAdversary(fault.target!, buildAdversary(fault, world));
+    world.setAdversary(fault.target!, bound(buildAdversary(fault, world), fault, world));
   },
   revert(fault, world) {
     world.setAdversary(fault.target!, undefined);
@@ -48,14 +69,36 @@ export const byzantineModel: FailureModel = {
   conflictKeys: (fault) => [`byzantine:${fault.target}`],
 };
 
+const PARAM_KEYS = ['behaviour', 'probability', 'to', 'copies', 'as', 'field', 'values', 'derive', 'adversary', 'options'];
+
 function validateBehaviourParams(behaviour: Behaviour, params: Record<string, unknown>, world: FaultWorld, field: string): void {
   if (behaviour === 'forge') world.requireNode(params['as'], `${field}.params.as`);
-  if (behaviour === 'equivocate') {
-    requireString(params['field'], `${field}.params.field`);
-    const values = params['values'];
-    if (!Array.isArray(values) || values.length < 2) throw new InvalidArgumentError(`${field}.params.values`, values, 'an array of at least two values');
-  }
+  if (behaviour === 'equivocate') validateEquivocation(params, world, field);
   if (behaviour === 'custom') world.adversaryNamed(params['adversary'] as string, `${field}.params.adversary`);
+  const takesOptions = behaviour === 'custom' || (behaviour === 'equivocate' && params['derive'] !== undefined);
+  if (params['options'] !== undefined && !takesOptions) {
+    throw new InvalidArgumentError(`${field}.params.options`, params['options'], "absent: only a 'custom' adversary or an 'equivocate' derive function reads options");
+  }
+}
+
+/** One of the three forms: `field` with `values`, `field` alone, or `derive` alone. */
+function validateEquivocation(params: Record<string, unknown>, world: FaultWorld, field: string): void {
+  if (params['derive'] !== undefined) {
+    for (const key of ['field', 'values'] as const) {
+      if (params[key] !== undefined) throw new InvalidArgumentError(`${field}.params.${key}`, params[key], "absent when 'derive' is given (the function decides what each peer gets)");
+    }
+    const derive = world.adversaryNamed(params['derive'] as string, `${field}.params.derive`);
+    if (!isEquivocation(derive)) {
+      throw new InvalidArgumentError(`${field}.params.derive`, params['derive'], 'the name of a function wrapped with equivocation(...) before sim.registerAdversary (for a plain adversary use behaviour custom)');
+    }
+    return;
+  }
+  const name = params['field'];
+  if (typeof name !== 'string' || name.length === 0) throw new InvalidArgumentError(`${field}.params.field`, name, "a non-empty field name (or 'derive' instead)");
+  const values = params['values'];
+  if (values !== undefined && (!Array.isArray(values) || values.length < 2)) {
+    throw new InvalidArgumentError(`${field}.params.values`, values, 'an array of at least two values, or absent to derive them from the message');
+  }
 }
 
 function buildAdversary(fault: Fault, world: FaultWorld): Adversary {
@@ -79,10 +122,27 @@ function buildAdversary(fault: Fault, world: FaultWorld): Adversary {
       return (message, to) => [{ to, message, from: as }];
     }
     case 'equivocate':
-      return equivocator(params['field'] as string, params['values'] as unknown[], world);
+      return equivocator(params, world);
     case 'custom':
       return world.adversaryNamed(params['adversary'] as string, 'params.adversary');
   }
+}
+
+/**
+ * The adversary as the target's sending side calls it, told for whom and under which params it
+ * acts. The peers are looked up per message, so a node added after the fault began is a peer too.
+ */
+function bound(adversary: Adversary, fault: Fault, world: FaultWorld): BoundAdversary {
+  const node = fault.target!;
+  const params = fault.params!;
+  return (message, to, rng) => adversary(message, to, rng, { node, params, peerIndex: peerIndexOf(world.nodeIds(), node, to), rng });
+}
+
+/** `to`'s rank among `node`'s peers in node order; -1 for `node` itself. */
+function peerIndexOf(ids: readonly string[], node: string, to: string): number {
+  if (to === node) return -1;
+  const at = ids.indexOf(to);
+  return at > ids.indexOf(node) ? at - 1 : at;
 }
 
 function replayer(probability: number): Adversary {
@@ -97,7 +157,14 @@ function replayer(probability: number): Adversary {
   };
 }
 
-function equivocator(field: string, values: unknown[], world: FaultWorld): Adversary {
+function equivocator(params: Readonly<Record<string, unknown>>, world: FaultWorld): Adversary {
+  if (params['derive'] !== undefined) return world.adversaryNamed(params['derive'] as string, 'params.derive');
+  const field = params['field'] as string;
+  const values = params['values'] as unknown[] | undefined;
+  return values === undefined ? fieldFlipper(field) : listedValues(field, values, world);
+}
+
+function listedValues(field: string, values: readonly unknown[], world: FaultWorld): Adversary {
   return (message, to) => {
     if (typeof message !== 'object' || message === null || Array.isArray(message)) return [{ to, message }];
     // Looked up per message, so a node added after the fault started gets a value too.
