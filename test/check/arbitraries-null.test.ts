@@ -9,7 +9,7 @@ const scheduleBase = { nodes: ['a', 'b', 'c'], horizonMs: 1_000 };
 const workloadBase = { clients: ['a'], operation: fc.constant('read'), horizonMs: 1_000 };
 
 describe('null options of the arbitraries', () => {
-  it.each(['clients', 'kinds', 'maxFaults', 'startMs', 'minDurationMs', 'maxDurationMs', 'minFaults', 'latestStartMs', 'weights', 'targets', 'durations', 'swarm', 'models'])('faultSchedule({ %s: null }) names it', (key) => {
+  it.each(['clients', 'kinds', 'maxFaults', 'startMs', 'minDurationMs', 'maxDurationMs', 'minFaults', 'latestStartMs', 'weights', 'targets', 'durations', 'swarm', 'models', 'byzantine'])('faultSchedule({ %s: null }) names it', (key) => {
     expectInvalidArgument(() => faultSchedule({ ...scheduleBase, [key]: null } as never), key);
   });
 

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { faultSchedule, type FaultScheduleOptions, type GeneratedFailureModel } from '../../src/check/index.js';
-import { Simulation, type FaultSchedule } from '../../src/index.js';
+import { equivocation, Simulation, type FaultSchedule } from '../../src/index.js';
 import { expectInvalidArgument } from '../detectors/expect-invalid.js';
 
 const nodes = ['n1', 'n2', 'n3', 'n4'];
@@ -110,6 +110,35 @@ describe('faultSchedule shape controls', () => {
     expect(details.counterexample![0]).toEqual([{ kind: 'flap', atMs: 0, durationMs: 1, target: 'n3' }]);
   });
 
+  it('byzantine faults also draw the equivocations and adversaries the scenario names, and shrink to the simplest fault that still fails', () => {
+    const arbitrary = faultSchedule({ ...base, kinds: ['byzantine'], byzantine: { fields: ['vote'], derivations: ['claim'], adversaries: ['mute'] } });
+    const injects = (schedule: FaultSchedule) => {
+      const sim = new Simulation({ seed: 1 });
+      for (const id of [...nodes, ...clients]) sim.addNode(id, () => ({}));
+      sim.registerAdversary('claim', equivocation((message) => message));
+      sim.registerAdversary('mute', () => []);
+      sim.inject(schedule);
+    };
+    const forms = new Set<string>();
+    for (const schedule of fc.sample(arbitrary, { seed: 9, numRuns: 300 })) {
+      injects(schedule);
+      for (const fault of schedule) forms.add(`${fault.params!['behaviour']}:${fault.params!['field'] ?? fault.params!['derive'] ?? fault.params!['adversary'] ?? ''}`);
+    }
+    const details = fc.check(
+      fc.property(arbitrary, (schedule) => {
+        injects(schedule);
+        return !schedule.some((fault) => fault.params!['behaviour'] === 'custom');
+      }),
+      { seed: 9, numRuns: 300 },
+    );
+    expect([...forms].filter((form) => /^(equivocate|custom):\w/.test(form)).sort()).toEqual(['custom:mute', 'equivocate:claim', 'equivocate:vote']);
+    expect(details.failed).toBe(true);
+    expect(details.counterexample![0]).toEqual([{ kind: 'byzantine', atMs: 0, durationMs: 1, target: 'n1', params: { behaviour: 'custom', adversary: 'mute' } }]);
+    // Without names, only the five built-in behaviours.
+    const plain = fc.sample(faultSchedule({ ...base, kinds: ['byzantine'] }), { seed: 9, numRuns: 200 }).flat();
+    expect(new Set(plain.map((fault) => fault.params!['behaviour']))).toEqual(new Set(['corrupt', 'drop', 'duplicate', 'replay', 'forge']));
+  });
+
   it('rejects bad shape options with typed errors naming the option', () => {
     expectInvalidArgument(() => faultSchedule({ ...base, minFaults: 6, maxFaults: 5 }), 'minFaults');
     expectInvalidArgument(() => faultSchedule({ ...base, minFaults: 1.5 }), 'minFaults');
@@ -128,10 +157,13 @@ describe('faultSchedule shape controls', () => {
     expectInvalidArgument(() => faultSchedule({ ...base, models: [{ kind: 'crash', validate: () => {}, apply: () => {}, arbitrary: () => fc.constant({}) }] }), 'models[0].kind');
     expectInvalidArgument(() => faultSchedule({ ...base, models: [{ kind: 'x', validate: () => {}, apply: () => {} }] as never }), 'models[0].arbitrary');
     expectInvalidArgument(() => faultSchedule({ ...base, kinds: ['flap'] }), 'kinds[0]');
+    expectInvalidArgument(() => faultSchedule({ ...base, byzantine: { fields: [] } }), 'byzantine.fields');
+    expectInvalidArgument(() => faultSchedule({ ...base, byzantine: { fields: ['a', 'a'] } }), 'byzantine.fields');
+    expectInvalidArgument(() => faultSchedule({ ...base, byzantine: { field: ['a'] } as never }), 'byzantine.field');
   });
 
   it('any other value of a shape option is either accepted or refused with a typed error', () => {
-    const keys = ['minFaults', 'weights', 'targets', 'latestStartMs', 'durations', 'swarm', 'models'] as const;
+    const keys = ['minFaults', 'weights', 'targets', 'latestStartMs', 'durations', 'swarm', 'models', 'byzantine'] as const;
     fc.assert(
       fc.property(fc.constantFrom(...keys), fc.anything({ withNullPrototype: true, withBoxedValues: true, maxDepth: 2 }), (key, value) => {
         try {

@@ -6,7 +6,7 @@ import type { Fault } from '../../faults/fault.js';
  *
  * @example
  * ```ts
- * const draw: KindDraw = { nodes: ['n1', 'n2'], clients: [], everyone: ['n1', 'n2'], startMs: 0, latestStartMs: 4_000, horizonMs: 5_000, minDurationMs: 1, maxDurationMs: 5_000, durations: 'log-uniform' };
+ * const draw: KindDraw = { nodes: ['n1', 'n2'], clients: [], everyone: ['n1', 'n2'], startMs: 0, latestStartMs: 4_000, horizonMs: 5_000, minDurationMs: 1, maxDurationMs: 5_000, durations: 'log-uniform', byzantine: { fields: [], derivations: [], adversaries: [] } };
  * ```
  */
 export interface KindDraw {
@@ -22,6 +22,25 @@ export interface KindDraw {
   readonly minDurationMs: number;
   readonly maxDurationMs: number;
   readonly durations: 'log-uniform' | 'uniform';
+  /** Names a byzantine fault may also use; see `FaultScheduleOptions.byzantine`. */
+  readonly byzantine: ByzantineNames;
+}
+
+/**
+ * What byzantine faults may name besides the built-in behaviours. Internal.
+ *
+ * @example
+ * ```ts
+ * const names: ByzantineNames = { fields: ['vote'], derivations: ['claim-leader'], adversaries: [] };
+ * ```
+ */
+export interface ByzantineNames {
+  /** Message fields to equivocate on (`equivocate` with `field`). */
+  readonly fields: readonly string[];
+  /** Functions wrapped with `equivocation` and registered in the scenario (`equivocate` with `derive`). */
+  readonly derivations: readonly string[];
+  /** Adversaries registered in the scenario (`custom`). */
+  readonly adversaries: readonly string[];
 }
 
 /** Steps of the log-uniform duration draw: fine enough for ms over a day, and shrinks to step 0. */
@@ -77,7 +96,7 @@ export function targetsOf(kind: string, draw: KindDraw): fc.Arbitrary<Pick<Fault
     case 'bridge':
       return bridgeSides(draw).map(([bridge, first, second]) => ({ params: { bridge, sides: [first, second] } }));
     case 'byzantine':
-      return pair.chain(([target, other]) => byzantineParams(other).map((params) => ({ target, params })));
+      return pair.chain(([target, other]) => byzantineParams(other, draw.byzantine).map((params) => ({ target, params })));
     case 'capacity':
       return fc.tuple(node, fc.integer({ min: 10, max: 1_000 }), fc.integer({ min: 10, max: 1_000 })).map(([target, messagesPerSec, inboxLimit]) => ({ target, params: { messagesPerSec, inboxLimit } }));
     case 'traffic-spike':
@@ -105,11 +124,18 @@ function pairOf(nodes: readonly string[]): fc.Arbitrary<readonly [string, string
 /**
  * A byzantine behaviour and its parameters; `other` is a node it may forge. The behaviour is an
  * index, not a `oneof`, so any behaviour shrinks to `corrupt` with probability 1, the simplest.
+ * The named forms (equivocation on a field, a derivation, a custom adversary) come last, each
+ * when the scenario names some.
  */
-function byzantineParams(other: string): fc.Arbitrary<Record<string, unknown>> {
+function byzantineParams(other: string, names: ByzantineNames): fc.Arbitrary<Record<string, unknown>> {
   // Shrinks towards probability 1 (always misbehaves): the simplest adversary.
   const probability = fc.integer({ min: 10, max: 100 }).map((value) => (110 - value) / 100);
-  return fc.tuple(fc.integer({ min: 0, max: 4 }), probability, fc.integer({ min: 2, max: 3 })).map(([behaviour, p, copies]): Record<string, unknown> => {
+  const named: Array<(index: number) => Record<string, unknown>> = [];
+  if (names.fields.length > 0) named.push((index) => ({ behaviour: 'equivocate', field: names.fields[index % names.fields.length] }));
+  if (names.derivations.length > 0) named.push((index) => ({ behaviour: 'equivocate', derive: names.derivations[index % names.derivations.length] }));
+  if (names.adversaries.length > 0) named.push((index) => ({ behaviour: 'custom', adversary: names.adversaries[index % names.adversaries.length] }));
+  const nameCount = Math.max(names.fields.length, names.derivations.length, names.adversaries.length, 1);
+  return fc.tuple(fc.integer({ min: 0, max: 4 + named.length }), probability, fc.integer({ min: 2, max: 3 }), fc.nat({ max: nameCount - 1 })).map(([behaviour, p, copies, name]): Record<string, unknown> => {
     switch (behaviour) {
       case 0:
         return { behaviour: 'corrupt', probability: p };
@@ -119,8 +145,10 @@ function byzantineParams(other: string): fc.Arbitrary<Record<string, unknown>> {
         return { behaviour: 'duplicate', copies };
       case 3:
         return { behaviour: 'replay', probability: p };
-      default:
+      case 4:
         return { behaviour: 'forge', as: other };
+      default:
+        return named[behaviour - 5]!(name);
     }
   });
 }

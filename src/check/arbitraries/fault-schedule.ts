@@ -6,7 +6,7 @@ import type { FailureModel } from '../../faults/failure-model.js';
 import type { Fault, FaultSchedule } from '../../faults/fault.js';
 import { nemesisKinds } from '../../faults/nemesis.js';
 import { orDefault, rejectUnknownKeys, requireBoolean, requireFinite, requireFunction, requireNonNegative, requireObject, requireOneOf, requirePositive, requirePositiveInteger, requireString } from '../../validate.js';
-import { targetsOf, timing, type KindDraw } from './fault-kinds.js';
+import { targetsOf, timing, type ByzantineNames, type KindDraw } from './fault-kinds.js';
 import { ScheduleArbitrary, type KindSource } from './schedule-arbitrary.js';
 
 /**
@@ -130,9 +130,17 @@ export interface FaultScheduleOptions {
   budget?: FaultBudget;
   /** Custom failure models to generate (their kinds listed in `kinds`). */
   models?: readonly GeneratedFailureModel[];
+  /**
+   * What byzantine faults may also draw, besides `corrupt`, `drop`, `duplicate`, `replay` and
+   * `forge`: `equivocate` on one of `fields` (each peer gets its own variant of the message's
+   * value), `equivocate` through one of `derivations` (functions wrapped with `equivocation` that
+   * the scenario registers with `sim.registerAdversary`), and `custom` with one of `adversaries`
+   * (registered the same way). Default: none of them.
+   */
+  byzantine?: { fields?: readonly string[]; derivations?: readonly string[]; adversaries?: readonly string[] };
 }
 
-const OPTION_KEYS = ['nodes', 'clients', 'kinds', 'weights', 'targets', 'minFaults', 'maxFaults', 'horizonMs', 'startMs', 'latestStartMs', 'minDurationMs', 'maxDurationMs', 'durations', 'swarm', 'budget', 'models'];
+const OPTION_KEYS = ['nodes', 'clients', 'kinds', 'weights', 'targets', 'minFaults', 'maxFaults', 'horizonMs', 'startMs', 'latestStartMs', 'minDurationMs', 'maxDurationMs', 'durations', 'swarm', 'budget', 'models', 'byzantine'];
 const DEFAULT_KINDS: readonly GeneratedKind[] = ['crash', 'pause', 'partition'];
 /** Kinds whose faults join two of their nodes. */
 const PAIR_KINDS: readonly string[] = ['partition-one-way', 'link', 'traffic-spike'];
@@ -192,6 +200,7 @@ interface Settings {
   maxDurationMs: number;
   durations: 'log-uniform' | 'uniform';
   swarm: boolean;
+  byzantine: ByzantineNames;
   budget: FaultBudget | undefined;
 }
 
@@ -211,15 +220,16 @@ function readOptions(options: FaultScheduleOptions): Settings {
     targets: readTargets(options.targets, kinds, nodes),
     durations: readDurations(options.durations),
     swarm: readSwarm(options.swarm),
+    byzantine: readByzantine(options.byzantine),
     budget: options.budget === undefined ? undefined : validateBudget(options.budget, 'budget'),
   };
 }
 
-function nodeIds(value: unknown, field: string, minimum: number): string[] {
+function nodeIds(value: unknown, field: string, minimum: number, what = 'node ids'): string[] {
   if (!Array.isArray(value) || value.length < minimum || !value.every((id) => typeof id === 'string')) {
-    throw new InvalidArgumentError(field, value, minimum > 0 ? 'a non-empty array of node ids' : 'an array of node ids');
+    throw new InvalidArgumentError(field, value, minimum > 0 ? `a non-empty array of ${what}` : `an array of ${what}`);
   }
-  if (new Set(value).size !== value.length) throw new InvalidArgumentError(field, value, 'node ids without repeats');
+  if (new Set(value).size !== value.length) throw new InvalidArgumentError(field, value, `${what} without repeats`);
   return [...value] as string[];
 }
 
@@ -283,6 +293,14 @@ function readDurations(value: unknown): 'log-uniform' | 'uniform' {
   if (value === undefined) return 'log-uniform';
   requireOneOf(value, 'durations', ['log-uniform', 'uniform']);
   return value;
+}
+
+function readByzantine(value: unknown): ByzantineNames {
+  if (value === undefined) return { fields: [], derivations: [], adversaries: [] };
+  requireObject(value, 'byzantine');
+  rejectUnknownKeys(value, 'byzantine', ['fields', 'derivations', 'adversaries']);
+  const names = (key: string): string[] => (value[key] === undefined ? [] : nodeIds(value[key], `byzantine.${key}`, 1, 'names'));
+  return { fields: names('fields'), derivations: names('derivations'), adversaries: names('adversaries') };
 }
 
 function readSwarm(value: unknown): boolean {
