@@ -26,6 +26,8 @@ export {
   DiskError,
   PropertyViolationError,
   PropertyFailedError,
+  type PropertyCounterexample,
+  type PropertyFailureDetails,
   InvariantError,
   NondeterminismError,
   CoverageError,
