@@ -277,7 +277,7 @@ function violationError<System, Operation>(
   const again = traced.violation;
   if (again === undefined || again.event !== violation.event || again.property !== violation.property) return nondeterministicViolation(violation, again);
   const replay = replayLine(testCase, isAsync);
-  const report = violationReport({ scenarioName: scenario.name, violation, testCase, records: traced.sim.trace!.records(), timelineLines, replay });
+  const report = violationReport({ scenarioName: scenario.name, scenarioOperations: scenario.workload?.length ?? 0, violation, testCase, records: traced.sim.trace!.records(), timelineLines, replay });
   return new PropertyViolationError(violation.kind, { property: violation.property, timeMs: violation.timeMs, evidence: violation.evidence, replay }, report);
 }
 

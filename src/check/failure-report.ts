@@ -6,16 +6,19 @@ import type { ClusterCase } from './scenario.js';
 
 /**
  * The line that reruns a case: paste it into a test next to the scenario. The case is inlined
- * as JSON, so the line needs nothing but the scenario.
+ * as JSON, so the line needs nothing but the scenario (whose own `workload`, if any, it leaves
+ * out: the scenario brings it).
  */
 export function replayLine(testCase: ClusterCase<unknown>, isAsync: boolean): string {
-  const json = JSON.stringify({ seed: testCase.seed, faults: testCase.faults ?? [], ...(testCase.workload === undefined ? {} : { workload: testCase.workload }) });
+  const json = JSON.stringify({ seed: testCase.seed, faults: testCase.faults ?? [], ...(testCase.workload === undefined || testCase.workload.length === 0 ? {} : { workload: testCase.workload }) });
   return isAsync ? `await checkClusterAsync(scenario, ${json});` : `checkCluster(scenario, ${json});`;
 }
 
 /** The multi-line report of a violation: what broke, the case, the last events, the replay. */
 export function violationReport(details: {
   scenarioName: string | undefined;
+  /** Operations of the scenario's fixed workload. */
+  scenarioOperations: number;
   violation: Violation;
   testCase: ClusterCase<unknown>;
   records: readonly TraceRecord[];
@@ -31,13 +34,18 @@ export function violationReport(details: {
     `seed: ${JSON.stringify(testCase.seed)}`,
     `faults (${faults.length}):`,
     ...faults.map((fault) => `  ${describeFault(fault)}`),
-    ...(testCase.workload === undefined ? [] : [`workload: ${testCase.workload.length} operations`]),
+    ...workloadLine(testCase.workload?.length ?? 0, details.scenarioOperations),
     `last events before the failure:`,
     indent(details.records.length === 0 ? '(none recorded)' : formatTimeline(details.records, { maxLines: details.timelineLines })),
     `replay:`,
     `  ${details.replay}`,
   ];
   return lines.join('\n');
+}
+
+function workloadLine(caseOperations: number, scenarioOperations: number): string[] {
+  if (caseOperations === 0 && scenarioOperations === 0) return [];
+  return [`workload: ${caseOperations} operations${scenarioOperations === 0 ? '' : ` (and ${scenarioOperations} from the scenario)`}`];
 }
 
 /** One fault on one line, in the order a reader wants: when, what, on whom, how long. */
