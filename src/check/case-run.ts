@@ -198,7 +198,7 @@ export class CaseRun<System, Operation> {
 }
 
 /** `undefined` when the check holds; otherwise its evidence (empty when it returned false). */
-function evaluate<System>(check: Check<System>, system: System, sim: Simulation): string | undefined {
+export function evaluate<System>(check: Check<System>, system: System, sim: Simulation): string | undefined {
   let outcome: unknown;
   try {
     outcome = check.check(system, sim);
