@@ -1,3 +1,5 @@
+import type { Fault } from './faults/fault.js';
+
 /**
  * Every error faultline throws on purpose is a {@link FaultlineError} with a stable `code`, so
  * callers can branch on `error.code` without parsing messages.
@@ -423,13 +425,56 @@ export class CoverageError extends FaultlineError {
 }
 
 /**
+ * The shrunk case of a failed search, as data: pass it to `checkCluster(scenario, counterexample)`
+ * to rerun it, or inspect its faults. `workload` is the case's own (generated) workload; a
+ * scenario's fixed `workload` is part of the scenario, not of the case.
+ *
+ * @example
+ * ```ts
+ * const counterexample: PropertyCounterexample = { seed: 42, faults: [{ kind: 'crash', atMs: 0, durationMs: 300, target: 'n2' }], workload: [] };
+ * ```
+ */
+export interface PropertyCounterexample {
+  /** Seed of the simulation. */
+  seed: number;
+  /** The shrunk fault schedule. */
+  faults: Fault[];
+  /** The shrunk generated workload (empty when none was generated). */
+  workload: Array<{ atMs: number; client: string; operation: unknown }>;
+}
+
+/**
+ * What a failed search did besides the report: its shrunk case as data, and how long it took.
+ *
+ * @example
+ * ```ts
+ * const search: PropertyFailureDetails = { counterexample: { seed: 1, faults: [], workload: [] }, numRuns: 12, numShrinks: 3 };
+ * ```
+ */
+export interface PropertyFailureDetails {
+  /** The shrunk case; `undefined` only if fast-check reported no counterexample. */
+  counterexample: PropertyCounterexample | undefined;
+  /** Cases run before the first failure, that one included. */
+  numRuns: number;
+  /** Successful shrink steps from the first failing case to the shrunk one. */
+  numShrinks: number;
+}
+
+/**
  * A property-based check found a failing case: the message holds fast-check's seed and path,
- * the shrunk case's report and the lines that replay it.
+ * the shrunk case's report and the lines that replay it. The same facts are fields: the shrunk
+ * case itself (`counterexample`), `numRuns`, `numShrinks`, and fast-check's `seed` and `path`
+ * (to rerun the search: `assertCluster(scenario, { ...options, seed, path })`). The cause is the
+ * case's own error: a {@link PropertyViolationError}, or whatever the case threw.
  *
  * @example
  * ```ts
  * try { await assertCluster(scenario, { faults: { nodes, horizonMs: 5_000 } }); }
- * catch (e) { if (e instanceof PropertyFailedError) console.log(e.seed, e.path); }
+ * catch (e) {
+ *   if (!(e instanceof PropertyFailedError)) throw e;
+ *   console.log(e.counterexample?.faults, e.numRuns, e.numShrinks, e.seed, e.path);
+ *   checkCluster(scenario, e.counterexample!); // fails the same way
+ * }
  * ```
  */
 export class PropertyFailedError extends FaultlineError {
@@ -437,10 +482,19 @@ export class PropertyFailedError extends FaultlineError {
   readonly seed: number;
   /** fast-check's path to the shrunk counterexample. */
   readonly path: string;
+  /** The shrunk case, as data (a `ClusterCase`): `undefined` when the error was built without it. */
+  readonly counterexample: PropertyCounterexample | undefined;
+  /** Cases run until the first failure (0 when unknown). */
+  readonly numRuns: number;
+  /** Shrink steps taken (0 when unknown). */
+  readonly numShrinks: number;
 
-  constructor(seed: number, path: string, report: string, cause: unknown) {
+  constructor(seed: number, path: string, report: string, cause: unknown, details?: PropertyFailureDetails) {
     super('PROPERTY_FAILED', report, { cause });
     this.seed = seed;
     this.path = path;
+    this.counterexample = details?.counterexample;
+    this.numRuns = details?.numRuns ?? 0;
+    this.numShrinks = details?.numShrinks ?? 0;
   }
 }

@@ -26,6 +26,8 @@ export {
   DiskError,
   PropertyViolationError,
   PropertyFailedError,
+  type PropertyCounterexample,
+  type PropertyFailureDetails,
   InvariantError,
   NondeterminismError,
   CoverageError,
@@ -71,7 +73,7 @@ export type { FailureModel, FaultWorld, NodeList } from './faults/failure-model.
 export { builtInFailureModels } from './faults/built-in-models.js';
 export { majorityMinority } from './faults/models/partition.js';
 export { validateBudget, findBudgetViolation, type FaultBudget, type BudgetedFault, type BudgetViolation } from './faults/budget.js';
-export type { InjectOptions } from './faults/injector.js';
+export type { InjectOptions, FaultEvent, FaultListener } from './faults/injector.js';
 export { nemesis, nemesisKinds, type NemesisKind, type NemesisOptions } from './faults/nemesis.js';
 export { GroundTruth, type ClockReader } from './world/ground-truth.js';
 export type { CutBlock } from './world/cut-blocks.js';

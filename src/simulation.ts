@@ -7,7 +7,7 @@ import type { FailureModel } from './faults/failure-model.js';
 import type { Fault, FaultLogEntry, FaultSchedule } from './faults/fault.js';
 import { noteFaultInTrace } from './faults/fault-trace.js';
 import { IncidentVerbs } from './faults/incident-verbs.js';
-import { FaultInjector, type InjectOptions } from './faults/injector.js';
+import { FaultInjector, type FaultListener, type InjectOptions } from './faults/injector.js';
 import { nemesis, type NemesisOptions } from './faults/nemesis.js';
 import { SimulatedFaultWorld } from './faults/simulated-fault-world.js';
 import type { Adversary } from './world/adversary.js';
@@ -292,6 +292,28 @@ export class Simulation extends EventLoop {
   /** Every fault applied and reverted so far, with true times: the ground truth of what was injected. */
   get faultLog(): readonly FaultLogEntry[] {
     return this.faults.log;
+  }
+
+  /**
+   * Tells `listener` of every fault as it starts and ends (`{ phase, fault, faultId, atMs }`):
+   * injected faults, the verbs (`crash`, `restart`, `pause`, `resume`, `partition`, `heal`, …),
+   * and the ends a heal or liveness phase brings. It runs synchronously at that instant, after the
+   * world changed (a crashed node is already down), so a harness can fail the operations pending
+   * on a crashed node without polling `faultLog`. Listeners run in subscription order and do not
+   * touch the trace hash. One that throws stops the run with a {@link HandlerError} naming the
+   * fault. A custom failure model that crashes nodes inside its own `apply` is reported as the
+   * start of that fault (check `sim.isUp`). Returns a function that unsubscribes the listener.
+   *
+   * @example
+   * ```ts
+   * const stop = sim.onFault(({ phase, fault }) => {
+   *   if (phase === 'start' && fault.kind === 'crash') clients.failPendingOn(fault.target!);
+   * });
+   * ```
+   */
+  onFault(listener: FaultListener): () => void {
+    requireFunction(listener, 'onFault(listener)');
+    return this.faults.subscribe(listener);
   }
 
   /** Faults in force now. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CoverageError, InvalidArgumentError, FaultlineError, PropertyFailedError, PropertyViolationError } from '../errors.js';
+import { CoverageError, InvalidArgumentError, FaultlineError, PropertyFailedError, PropertyViolationError, type PropertyCounterexample, type PropertyFailureDetails } from '../errors.js';
 import type { FaultSchedule } from '../faults/fault.js';
 import { rejectUnknownKeys, requireBoolean, requireObject, requirePositiveInteger, requireString } from '../validate.js';
 import { clusterSeed } from './arbitraries/cluster-seed.js';
@@ -159,8 +159,9 @@ function checkOptionsOf<Operation>(options: AssertClusterOptions<Operation>): Ch
  * Searches for a failing case with fast-check: generates seeds, fault schedules and workloads,
  * runs each through {@link checkCluster}, shrinks a failure to a minimal case, and throws
  * {@link PropertyFailedError} whose message holds fast-check's seed and path, the minimal fault
- * schedule, the violated property with its evidence, the last events, and the replay lines.
- * A pass that did not cover `requireCoverage` throws {@link CoverageError}.
+ * schedule, the violated property with its evidence, the events around the violation, and the
+ * replay lines; its fields hold the shrunk case as data (`counterexample`), `numRuns`,
+ * `numShrinks`, `seed` and `path`. A pass that did not cover `requireCoverage` throws {@link CoverageError}.
  *
  * @example
  * ```ts
@@ -233,8 +234,9 @@ function failure<Operation>(details: fc.RunDetails<CaseTuple<Operation>>, error:
   const search = `fast-check seed ${details.seed}, path "${details.counterexamplePath ?? ''}", after ${details.numRuns} runs and ${details.numShrinks} shrinks`;
   const header = `property failed: ${search}`;
   const rerunSearch = `  await assertCluster(scenario, { ...options, seed: ${details.seed}, path: ${JSON.stringify(details.counterexamplePath ?? '')} });`;
+  const found = searchDetails(details);
   if (error instanceof PropertyViolationError) {
-    return new PropertyFailedError(details.seed, details.counterexamplePath ?? '', `${header}\n${error.message}\nor replay the search:\n${rerunSearch}`, error);
+    return new PropertyFailedError(details.seed, details.counterexamplePath ?? '', `${header}\n${error.message}\nor replay the search:\n${rerunSearch}`, error, found);
   }
   const counterexample = details.counterexample;
   const lines = [header, `the case threw: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`];
@@ -243,7 +245,14 @@ function failure<Operation>(details: fc.RunDetails<CaseTuple<Operation>>, error:
     lines.push(`seed: ${seed}`, `faults (${schedule.length}):`, ...schedule.map((fault) => `  ${describeFault(fault)}`), 'replay:', `  ${replayLine(caseOf(seed, schedule, items), isAsync)}`);
   }
   lines.push('or replay the search:', rerunSearch);
-  return new PropertyFailedError(details.seed, details.counterexamplePath ?? '', lines.join('\n'), error);
+  return new PropertyFailedError(details.seed, details.counterexamplePath ?? '', lines.join('\n'), error, found);
+}
+
+/** The search's figures and its shrunk case as data, for {@link PropertyFailedError}'s fields. */
+function searchDetails<Operation>(details: fc.RunDetails<CaseTuple<Operation>>): PropertyFailureDetails {
+  const tuple = details.counterexample;
+  const counterexample: PropertyCounterexample | undefined = tuple === null ? undefined : { seed: tuple[0], faults: [...tuple[1]], workload: [...tuple[2]] };
+  return { counterexample, numRuns: details.numRuns, numShrinks: details.numShrinks };
 }
 
 function caseOf<Operation>(seed: number, faults: FaultSchedule, items: Array<WorkloadOperation<Operation>>): ClusterCase<Operation> {

@@ -60,8 +60,11 @@ export class CaseRun<System, Operation> {
     this.sim = new Simulation({ ...simulationOptions(scenario), seed: testCase.seed, ...(options.traceLimit === undefined ? {} : { trace: { limit: options.traceLimit } }) });
     this.system = scenario.setup(this.sim, { coverage: this.coverage, history: this.history });
     this.sim.inject(testCase.faults ?? [], scenario.budget === undefined ? {} : { budget: scenario.budget });
+    // The scenario's fixed operations first: at equal times they are issued before the case's.
+    for (const item of scenario.workload ?? []) this.sim.scheduleAt(item.atMs, () => scenario.operate!(this.system, item, this.sim));
     for (const item of testCase.workload ?? []) this.sim.scheduleAt(item.atMs, () => scenario.operate!(this.system, item, this.sim));
-    if (scenario.liveness !== undefined) this.sim.livenessPhase(scenario.liveness.fromMs);
+    const healAtMs = scenario.liveness?.fromMs ?? scenario.healAtMs;
+    if (healAtMs !== undefined) this.sim.livenessPhase(healAtMs);
   }
 
   /** True once the run has ended (at `untilMs` or at a violation). */
@@ -195,7 +198,7 @@ export class CaseRun<System, Operation> {
 }
 
 /** `undefined` when the check holds; otherwise its evidence (empty when it returned false). */
-function evaluate<System>(check: Check<System>, system: System, sim: Simulation): string | undefined {
+export function evaluate<System>(check: Check<System>, system: System, sim: Simulation): string | undefined {
   let outcome: unknown;
   try {
     outcome = check.check(system, sim);

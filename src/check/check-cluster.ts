@@ -8,6 +8,7 @@ import { CaseRun, type Violation } from './case-run.js';
 import type { CoverageCount } from './coverage.js';
 import { replayLine, violationReport } from './failure-report.js';
 import { validateCase, validateScenario, type ClusterCase, type ClusterScenario } from './scenario.js';
+import { drive, driveAsync, focusedTimeline, type FocusedTimeline } from './violation-focus.js';
 
 /**
  * Options of {@link checkCluster}.
@@ -56,15 +57,22 @@ const DEFAULT_TIMELINE_RECORDS = 30;
 const SELF_CHECK_TRACE = 12;
 /** A divergence can hide in any record, sends and persists included. */
 const EVERY_RECORD_TYPE: readonly TraceRecordType[] = ['callback', 'start', 'send', 'deliver', 'drop', 'timer', 'crash', 'restart', 'persist', 'log', 'clock', 'fault', 'pause', 'resume'];
-/** The timeline leaves out sends and persists, so keep more records than lines. */
-const RECORDS_PER_LINE = 3;
 
 /**
  * Runs one case of a scenario and checks its invariants after every event, its end invariants
  * at the end, and its liveness requirement after the faults stop. On a failure it throws
  * {@link PropertyViolationError} whose message is the whole report: the property and its
- * evidence, the seed, the fault schedule, the last events as a timeline, and a line that replays
- * the case. Use it as the body of a fast-check property, which then shrinks the case.
+ * evidence, the seed, the fault schedule, the events around the violation as a timeline, and a
+ * line that replays the case. Use it as the body of a fast-check property, which then shrinks
+ * the case.
+ *
+ * The timeline is centred where the property broke, found by replaying the case (a pure function
+ * of seed, faults and workload): for an `always` invariant, the events up to the one after which
+ * it was false; for an end invariant, the first event of the stretch, lasting to the end, after
+ * which it is false (the replay evaluates it after each of the last 100,000 events); for
+ * `linearizable`, the completion after which the history so far is not linearizable; for
+ * liveness, the moment the faults stopped. Half the lines come before that event, half after.
+ * Building the report costs one or two extra runs of the failing case.
  *
  * @example
  * ```ts
@@ -113,7 +121,8 @@ export function checkValidated<System, Operation>(scenario: ClusterScenario<Syst
   const run = settings.selfCheck ? runSideBySide(scenario, testCase) : runToEnd(new CaseRun(scenario, testCase));
   if (run.violation !== undefined) {
     if (!report) throw new ViolationFound(run.violation);
-    throw violationError(scenario, testCase, run.violation, runToEnd(new CaseRun(scenario, testCase, { traceLimit: settings.timelineLines * RECORDS_PER_LINE })), false, settings.timelineLines);
+    const timeline = drive(focusedTimeline(scenario as ClusterScenario<unknown, unknown>, testCase, run.violation, run.history.operations(), settings.timelineLines));
+    throw violationError(scenario, testCase, run.violation, timeline, false, settings.timelineLines);
   }
   return outcome(run);
 }
@@ -156,7 +165,8 @@ export async function checkValidatedAsync<System, Operation>(
   const run = settings.selfCheck ? await runSideBySideAsync(scenario, testCase) : await runToEndAsync(new CaseRun(scenario, testCase));
   if (run.violation !== undefined) {
     if (!report) throw new ViolationFound(run.violation);
-    throw violationError(scenario, testCase, run.violation, await runToEndAsync(new CaseRun(scenario, testCase, { traceLimit: settings.timelineLines * RECORDS_PER_LINE })), true, settings.timelineLines);
+    const timeline = await driveAsync(focusedTimeline(scenario as ClusterScenario<unknown, unknown>, testCase, run.violation, run.history.operations(), settings.timelineLines));
+    throw violationError(scenario, testCase, run.violation, timeline, true, settings.timelineLines);
   }
   return outcome(run);
 }
@@ -270,14 +280,14 @@ function violationError<System, Operation>(
   scenario: ClusterScenario<System, Operation>,
   testCase: ClusterCase<Operation>,
   violation: Violation,
-  traced: CaseRun<System, Operation>,
+  timeline: FocusedTimeline,
   isAsync: boolean,
   timelineLines: number,
 ): Error {
-  const again = traced.violation;
+  const again = timeline.rerun;
   if (again === undefined || again.event !== violation.event || again.property !== violation.property) return nondeterministicViolation(violation, again);
   const replay = replayLine(testCase, isAsync);
-  const report = violationReport({ scenarioName: scenario.name, violation, testCase, records: traced.sim.trace!.records(), timelineLines, replay });
+  const report = violationReport({ scenarioName: scenario.name, scenarioOperations: scenario.workload?.length ?? 0, violation, testCase, timeline, timelineLines, replay });
   return new PropertyViolationError(violation.kind, { property: violation.property, timeMs: violation.timeMs, evidence: violation.evidence, replay }, report);
 }
 

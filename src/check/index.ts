@@ -8,8 +8,32 @@
  * import { assertCluster } from 'faultline/check';
  * await assertCluster(scenario, { faults: { nodes: ['n1', 'n2', 'n3'], horizonMs: 8_000 }, numRuns: 200 });
  * ```
+ *
+ * `fc` is the very fast-check this module imports, so arbitraries combined with it are of the same
+ * copy the runners check against (two copies of fast-check do not mix: `instanceof`, shrinking
+ * and `fc.pre` break across them).
+ *
+ * @example
+ * ```ts
+ * import { fc, faultSchedule } from 'faultline/check';
+ * const cases = fc.tuple(fc.integer(), faultSchedule({ nodes: ['n1', 'n2'], horizonMs: 5_000 }));
+ * ```
  * @packageDocumentation
  */
+import fc from 'fast-check';
+
+/**
+ * The fast-check that `faultline/check` was built against (the same module object its
+ * arbitraries and runners use). Import it from here rather than from `fast-check`, so a project
+ * with another copy of fast-check installed does not mix the two.
+ *
+ * @example
+ * ```ts
+ * import { fc, faultSchedule } from 'faultline/check';
+ * faultSchedule({ nodes: ['n1'], horizonMs: 1_000 }) instanceof fc.Arbitrary; // true
+ * ```
+ */
+export { fc };
 export { checkCluster, checkClusterAsync, type CheckOptions, type ClusterOutcome } from './check-cluster.js';
 export { assertCluster, clusterProperty, type AssertClusterOptions, type ClusterCheckSummary, type CaseTuple, type CoverageRequirement } from './assert-cluster.js';
 export type { ClusterScenario, ClusterCase, Invariant, LivenessRequirement, LinearizabilityRequirement, WorkloadOperation, ScenarioTools } from './scenario.js';

@@ -117,6 +117,19 @@ export interface ClusterScenario<System = unknown, Operation = unknown> {
   invariants?: ReadonlyArray<Invariant<System>>;
   /** A liveness requirement checked after the faults stop. */
   liveness?: LivenessRequirement<System>;
+  /**
+   * Heal at this true time, then check at the end: from `healAtMs` no fault starts and every
+   * active fault ends (crashed nodes restart, partitions heal, paused nodes resume), and the
+   * `when: 'end'` invariants are checked at `untilMs` as always. In [0, untilMs). Not with
+   * `liveness`, whose `fromMs` already heals the cluster.
+   */
+  healAtMs?: number;
+  /**
+   * Client operations every case runs, issued through `operate` (which it then requires). A
+   * case's own (generated) workload runs as well, on top of these; at equal times these go
+   * first. Replay lines leave them out: they are part of the scenario.
+   */
+  workload?: ReadonlyArray<WorkloadOperation<Operation>>;
   /** The run ends at this true time, in ms. */
   untilMs: number;
   /** Node code uses async/await (`ctx.sleep`, `ctx.receive`, `ctx.call`): use the async runners. */
@@ -167,7 +180,7 @@ export interface ClusterCase<Operation = unknown> {
   workload?: ReadonlyArray<WorkloadOperation<Operation>>;
 }
 
-const SCENARIO_KEYS = ['name', 'simulation', 'setup', 'operate', 'invariants', 'liveness', 'untilMs', 'async', 'budget', 'maxEvents', 'linearizability'];
+const SCENARIO_KEYS = ['name', 'simulation', 'setup', 'operate', 'invariants', 'liveness', 'healAtMs', 'workload', 'untilMs', 'async', 'budget', 'maxEvents', 'linearizability'];
 const CASE_KEYS = ['seed', 'faults', 'workload'];
 /** Default bound on events per run. */
 export const DEFAULT_MAX_EVENTS_PER_RUN = 10_000_000;
@@ -187,6 +200,8 @@ export function validateScenario(scenario: unknown): asserts scenario is Cluster
   if (scenario['budget'] !== undefined) validateBudget(scenario['budget'], 'scenario.budget');
   if (scenario['invariants'] !== undefined) validateInvariants(scenario['invariants'], 'scenario.invariants', true);
   if (scenario['liveness'] !== undefined) validateLiveness(scenario['liveness'], scenario['untilMs']);
+  if (scenario['healAtMs'] !== undefined) validateHealAt(scenario['healAtMs'], scenario['untilMs'], scenario['liveness'] !== undefined);
+  validateWorkload(scenario['workload'], 'scenario.workload', scenario as unknown as ClusterScenario<unknown, unknown>, 'the scenario has a workload');
   const linearizability = scenario['linearizability'];
   if (linearizability !== undefined) {
     requireObject(linearizability, 'scenario.linearizability');
@@ -222,6 +237,13 @@ function validateLiveness(liveness: unknown, untilMs: number): void {
   validateInvariants(liveness['eventually'], 'scenario.liveness.eventually', false);
 }
 
+function validateHealAt(healAtMs: unknown, untilMs: number, hasLiveness: boolean): void {
+  requireFinite(healAtMs, 'scenario.healAtMs', `a time in [0, ${untilMs}) ms`);
+  if (healAtMs < 0 || healAtMs >= untilMs) throw new InvalidArgumentError('scenario.healAtMs', healAtMs, `a time in [0, ${untilMs}) ms (before untilMs, so the end checks see the healed cluster)`);
+  // Two heal times would leave the reader guessing which one wins: liveness.fromMs heals already.
+  if (hasLiveness) throw new InvalidArgumentError('scenario.healAtMs', healAtMs, 'absent when scenario.liveness is set (liveness.fromMs already stops the faults)');
+}
+
 /** Checks a case's shape; faults themselves are validated by `sim.inject`. */
 export function validateCase(testCase: unknown, scenario: ClusterScenario<unknown, unknown>): asserts testCase is ClusterCase<unknown> {
   requireObject(testCase, 'case');
@@ -229,12 +251,16 @@ export function validateCase(testCase: unknown, scenario: ClusterScenario<unknow
   const seed = testCase['seed'];
   if (typeof seed !== 'string' && !(typeof seed === 'number' && Number.isFinite(seed))) throw new InvalidArgumentError('case.seed', seed, 'a string or a finite number');
   if (testCase['faults'] !== undefined && !Array.isArray(testCase['faults'])) throw new InvalidArgumentError('case.faults', testCase['faults'], 'an array of faults');
-  const workload = testCase['workload'];
+  validateWorkload(testCase['workload'], 'case.workload', scenario, 'the case has a workload');
+}
+
+/** A workload's shape: operations in the run's time, by named clients, as plain data. */
+function validateWorkload(workload: unknown, field: string, scenario: ClusterScenario<unknown, unknown>, because: string): void {
   if (workload === undefined) return;
-  if (!Array.isArray(workload)) throw new InvalidArgumentError('case.workload', workload, 'an array of { atMs, client, operation }');
-  if (workload.length > 0 && scenario.operate === undefined) throw new InvalidArgumentError('scenario.operate', undefined, 'a function, since the case has a workload');
+  if (!Array.isArray(workload)) throw new InvalidArgumentError(field, workload, 'an array of { atMs, client, operation }');
+  if (workload.length > 0 && scenario.operate === undefined) throw new InvalidArgumentError('scenario.operate', undefined, `a function, since ${because}`);
   workload.forEach((item: unknown, index) => {
-    const at = `case.workload[${index}]`;
+    const at = `${field}[${index}]`;
     requireObject(item, at);
     rejectUnknownKeys(item, at, ['atMs', 'client', 'operation']);
     requireFinite(item['atMs'], `${at}.atMs`);

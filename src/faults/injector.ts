@@ -1,4 +1,4 @@
-import { BudgetExceededError, FaultConflictError, InvalidArgumentError, InvalidStateError } from '../errors.js';
+import { BudgetExceededError, FaultConflictError, HandlerError, InvalidArgumentError, InvalidStateError } from '../errors.js';
 import { rejectUnknownKeys, requireFinite, requireObject, requirePositive, requireString } from '../validate.js';
 import { findBudgetViolation, validateBudget, type FaultBudget } from './budget.js';
 import type { FailureModel, FaultWorld } from './failure-model.js';
@@ -32,6 +32,36 @@ interface TrackedFault {
 /** Reports applied and reverted faults to the world (trace, hash, ground truth). */
 export type FaultObserver = (entry: FaultLogEntry) => void;
 
+/**
+ * A fault starting or ending, as `sim.onFault` listeners see it: after the world changed (a
+ * crashed node is already down, a healed link already open), at the simulated instant.
+ *
+ * @example
+ * ```ts
+ * const event: FaultEvent = { phase: 'start', faultId: 1, atMs: 250, fault: { kind: 'crash', atMs: 250, target: 'n2' } };
+ * ```
+ */
+export interface FaultEvent {
+  /** `start` when the fault was applied, `end` when it was reverted (by its duration, a verb, or the heal). */
+  phase: 'start' | 'end';
+  /** The fault record (verbs give the same record a schedule would). */
+  fault: Readonly<Fault>;
+  /** Identifies the fault across its start and end. */
+  faultId: number;
+  /** True time of the change, in ms. */
+  atMs: number;
+}
+
+/**
+ * Code under test told of each fault as it starts and ends (see `sim.onFault`).
+ *
+ * @example
+ * ```ts
+ * const listener: FaultListener = (event) => { if (event.phase === 'start' && event.fault.kind === 'crash') console.log(event.fault.target, 'down'); };
+ * ```
+ */
+export type FaultListener = (event: FaultEvent) => void;
+
 const FAULT_KEYS = ['kind', 'atMs', 'durationMs', 'target', 'params'];
 
 /**
@@ -48,6 +78,7 @@ export class FaultInjector {
   private readonly observe: FaultObserver;
   private nextId = 1;
   private stoppedAtMs = Infinity;
+  private listeners: FaultListener[] = [];
 
   constructor(world: FaultWorld, models: readonly FailureModel[], observe: FaultObserver) {
     this.world = world;
@@ -64,6 +95,19 @@ export class FaultInjector {
     }
     if (this.models.has(model.kind)) throw new InvalidArgumentError('model.kind', model.kind, 'a kind not registered yet');
     this.models.set(model.kind, model);
+  }
+
+  /**
+   * Calls `listener` at each fault's start and end from now on, in subscription order, after the
+   * trace has recorded it. Returns a function that unsubscribes it.
+   */
+  subscribe(listener: FaultListener): () => void {
+    // A fresh array per change: a listener that unsubscribes during a notification does not
+    // shift the one being walked.
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((other) => other !== listener);
+    };
   }
 
   /** The registered kinds. */
@@ -98,7 +142,8 @@ export class FaultInjector {
   endWhere(matches: (fault: Readonly<Fault>) => boolean, includePending = false): number {
     let ended = 0;
     for (const tracked of [...this.tracked.values()]) {
-      if (!matches(tracked.fault)) continue;
+      // A fault listener may have ended it already, by a verb, while an earlier one ended.
+      if (!this.tracked.has(tracked.id) || !matches(tracked.fault)) continue;
       if (tracked.state === 'pending' && !includePending) continue;
       this.world.cancel(tracked.handle);
       if (tracked.state === 'active') this.revert(tracked);
@@ -217,7 +262,7 @@ export class FaultInjector {
    */
   private endFaultsDueBy(timeMs: number): void {
     for (const other of [...this.tracked.values()]) {
-      if (other.state !== 'active' || other.fault.durationMs === undefined) continue;
+      if (!this.tracked.has(other.id) || other.state !== 'active' || other.fault.durationMs === undefined) continue;
       if (other.fault.atMs + other.fault.durationMs > timeMs) continue;
       this.world.cancel(other.handle);
       this.revert(other);
@@ -234,6 +279,20 @@ export class FaultInjector {
     const entry: FaultLogEntry = { timeMs: this.world.now, phase, faultId: tracked.id, fault: tracked.fault };
     this.log.push(entry);
     this.observe(entry);
+    if (this.listeners.length > 0) this.notify(entry);
+  }
+
+  private notify(entry: FaultLogEntry): void {
+    const event: FaultEvent = { phase: entry.phase === 'apply' ? 'start' : 'end', fault: entry.fault, faultId: entry.faultId, atMs: entry.timeMs };
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        if (error instanceof HandlerError) throw error;
+        const target = entry.fault.target === undefined ? '' : ` '${entry.fault.target}'`;
+        throw new HandlerError(undefined, `sim.onFault listener, at the ${event.phase} of fault ${entry.faultId} (${entry.fault.kind}${target})`, entry.timeMs, error);
+      }
+    }
   }
 }
 

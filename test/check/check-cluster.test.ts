@@ -154,7 +154,7 @@ describe('workloads and async code', () => {
 
   it('issues each workload operation at its time through operate', () => {
     const issued: Array<[number, string, number]> = [];
-    const scenario: ClusterScenario<PingPong, number> = { ...pingPongScenario(), operate: (_system, item, sim) => issued.push([sim.now, item.client, item.operation]) };
+    const scenario: ClusterScenario<PingPong, number> = { ...pingPongScenario(), workload: undefined, operate: (_system, item, sim) => issued.push([sim.now, item.client, item.operation]) };
     checkCluster(scenario, { seed: 1, workload: [{ atMs: 10, client: 'a', operation: 7 }, { atMs: 250.5, client: 'b', operation: 8 }] });
     expect(issued).toEqual([[10, 'a', 7], [250.5, 'b', 8]]);
   });
