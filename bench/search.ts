@@ -7,7 +7,7 @@
  *
  * For each planted bug (test/check/protocols/planted-bugs.ts: five protocols written for this
  * benchmark and the three older planted bugs) and each fast-check seed 1..seeds, both searches
- * run `fc.check(clusterProperty(buggy scenario, { faults }), { seed, numRuns: runs })`:
+ * run `assertCluster(buggy scenario, { faults, seed, numRuns: runs })`:
  * - faultline: `faults` is faultSchedule's options (the kinds the protocol names, at most 4
  *   faults, all over by 5 s);
  * - baseline: `faults` is {@link naiveSchedule}, written here from fc.integer and friends (it does
@@ -15,8 +15,10 @@
  *   uniform target, a start uniform in the window, a log-uniform duration, and parameters
  *   uniform in the ranges faultSchedule documents; generation is unbiased (`fc.noBias`), and it
  *   shrinks the way fast-check shrinks any record in an array.
- * Runs-to-find is fast-check's `numRuns` of the failing search; the shrunk size is the number of
- * faults in its counterexample. The fixed variant of each bug must pass faultline's search with
+ * Runs-to-find is the run that first failed ("after N runs" in the PropertyFailedError); the
+ * shrunk size is the number of faults in the minimal case's replay line. (assertCluster rather
+ * than clusterProperty: clusterProperty builds a full report for every failing case it shrinks
+ * through, which cost the durable log's searches ~100 ms a case.) The fixed variant of each bug must pass faultline's search with
  * the same seeds and budget. The table goes to stdout and, as markdown, to
  * bench/results/search.md (not with --only). Every figure but the seconds is deterministic:
  * rerunning gives the same table.
@@ -28,8 +30,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { clusterProperty, type AssertClusterOptions, type GeneratedKind } from '../src/check/index.js';
-import { PropertyViolationError, type Fault, type FaultSchedule } from '../src/index.js';
+import { assertCluster, type AssertClusterOptions, type GeneratedKind } from '../src/check/index.js';
+import { PropertyFailedError, PropertyViolationError, type Fault, type FaultSchedule } from '../src/index.js';
 import { earlierPlantedBugs, plantedProtocols, SEARCH_WINDOW, type PlantedBug } from '../test/check/protocols/planted-bugs.js';
 
 const RESULTS = fileURLToPath(new URL('./results/search.md', import.meta.url));
@@ -183,11 +185,17 @@ interface Search {
 }
 
 async function searchOnce(bug: PlantedBug, fixed: boolean, faults: AssertClusterOptions<unknown>['faults'], seed: number, runs: number): Promise<Search> {
-  const details = await fc.check(clusterProperty(bug.scenario(fixed), { faults }), { seed, numRuns: runs });
-  if (!details.failed) return { runsToFind: undefined, shrunkSize: undefined };
-  const shrunkSize = details.counterexample?.[1].length;
-  if (details.errorInstance instanceof PropertyViolationError) return { runsToFind: details.numRuns, shrunkSize };
-  return { runsToFind: details.numRuns, shrunkSize, error: String(details.errorInstance).split('\n')[0] };
+  try {
+    await assertCluster(bug.scenario(fixed), { faults, seed, numRuns: runs });
+    return { runsToFind: undefined, shrunkSize: undefined };
+  } catch (error) {
+    if (!(error instanceof PropertyFailedError)) throw error;
+    const runsToFind = Number(/after (\d+) runs/.exec(error.message)?.[1]);
+    if (!(error.cause instanceof PropertyViolationError)) return { runsToFind, shrunkSize: undefined, error: String(error.cause).split('\n')[0] };
+    const replay = error.cause.replay;
+    const minimal = JSON.parse(replay.slice(replay.indexOf('{'), replay.lastIndexOf(')'))) as { faults: FaultSchedule };
+    return { runsToFind, shrunkSize: minimal.faults.length };
+  }
 }
 
 interface Row {

@@ -24,7 +24,8 @@ import type { ClusterScenario, GeneratedKind } from '../../../src/check/index.js
 import type { NodeBehaviour, Simulation } from '../../../src/index.js';
 
 type Order = 'attack' | 'retreat';
-type Message = { type: 'order'; round: number; order: Order; signature: string } | { type: 'relay'; round: number; order: Order; signature: string };
+/** The commander's order, or a lieutenant relaying the order it received. */
+type Message = { type: 'order' | 'relay'; round: number; order: Order; signature: string };
 
 export interface Generals {
   /** The commander's order in each round. */
