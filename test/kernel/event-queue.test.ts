@@ -521,6 +521,30 @@ describe('EventQueue', () => {
       expect(queue.size).toBe(4);
     });
 
+    it('grows rather than compacting when few of the waiting events are cancelled', () => {
+      // A heap kept full by re-armed timers would otherwise be rebuilt every time the free list runs dry.
+      const queue = new EventQueue();
+      const handles: number[] = [];
+      for (let id = 0; id < 32; id++) handles.push(pushId(queue, id, id, id)); // the first allocation, full
+      expect(queue.cancel(handles[31]!)).toBe(true);
+      const bytesBefore = queue.byteLength;
+      pushId(queue, 100, 100, 100);
+      expect(queue.byteLength).toBeGreaterThan(bytesBefore);
+      expect(queue.isPending(handles[31]!)).toBe(false);
+      expect(drain(queue).map(({ id }) => id)).toEqual([...Array.from({ length: 31 }, (_, id) => id), 100]);
+    });
+
+    it('compacts rather than growing when most of the waiting events are cancelled', () => {
+      const queue = new EventQueue();
+      const handles: number[] = [];
+      for (let id = 0; id < 32; id++) handles.push(pushId(queue, id, id, id));
+      for (let id = 8; id < 32; id++) expect(queue.cancel(handles[id]!)).toBe(true);
+      const bytesBefore = queue.byteLength;
+      pushId(queue, 100, 100, 100);
+      expect(queue.byteLength).toBe(bytesBefore);
+      expect(drain(queue).map(({ id }) => id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 100]);
+    });
+
     it('does not count cancelled events against the bound on waiting events', () => {
       // maxPendingEvents bounds events *waiting*; a cancelled event is not waiting.
       const queue = new EventQueue(10);
