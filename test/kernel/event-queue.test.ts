@@ -364,6 +364,23 @@ describe('EventQueue', () => {
       expect(queue.isPending(fresh)).toBe(true);
     });
 
+    it('names slots exactly once handles pass 2^31 (a slot reused for many generations)', () => {
+      const queue = new EventQueue();
+      let handle = pushId(queue, 0, 0, 0);
+      for (let id = 1; id <= 40; id++) {
+        expect(queue.pop()).toBe(true);
+        handle = pushId(queue, id, id, id);
+      }
+      expect(handle).toBeGreaterThan(2 ** 31);
+      const other = pushId(queue, 100, 100, 100);
+      expect(queue.isPending(handle)).toBe(true);
+      expect(queue.isPending(handle - 2 ** 26)).toBe(false); // the same slot, one generation back
+      expect(queue.cancel(handle + 1)).toBe(false); // the next slot at this generation
+      expect(queue.cancel(handle)).toBe(true);
+      expect(queue.isPending(other)).toBe(true);
+      expect(drain(queue).map(({ id }) => id)).toEqual([100]);
+    });
+
     it('returns false for handles it never gave out', () => {
       const queue = new EventQueue();
       pushId(queue, 1, 0, 0);
