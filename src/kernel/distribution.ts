@@ -178,6 +178,12 @@ export class DistributionSampler {
   private readonly first: number;
   private readonly second: number;
   private readonly offsetMs: number;
+  /**
+   * The draw of this sampler's kind. A call site that only ever meets one kind (every link of a
+   * network on its default model) lets V8 inline just that kind's arithmetic; one `switch` over
+   * all six was too large to inline into the network's send path once optimized on its own.
+   */
+  private readonly drawOfKind: DrawFunction;
 
   private constructor(distribution: Distribution, code: number, first: number, second: number, offsetMs: number) {
     this.distribution = distribution;
@@ -185,6 +191,7 @@ export class DistributionSampler {
     this.first = first;
     this.second = second;
     this.offsetMs = offsetMs;
+    this.drawOfKind = DRAWS[code]!;
   }
 
   /** Validates `distribution` (naming `field` in errors) and compiles it. */
@@ -240,26 +247,9 @@ export class DistributionSampler {
    * of states (the network keeps every link's stream in one such table).
    */
   sampleFrom(states: Float64Array, offset: number): number {
-    const drawn = this.draw(states, offset);
+    const drawn = this.drawOfKind(this.first, this.second, this.offsetMs, states, offset);
     // Extreme parameters can overflow to Infinity (or NaN); a capped draw stays a valid delay.
     return drawn < MAX_DRAW_MS ? drawn : MAX_DRAW_MS;
-  }
-
-  private draw(states: Float64Array, offset: number): number {
-    switch (this.code) {
-      case CONSTANT:
-        return this.first;
-      case UNIFORM:
-        return this.offsetMs + this.first + this.second * nextUniform(states, offset);
-      case EXPONENTIAL:
-        return this.offsetMs - this.first * Math.log(1 - nextUniform(states, offset));
-      case NORMAL:
-        return this.offsetMs + Math.max(0, this.first + this.second * nextStandardNormal(states, offset));
-      case LOG_NORMAL:
-        return this.offsetMs + Math.exp(this.first + this.second * nextStandardNormal(states, offset));
-      default:
-        return this.offsetMs + this.first / Math.pow(1 - nextUniform(states, offset), this.second);
-    }
   }
 
   /** The distribution's mean in ms (`Infinity` for a Pareto tail with shape <= 1). */
@@ -282,6 +272,19 @@ export class DistributionSampler {
     }
   }
 }
+
+/** One kind's draw from the Alea state at `offset`, given the sampler's compiled numbers. */
+type DrawFunction = (first: number, second: number, offsetMs: number, states: Float64Array, offset: number) => number;
+
+/** The draws, indexed by kind code (constant, uniform, exponential, normal, logNormal, pareto). */
+const DRAWS: readonly DrawFunction[] = [
+  (ms) => ms,
+  (minMs, widthMs, offsetMs, states, offset) => offsetMs + minMs + widthMs * nextUniform(states, offset),
+  (meanMs, _unused, offsetMs, states, offset) => offsetMs - meanMs * Math.log(1 - nextUniform(states, offset)),
+  (meanMs, stdDevMs, offsetMs, states, offset) => offsetMs + Math.max(0, meanMs + stdDevMs * nextStandardNormal(states, offset)),
+  (logMedian, sigma, offsetMs, states, offset) => offsetMs + Math.exp(logMedian + sigma * nextStandardNormal(states, offset)),
+  (scaleMs, inverseShape, offsetMs, states, offset) => offsetMs + scaleMs / Math.pow(1 - nextUniform(states, offset), inverseShape),
+];
 
 function readOffset(distribution: Record<string, unknown>, field: string): number {
   const offsetMs = distribution['offsetMs'];

@@ -580,6 +580,11 @@ export class EventLoop {
     }
   }
 
+  /**
+   * Runs the event `pop` just took. Kept small (the bookkeeping calls are tiny or out of line) so
+   * that V8 inlines it into `loop`: its size counts what its own optimized code inlined, and past
+   * the budget every event pays a call here (measured: 5-8 % of message delivery).
+   */
   private dispatchPopped(): void {
     const queue = this.queue;
     const time = queue.currentTime;
@@ -587,28 +592,38 @@ export class EventLoop {
     const target = queue.currentTarget;
     const a = queue.currentA;
     const b = queue.currentB;
-    // The per-instant bound: a compare on every event, and a decrement only while time stands still.
-    if (time !== this.timeMs) {
-      this.timeMs = time;
-      this.instantBudget = this.maxEventsPerInstant - 1;
-    } else if (--this.instantBudget < 0) this.rejectInstantOverflow();
+    if (time !== this.timeMs) this.startInstant(time);
+    else this.spendInstantBudget();
     this.processed++;
-    const hash = this.hash;
-    hash.mixNumber(time);
-    hash.mixInt((kind << 24) ^ target);
-    hash.mixInt(a);
-    hash.mixInt(b);
-    if (kind === CALLBACK_KIND && this.trace !== undefined) this.trace.push({ timeMs: time, type: 'callback' });
+    this.hash.mixEvent(time, (kind << 24) ^ target, a, b);
+    if (kind === CALLBACK_KIND && this.trace !== undefined) this.recordCallback(time);
     try {
       this.handlers[kind]!(target, a, b, queue.currentC, queue.currentPayload);
     } catch (error) {
-      throw this.wrapHandlerError(error, kind, target, a, b, queue.currentC, queue.currentPayload);
+      throw this.wrapHandlerError(error);
     }
   }
 
-  private wrapHandlerError(error: unknown, kind: number, target: number, a: number, b: number, c: number, payload: unknown): unknown {
+  /** Time moved on: the new instant gets the whole per-instant budget, this event included. */
+  private startInstant(timeMs: number): void {
+    this.timeMs = timeMs;
+    this.instantBudget = this.maxEventsPerInstant - 1;
+  }
+
+  /** One more event at the current instant (a decrement only while time stands still). */
+  private spendInstantBudget(): void {
+    if (--this.instantBudget < 0) this.rejectInstantOverflow();
+  }
+
+  private recordCallback(timeMs: number): void {
+    this.trace!.push({ timeMs, type: 'callback' });
+  }
+
+  /** The popped event is still in the queue's registers (a handler cannot pop): read it there. */
+  private wrapHandlerError(error: unknown): unknown {
     if (error instanceof LimitExceededError || error instanceof AsyncRunRequiredError || error instanceof HandlerError) return error;
-    const description = this.describeEvent(kind, target, a, b, c, payload);
+    const queue = this.queue;
+    const description = this.describeEvent(queue.currentKind, queue.currentTarget, queue.currentA, queue.currentB, queue.currentC, queue.currentPayload);
     return new HandlerError(description.nodeId, description.event, this.timeMs, error);
   }
 

@@ -113,21 +113,9 @@ export class Delivery {
 
   /** Hands the message to the node's code. */
   private consume(node: NodeRuntime, linkIndex: number, from: number, messageId: number, message: unknown): void {
-    if (message instanceof CallRequest && node.handlers.onCall === undefined) {
-      return this.dropOnArrival(linkIndex, DROP_NO_CALL_HANDLER, messageId, message);
-    }
-    if (message instanceof CallReply && !node.calls.has(message.callId)) {
-      return this.dropOnArrival(linkIndex, DROP_STALE_REPLY, messageId, message);
-    }
+    if (message instanceof CallRequest) return this.consumeCall(node, linkIndex, from, messageId, message);
+    if (message instanceof CallReply) return this.consumeReply(node, linkIndex, from, messageId, message);
     const fromId = this.nodes[from]!.id;
-    if (message instanceof CallRequest) {
-      this.noteDelivered(linkIndex, node, fromId, messageId, message);
-      return this.asyncOperations.answerCall(node, from, message);
-    }
-    if (message instanceof CallReply) {
-      this.noteDelivered(linkIndex, node, fromId, messageId, message);
-      return this.asyncOperations.completeCall(node, message);
-    }
     const handlers = node.handlers;
     const receiver = node.receivers.length > 0 ? this.asyncOperations.takeReceiver(node, fromId, message) : undefined;
     if (receiver === undefined && handlers.onMessage === undefined && node.mailbox.length >= node.mailboxLimit) {
@@ -139,16 +127,39 @@ export class Delivery {
       this.asyncRuns.noteWork();
     } else if (handlers.onMessage !== undefined) {
       const result = handlers.onMessage(fromId, message);
-      if (result !== undefined) this.asyncOperations.adopt(node, result, `onMessage from '${fromId}'`);
+      if (result !== undefined) this.adoptResult(node, fromId, result);
     } else {
       node.mailbox.push({ from: fromId, message });
     }
   }
 
+  /** A `ctx.call` request: `onCall` answers it. */
+  private consumeCall(node: NodeRuntime, linkIndex: number, from: number, messageId: number, request: CallRequest): void {
+    if (node.handlers.onCall === undefined) return this.dropOnArrival(linkIndex, DROP_NO_CALL_HANDLER, messageId, request);
+    this.noteDelivered(linkIndex, node, this.nodes[from]!.id, messageId, request);
+    this.asyncOperations.answerCall(node, from, request);
+  }
+
+  /** The reply to a `ctx.call`, unless the call already gave up. */
+  private consumeReply(node: NodeRuntime, linkIndex: number, from: number, messageId: number, reply: CallReply): void {
+    if (!node.calls.has(reply.callId)) return this.dropOnArrival(linkIndex, DROP_STALE_REPLY, messageId, reply);
+    this.noteDelivered(linkIndex, node, this.nodes[from]!.id, messageId, reply);
+    this.asyncOperations.completeCall(node, reply);
+  }
+
+  /** An async `onMessage` returned a promise: the async runner takes it on. */
+  private adoptResult(node: NodeRuntime, fromId: string, result: unknown): void {
+    this.asyncOperations.adopt(node, result, `onMessage from '${fromId}'`);
+  }
+
   private noteDelivered(linkIndex: number, node: NodeRuntime, fromId: string, messageId: number, message: unknown): void {
     this.network.countDelivered(linkIndex);
+    if (this.loop.trace !== undefined) this.recordDelivered(node, fromId, messageId, message);
+  }
+
+  private recordDelivered(node: NodeRuntime, fromId: string, messageId: number, message: unknown): void {
     const loop = this.loop;
-    if (loop.trace !== undefined) loop.trace.push({ timeMs: loop.now, type: 'deliver', node: node.id, from: fromId, to: node.id, messageId, message });
+    loop.trace!.push({ timeMs: loop.now, type: 'deliver', node: node.id, from: fromId, to: node.id, messageId, message });
   }
 
   private dropOnArrival(linkIndex: number, code: number, messageId: number, message: unknown): void {

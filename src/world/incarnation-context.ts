@@ -107,14 +107,22 @@ export class IncarnationContext implements NodeContext<unknown, unknown> {
     return this.#services.asyncOperations.call(this.#node, to, request, options) as Promise<R>;
   }
 
+  /**
+   * Runs before every act of node code (every send and timer): one cheap test, with the messages
+   * built out of line, keeps it small enough for V8 to inline into each act.
+   */
   private requireAlive(operation: string): void {
-    if (this.#node.building) {
+    const node = this.#node;
+    if (node.building || node.incarnation !== this.incarnation || !node.up) this.refuse(operation);
+  }
+
+  private refuse(operation: string): never {
+    const node = this.#node;
+    if (node.building) {
       throw new InvalidStateError(`ctx.${operation} on node '${this.id}' inside its behaviour factory: build handlers there, act in onStart or onRecover`);
     }
-    if (this.#node.incarnation !== this.incarnation || !this.#node.up) {
-      throw new InvalidStateError(
-        `ctx.${operation} on node '${this.id}' from incarnation ${this.incarnation}, which has crashed (current incarnation ${this.#node.incarnation}, ${this.#node.up ? 'up' : 'down'})`,
-      );
-    }
+    throw new InvalidStateError(
+      `ctx.${operation} on node '${this.id}' from incarnation ${this.incarnation}, which has crashed (current incarnation ${node.incarnation}, ${node.up ? 'up' : 'down'})`,
+    );
   }
 }

@@ -33,11 +33,17 @@ export class Transmission {
     this.nodes = registry.nodes;
   }
 
+  // The hot path of every message: what runs only on an error or a trace is out of line, so V8
+  // inlines this, `transmit` included, into `ctx.send`.
   send(node: NodeRuntime, to: string, message: unknown): void {
-    // The field name is built only on the error path: this is the hot path of every message.
-    const index = this.registry.find(to) ?? this.registry.indexOf(to, `ctx.send on '${node.id}': to`);
+    const index = this.registry.find(to) ?? this.unknownRecipient(node, to);
     if (node.adversary !== undefined) return this.sendThroughAdversary(node, index, message);
     this.transmit(node, node.index, index, message);
+  }
+
+  /** Throws UnknownNodeError for `to` (or names a non-string `to`); the field is built only here. */
+  private unknownRecipient(node: NodeRuntime, to: unknown): number {
+    return this.registry.indexOf(to, `ctx.send on '${node.id}': to`);
   }
 
   broadcast(node: NodeRuntime, message: unknown): void {
@@ -63,8 +69,12 @@ export class Transmission {
       outcome = this.network.transmit(sender.index, to, message, messageId, claimedFrom);
     }
     this.hash.mixInt(HASH_SEND ^ outcome);
-    const trace = loop.trace;
-    if (trace === undefined) return;
+    if (loop.trace !== undefined) this.recordSend(sender, claimedFrom, to, messageId, message, outcome);
+  }
+
+  private recordSend(sender: NodeRuntime, claimedFrom: number, to: number, messageId: number, message: unknown, outcome: number): void {
+    const loop = this.loop;
+    const trace = loop.trace!;
     const toId = this.nodes[to]!.id;
     const fromId = this.nodes[claimedFrom]!.id;
     trace.push({ timeMs: loop.now, type: 'send', node: sender.id, from: fromId, to: toId, messageId, message });

@@ -364,6 +364,23 @@ describe('EventQueue', () => {
       expect(queue.isPending(fresh)).toBe(true);
     });
 
+    it('names slots exactly once handles pass 2^31 (a slot reused for many generations)', () => {
+      const queue = new EventQueue();
+      let handle = pushId(queue, 0, 0, 0);
+      for (let id = 1; id <= 40; id++) {
+        expect(queue.pop()).toBe(true);
+        handle = pushId(queue, id, id, id);
+      }
+      expect(handle).toBeGreaterThan(2 ** 31);
+      const other = pushId(queue, 100, 100, 100);
+      expect(queue.isPending(handle)).toBe(true);
+      expect(queue.isPending(handle - 2 ** 26)).toBe(false); // the same slot, one generation back
+      expect(queue.cancel(handle + 1)).toBe(false); // the next slot at this generation
+      expect(queue.cancel(handle)).toBe(true);
+      expect(queue.isPending(other)).toBe(true);
+      expect(drain(queue).map(({ id }) => id)).toEqual([100]);
+    });
+
     it('returns false for handles it never gave out', () => {
       const queue = new EventQueue();
       pushId(queue, 1, 0, 0);
@@ -519,6 +536,30 @@ describe('EventQueue', () => {
       expect(queue.pop()).toBe(true);
       expect(() => pushId(queue, 10, 10, 10)).not.toThrow();
       expect(queue.size).toBe(4);
+    });
+
+    it('grows rather than compacting when few of the waiting events are cancelled', () => {
+      // A heap kept full by re-armed timers would otherwise be rebuilt every time the free list runs dry.
+      const queue = new EventQueue();
+      const handles: number[] = [];
+      for (let id = 0; id < 32; id++) handles.push(pushId(queue, id, id, id)); // the first allocation, full
+      expect(queue.cancel(handles[31]!)).toBe(true);
+      const bytesBefore = queue.byteLength;
+      pushId(queue, 100, 100, 100);
+      expect(queue.byteLength).toBeGreaterThan(bytesBefore);
+      expect(queue.isPending(handles[31]!)).toBe(false);
+      expect(drain(queue).map(({ id }) => id)).toEqual([...Array.from({ length: 31 }, (_, id) => id), 100]);
+    });
+
+    it('compacts rather than growing when most of the waiting events are cancelled', () => {
+      const queue = new EventQueue();
+      const handles: number[] = [];
+      for (let id = 0; id < 32; id++) handles.push(pushId(queue, id, id, id));
+      for (let id = 8; id < 32; id++) expect(queue.cancel(handles[id]!)).toBe(true);
+      const bytesBefore = queue.byteLength;
+      pushId(queue, 100, 100, 100);
+      expect(queue.byteLength).toBe(bytesBefore);
+      expect(drain(queue).map(({ id }) => id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 100]);
     });
 
     it('does not count cancelled events against the bound on waiting events', () => {
