@@ -93,8 +93,40 @@ const DEPTH_PATH_SEGMENTS = 3;
  * ```
  */
 export function plainCopy(value: unknown, field: string): unknown {
+  const flat = flatPlainCopy(value);
+  if (flat !== undefined) return flat;
   requirePlainData(value, field);
   return JSON.parse(JSON.stringify(value));
+}
+
+/** Keys of an object that {@link flatPlainCopy} copies itself; larger ones take the general walk. */
+const FLAT_COPY_MAX_KEYS = 32;
+const FLAT_COPY_MAX_CHARS = 4096;
+
+/**
+ * The JSON copy of a small plain object whose values are all scalars JSON keeps (the shape of
+ * nearly every fault record), made without the general walk and JSON's text: or `undefined`
+ * when `value` is anything else, valid or not, which the general walk then copies or refuses.
+ * What JSON would do is done here: `undefined` values are left out and `-0` becomes `0`.
+ */
+function flatPlainCopy(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  const keys = Reflect.ownKeys(value);
+  if (keys.length > FLAT_COPY_MAX_KEYS) return undefined;
+  const copy: Record<string, unknown> = {};
+  let chars = 0;
+  for (const key of keys) {
+    // A '__proto__' key would set the copy's prototype instead of a property.
+    if (typeof key !== 'string' || key === '__proto__' || !Object.prototype.propertyIsEnumerable.call(value, key)) return undefined;
+    chars += key.length;
+    const entry = (value as Record<string, unknown>)[key];
+    if (typeof entry === 'string') chars += entry.length;
+    else if (typeof entry === 'number') {
+      if (!Number.isFinite(entry)) return undefined;
+    } else if (entry !== undefined && entry !== null && typeof entry !== 'boolean') return undefined;
+    if (entry !== undefined) copy[key] = entry === 0 ? 0 : entry;
+  }
+  return chars > FLAT_COPY_MAX_CHARS ? undefined : copy;
 }
 
 /**
@@ -290,4 +322,65 @@ export function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+/** How far {@link ShapeSnapshot.of} walks: options trees are small; anything larger is not cached. */
+const SNAPSHOT_MAX_DEPTH = 8;
+const SNAPSHOT_MAX_ENTRIES = 256;
+
+/**
+ * What an options value held when it was read: every container's identity and prototype, and
+ * each of its own keys with its enumerability and value, in order. {@link ShapeSnapshot.matches}
+ * reads the value again the same way and says whether it still holds exactly that, so work
+ * derived from the value (validation, compilation) can be reused across simulations built from
+ * one options object, and is redone as soon as the user changed anything in it.
+ *
+ * @example
+ * ```ts
+ * const network = { link: { lossProbability: 0.1 } };
+ * const snapshot = ShapeSnapshot.of(network)!;
+ * snapshot.matches(network); // true
+ * network.link.lossProbability = 0.2;
+ * snapshot.matches(network); // false
+ * ```
+ */
+export class ShapeSnapshot {
+  private constructor(private readonly items: readonly unknown[]) {}
+
+  /** A snapshot of `value`, or `undefined` if it is nested deeper or holds more than a small options tree does. */
+  static of(value: unknown): ShapeSnapshot | undefined {
+    const items: unknown[] = [];
+    const record = (current: unknown, depth: number): boolean => {
+      if (!isContainer(current)) return true;
+      if (depth > SNAPSHOT_MAX_DEPTH) return false;
+      const keys = Reflect.ownKeys(current);
+      items.push(current, Object.getPrototypeOf(current), keys.length);
+      for (const key of keys) {
+        const child: unknown = (current as Record<PropertyKey, unknown>)[key];
+        items.push(key, Object.prototype.propertyIsEnumerable.call(current, key), child);
+        if (items.length > SNAPSHOT_MAX_ENTRIES * 3 || !record(child, depth + 1)) return false;
+      }
+      return true;
+    };
+    return record(value, 1) ? new ShapeSnapshot(items) : undefined;
+  }
+
+  /** True if `value` holds now exactly what it held when the snapshot was taken. */
+  matches(value: unknown): boolean {
+    const items = this.items;
+    let at = 0;
+    const same = (current: unknown): boolean => {
+      if (!isContainer(current)) return true;
+      if (items[at++] !== current || items[at++] !== Object.getPrototypeOf(current)) return false;
+      const keys = Reflect.ownKeys(current);
+      if (items[at++] !== keys.length) return false;
+      for (const key of keys) {
+        if (items[at++] !== key || items[at++] !== Object.prototype.propertyIsEnumerable.call(current, key)) return false;
+        const child: unknown = (current as Record<PropertyKey, unknown>)[key];
+        if (!Object.is(items[at++], child) || !same(child)) return false;
+      }
+      return true;
+    };
+    return same(value);
+  }
 }

@@ -94,10 +94,14 @@ export function rejectUnknownKeys(value: Record<string, unknown>, field: string,
     if (typeof key === 'symbol') {
       throw new InvalidArgumentError(`${field}[${String(key)}]`, '(a symbol key)', `absent (options are named by strings; known: ${known.join(', ')})`);
     }
-    const path = field === '' ? key : `${field}.${key}`;
-    if (!known.includes(key)) throw new InvalidArgumentError(path, value[key], `absent (unknown option; known: ${known.join(', ')})`);
+    // The path is built only for an error: this runs for every option of every simulation.
+    if (!known.includes(key)) throw new InvalidArgumentError(optionPath(field, key), value[key], `absent (unknown option; known: ${known.join(', ')})`);
     if (!Object.prototype.propertyIsEnumerable.call(value, key)) {
-      throw new InvalidArgumentError(path, '(a non-enumerable property)', 'an enumerable property (copies of the options would drop it)');
+      throw new InvalidArgumentError(optionPath(field, key), '(a non-enumerable property)', 'an enumerable property (copies of the options would drop it)');
     }
   }
+}
+
+function optionPath(field: string, key: string): string {
+  return field === '' ? key : `${field}.${key}`;
 }

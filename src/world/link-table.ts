@@ -5,7 +5,8 @@ const RECORD_SIZE = 8;
 const SENT = ALEA_STATE_SIZE;
 const DELIVERED = ALEA_STATE_SIZE + 1;
 const BLOCKED = ALEA_STATE_SIZE + 2;
-const INITIAL_LINKS = 64;
+/** A short case links a few nodes: start with room for a 3-node mesh and double as needed. */
+const INITIAL_LINKS = 8;
 /**
  * Links between two nodes below this index are found in dense rows, one Int32Array per sender
  * (at most 4 MiB in all); links of later nodes in a Map per sender.
