@@ -330,7 +330,8 @@ const SNAPSHOT_MAX_ENTRIES = 256;
 
 /**
  * What an options value held when it was read: every container's identity and prototype, and
- * each of its own keys with its enumerability and value, in order. {@link ShapeSnapshot.matches}
+ * each of its own keys with its enumerability and value, in order (functions and other scalars
+ * by identity). {@link ShapeSnapshot.matches}
  * reads the value again the same way and says whether it still holds exactly that, so work
  * derived from the value (validation, compilation) can be reused across simulations built from
  * one options object, and is redone as soon as the user changed anything in it.
@@ -347,14 +348,19 @@ const SNAPSHOT_MAX_ENTRIES = 256;
 export class ShapeSnapshot {
   private constructor(private readonly items: readonly unknown[]) {}
 
-  /** A snapshot of `value`, or `undefined` if it is nested deeper or holds more than a small options tree does. */
+  /**
+   * A snapshot of `value`, or `undefined` if it is nested deeper or holds more than a small
+   * options tree does, or holds a container other than a plain object or array (a class
+   * instance may read its values from its prototype, which the snapshot does not follow).
+   */
   static of(value: unknown): ShapeSnapshot | undefined {
     const items: unknown[] = [];
     const record = (current: unknown, depth: number): boolean => {
       if (!isContainer(current)) return true;
-      if (depth > SNAPSHOT_MAX_DEPTH) return false;
+      const prototype: unknown = Object.getPrototypeOf(current);
+      if (depth > SNAPSHOT_MAX_DEPTH || (prototype !== Object.prototype && prototype !== Array.prototype && prototype !== null)) return false;
       const keys = Reflect.ownKeys(current);
-      items.push(current, Object.getPrototypeOf(current), keys.length);
+      items.push(current, prototype, keys.length);
       for (const key of keys) {
         const child: unknown = (current as Record<PropertyKey, unknown>)[key];
         items.push(key, Object.prototype.propertyIsEnumerable.call(current, key), child);

@@ -121,10 +121,7 @@ export class FaultInjector {
     requireObject(raw, 'options');
     rejectUnknownKeys(raw, 'options', ['budget']);
     if (!Array.isArray(schedule)) throw new InvalidArgumentError('schedule', schedule, 'an array of faults');
-    const faults = schedule.map((fault, index) => {
-      const label = `schedule[${index}]`;
-      return { ...this.validated(fault, label), label };
-    });
+    const faults = schedule.map((fault, index) => this.validated(fault, `schedule[${index}]`));
     this.checkConflicts(faults);
     if (options.budget !== undefined) this.checkBudget(faults, validateBudget(options.budget, 'options.budget'));
     return faults.map(({ fault, model, label }) => this.track(fault, model, label));
@@ -132,7 +129,7 @@ export class FaultInjector {
 
   /** Applies one fault now (the verbs use this), after the same validation a schedule gets. */
   applyNow(fault: Fault, label: string): number {
-    const checked = { ...this.validated({ ...fault, atMs: this.world.now }, label), label };
+    const checked = this.validated({ ...fault, atMs: this.world.now }, label);
     this.checkConflicts([checked]);
     const id = this.track(checked.fault, checked.model, label);
     return id;
@@ -171,7 +168,8 @@ export class FaultInjector {
     this.world.schedule(atMs - this.world.now, () => this.endWhere(() => true, true));
   }
 
-  private validated(fault: unknown, field: string): { fault: Readonly<Fault>; model: FailureModel } {
+  /** The fault checked and frozen, with its model; `field` names it in errors and becomes its label. */
+  private validated(fault: unknown, field: string): { fault: Readonly<Fault>; model: FailureModel; label: string } {
     requireObject(fault, field);
     rejectUnknownKeys(fault, field, FAULT_KEYS);
     const kind = fault['kind'];
@@ -184,7 +182,7 @@ export class FaultInjector {
     this.checkDuration(fault, model, field);
     const copy = plainCopy(fault, field) as Fault;
     model.validate(copy, this.world, field);
-    return { fault: deepFreeze(copy), model };
+    return { fault: deepFreeze(copy), model, label: field };
   }
 
   private checkDuration(fault: Record<string, unknown>, model: FailureModel, field: string): void {

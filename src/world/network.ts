@@ -482,9 +482,14 @@ export class Network {
       duplicated += link.duplicated;
       for (let code = 0; code < dropped.length; code++) dropped[code]! += link.dropped[code]!;
     }
-    const byReason = {} as Record<DropReason, number>;
-    for (let code = 0; code < dropReasons.length; code++) byReason[dropReasons[code]!] = dropped[code]!;
-    return { sent, delivered, duplicated, dropped: byReason };
+    return { sent, delivered, duplicated, dropped: byReason(dropped) };
+  }
+
+  /** @internal Messages dropped for the reason `code`, over every link. */
+  droppedFor(code: number): number {
+    let dropped = 0;
+    for (const link of this.links) if (link !== undefined) dropped += link.dropped[code]!;
+    return dropped;
   }
 
   private sizeOf(message: unknown): number {
@@ -539,8 +544,8 @@ interface NetworkSettings {
 const NO_CONFIG: NetworkConfig = Object.freeze({});
 const NETWORK_KEYS = ['link', 'intraRegion', 'interRegion', 'regionLinks', 'defaultMessageSizeBytes'];
 
-/** Settings read from a configuration object, with what the object held then. */
-const settingsByConfig = new WeakMap<object, { snapshot: ShapeSnapshot; settings: NetworkSettings }>();
+/** Settings read from a configuration object, with what the object held then (null: too large to snapshot). */
+const settingsByConfig = new WeakMap<object, { snapshot: ShapeSnapshot; settings: NetworkSettings } | null>();
 
 /**
  * The settings of `config`, validated and compiled once per configuration object: a property
@@ -550,11 +555,12 @@ const settingsByConfig = new WeakMap<object, { snapshot: ShapeSnapshot; settings
  * simulation is built, as it always was; changing it later changes later simulations.
  */
 function networkSettings(config: NetworkConfig): NetworkSettings {
-  const cached = typeof config === 'object' && config !== null ? settingsByConfig.get(config) : undefined;
-  if (cached !== undefined && cached.snapshot.matches(config)) return cached.settings;
+  const cached = typeof config === 'object' && config !== null ? settingsByConfig.get(config) : null;
+  if (cached?.snapshot.matches(config) === true) return cached.settings;
   const settings = readNetworkSettings(config);
+  if (cached === null) return settings;
   const snapshot = ShapeSnapshot.of(config);
-  if (snapshot !== undefined) settingsByConfig.set(config, { snapshot, settings });
+  settingsByConfig.set(config, snapshot === undefined ? null : { snapshot, settings });
   return settings;
 }
 
@@ -600,6 +606,22 @@ function readRegionLinks(regionLinks: NetworkConfig['regionLinks']): Map<string,
     pairs.set(regionPairKey(between[0], between[1]), validateLinkModel(entry['link'], `${field}.link`));
   });
   return pairs;
+}
+
+/** Drop counters by code, keyed by reason in `dropReasons` order (one literal: one object shape). */
+function byReason(dropped: Float64Array): Record<DropReason, number> {
+  return {
+    loss: dropped[DROP_LOSS]!,
+    'link-blocked': dropped[DROP_LINK_BLOCKED]!,
+    'node-down': dropped[DROP_NODE_DOWN]!,
+    'queue-overflow': dropped[DROP_QUEUE_OVERFLOW]!,
+    'mailbox-overflow': dropped[DROP_MAILBOX_OVERFLOW]!,
+    'no-call-handler': dropped[DROP_NO_CALL_HANDLER]!,
+    'stale-reply': dropped[DROP_STALE_REPLY]!,
+    'send-omission': dropped[DROP_SEND_OMISSION]!,
+    'receive-omission': dropped[DROP_RECEIVE_OMISSION]!,
+    'inbox-overflow': dropped[DROP_INBOX_OVERFLOW]!,
+  };
 }
 
 function regionPairKey(first: string, second: string): string {
