@@ -326,12 +326,12 @@ export function deepFreeze<T>(value: T): T {
 
 /** How far {@link ShapeSnapshot.of} walks: options trees are small; anything larger is not cached. */
 const SNAPSHOT_MAX_DEPTH = 8;
-const SNAPSHOT_MAX_ENTRIES = 256;
+const SNAPSHOT_MAX_ITEMS = 1024;
 
 /**
- * What an options value held when it was read: every container's identity and prototype, and
- * each of its own keys with its enumerability and value, in order (functions and other scalars
- * by identity). {@link ShapeSnapshot.matches}
+ * What an options value held when it was read, as validation reads it: every plain object's
+ * identity, prototype, keys and values, and every array's identity, prototype, length and
+ * elements, in order (functions and other scalars by identity). {@link ShapeSnapshot.matches}
  * reads the value again the same way and says whether it still holds exactly that, so work
  * derived from the value (validation, compilation) can be reused across simulations built from
  * one options object, and is redone as soon as the user changed anything in it.
@@ -346,47 +346,74 @@ const SNAPSHOT_MAX_ENTRIES = 256;
  * ```
  */
 export class ShapeSnapshot {
+  private at = 0;
+
   private constructor(private readonly items: readonly unknown[]) {}
 
   /**
    * A snapshot of `value`, or `undefined` if it is nested deeper or holds more than a small
-   * options tree does, or holds a container other than a plain object or array (a class
-   * instance may read its values from its prototype, which the snapshot does not follow).
+   * options tree does, or holds anything validation may read in a way the snapshot does not
+   * follow: a container other than a plain object or array (a class instance may read its
+   * values from its prototype), a symbol or non-enumerable key, or an array with holes or
+   * extra properties.
    */
   static of(value: unknown): ShapeSnapshot | undefined {
     const items: unknown[] = [];
-    const record = (current: unknown, depth: number): boolean => {
-      if (!isContainer(current)) return true;
-      const prototype: unknown = Object.getPrototypeOf(current);
-      if (depth > SNAPSHOT_MAX_DEPTH || (prototype !== Object.prototype && prototype !== Array.prototype && prototype !== null)) return false;
-      const keys = Reflect.ownKeys(current);
-      items.push(current, prototype, keys.length);
-      for (const key of keys) {
-        const child: unknown = (current as Record<PropertyKey, unknown>)[key];
-        items.push(key, Object.prototype.propertyIsEnumerable.call(current, key), child);
-        if (items.length > SNAPSHOT_MAX_ENTRIES * 3 || !record(child, depth + 1)) return false;
-      }
-      return true;
-    };
-    return record(value, 1) ? new ShapeSnapshot(items) : undefined;
+    return recordShape(value, 1, items) ? new ShapeSnapshot(items) : undefined;
   }
 
   /** True if `value` holds now exactly what it held when the snapshot was taken. */
   matches(value: unknown): boolean {
+    this.at = 0;
+    return this.same(value);
+  }
+
+  private same(current: unknown): boolean {
+    if (!isContainer(current)) return true;
     const items = this.items;
-    let at = 0;
-    const same = (current: unknown): boolean => {
-      if (!isContainer(current)) return true;
-      if (items[at++] !== current || items[at++] !== Object.getPrototypeOf(current)) return false;
-      const keys = Reflect.ownKeys(current);
-      if (items[at++] !== keys.length) return false;
-      for (const key of keys) {
-        if (items[at++] !== key || items[at++] !== Object.prototype.propertyIsEnumerable.call(current, key)) return false;
-        const child: unknown = (current as Record<PropertyKey, unknown>)[key];
-        if (!Object.is(items[at++], child) || !same(child)) return false;
+    if (items[this.at++] !== current || items[this.at++] !== Object.getPrototypeOf(current)) return false;
+    if (Array.isArray(current)) {
+      if (items[this.at++] !== current.length) return false;
+      for (let index = 0; index < current.length; index++) {
+        const element: unknown = current[index];
+        if (!Object.is(items[this.at++], element) || !this.same(element)) return false;
       }
       return true;
-    };
-    return same(value);
+    }
+    // Object.keys and the two length checks are the engine's fast paths (Reflect.ownKeys is not).
+    const keys = Object.keys(current);
+    if (items[this.at++] !== keys.length) return false;
+    for (const key of keys) {
+      const child: unknown = (current as Record<string, unknown>)[key];
+      if (items[this.at++] !== key || !Object.is(items[this.at++], child) || !this.same(child)) return false;
+    }
+    return Object.getOwnPropertyNames(current).length === keys.length && Object.getOwnPropertySymbols(current).length === 0;
   }
+}
+
+/** Appends what {@link ShapeSnapshot.matches} compares; false if the value cannot be snapshot. */
+function recordShape(current: unknown, depth: number, items: unknown[]): boolean {
+  if (!isContainer(current)) return true;
+  const prototype: unknown = Object.getPrototypeOf(current);
+  if (depth > SNAPSHOT_MAX_DEPTH || items.length > SNAPSHOT_MAX_ITEMS) return false;
+  const keys = Object.keys(current);
+  if (Object.getOwnPropertySymbols(current).length > 0) return false;
+  items.push(current, prototype);
+  if (Array.isArray(current)) {
+    if (prototype !== Array.prototype || keys.length !== current.length || Object.getOwnPropertyNames(current).length !== keys.length + 1) return false;
+    items.push(current.length);
+    for (const element of current) {
+      items.push(element);
+      if (!recordShape(element, depth + 1, items)) return false;
+    }
+    return true;
+  }
+  if ((prototype !== Object.prototype && prototype !== null) || Object.getOwnPropertyNames(current).length !== keys.length) return false;
+  items.push(keys.length);
+  for (const key of keys) {
+    const child: unknown = (current as Record<string, unknown>)[key];
+    items.push(key, child);
+    if (!recordShape(child, depth + 1, items)) return false;
+  }
+  return true;
 }
