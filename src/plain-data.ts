@@ -395,7 +395,7 @@ export class ShapeSnapshot {
 function recordShape(current: unknown, depth: number, items: unknown[]): boolean {
   if (!isContainer(current)) return true;
   const prototype: unknown = Object.getPrototypeOf(current);
-  if (depth > SNAPSHOT_MAX_DEPTH || items.length > SNAPSHOT_MAX_ITEMS) return false;
+  if (depth > SNAPSHOT_MAX_DEPTH) return false;
   const keys = Object.keys(current);
   if (Object.getOwnPropertySymbols(current).length > 0) return false;
   items.push(current, prototype);
@@ -404,7 +404,7 @@ function recordShape(current: unknown, depth: number, items: unknown[]): boolean
     items.push(current.length);
     for (const element of current) {
       items.push(element);
-      if (!recordShape(element, depth + 1, items)) return false;
+      if (items.length > SNAPSHOT_MAX_ITEMS || !recordShape(element, depth + 1, items)) return false;
     }
     return true;
   }
@@ -413,7 +413,7 @@ function recordShape(current: unknown, depth: number, items: unknown[]): boolean
   for (const key of keys) {
     const child: unknown = (current as Record<string, unknown>)[key];
     items.push(key, child);
-    if (!recordShape(child, depth + 1, items)) return false;
+    if (items.length > SNAPSHOT_MAX_ITEMS || !recordShape(child, depth + 1, items)) return false;
   }
   return true;
 }
