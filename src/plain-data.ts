@@ -93,8 +93,40 @@ const DEPTH_PATH_SEGMENTS = 3;
  * ```
  */
 export function plainCopy(value: unknown, field: string): unknown {
+  const flat = flatPlainCopy(value);
+  if (flat !== undefined) return flat;
   requirePlainData(value, field);
   return JSON.parse(JSON.stringify(value));
+}
+
+/** Keys of an object that {@link flatPlainCopy} copies itself; larger ones take the general walk. */
+const FLAT_COPY_MAX_KEYS = 32;
+const FLAT_COPY_MAX_CHARS = 4096;
+
+/**
+ * The JSON copy of a small plain object whose values are all scalars JSON keeps (the shape of
+ * nearly every fault record), made without the general walk and JSON's text: or `undefined`
+ * when `value` is anything else, valid or not, which the general walk then copies or refuses.
+ * What JSON would do is done here: `undefined` values are left out and `-0` becomes `0`.
+ */
+function flatPlainCopy(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  const keys = Reflect.ownKeys(value);
+  if (keys.length > FLAT_COPY_MAX_KEYS) return undefined;
+  const copy: Record<string, unknown> = {};
+  let chars = 0;
+  for (const key of keys) {
+    // A '__proto__' key would set the copy's prototype instead of a property.
+    if (typeof key !== 'string' || key === '__proto__' || !Object.prototype.propertyIsEnumerable.call(value, key)) return undefined;
+    chars += key.length;
+    const entry = (value as Record<string, unknown>)[key];
+    if (typeof entry === 'string') chars += entry.length;
+    else if (typeof entry === 'number') {
+      if (!Number.isFinite(entry)) return undefined;
+    } else if (entry !== undefined && entry !== null && typeof entry !== 'boolean') return undefined;
+    if (entry !== undefined) copy[key] = entry === 0 ? 0 : entry;
+  }
+  return chars > FLAT_COPY_MAX_CHARS ? undefined : copy;
 }
 
 /**
@@ -290,4 +322,98 @@ export function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+/** How far {@link ShapeSnapshot.of} walks: options trees are small; anything larger is not cached. */
+const SNAPSHOT_MAX_DEPTH = 8;
+const SNAPSHOT_MAX_ITEMS = 1024;
+
+/**
+ * What an options value held when it was read, as validation reads it: every plain object's
+ * identity, prototype, keys and values, and every array's identity, prototype, length and
+ * elements, in order (functions and other scalars by identity). {@link ShapeSnapshot.matches}
+ * reads the value again the same way and says whether it still holds exactly that, so work
+ * derived from the value (validation, compilation) can be reused across simulations built from
+ * one options object, and is redone as soon as the user changed anything in it.
+ *
+ * @example
+ * ```ts
+ * const network = { link: { lossProbability: 0.1 } };
+ * const snapshot = ShapeSnapshot.of(network)!;
+ * snapshot.matches(network); // true
+ * network.link.lossProbability = 0.2;
+ * snapshot.matches(network); // false
+ * ```
+ */
+export class ShapeSnapshot {
+  private at = 0;
+
+  private constructor(private readonly items: readonly unknown[]) {}
+
+  /**
+   * A snapshot of `value`, or `undefined` if it is nested deeper or holds more than a small
+   * options tree does, or holds anything validation may read in a way the snapshot does not
+   * follow: a container other than a plain object or array (a class instance may read its
+   * values from its prototype), a symbol or non-enumerable key, or an array with holes or
+   * extra properties.
+   */
+  static of(value: unknown): ShapeSnapshot | undefined {
+    const items: unknown[] = [];
+    return recordShape(value, 1, items) ? new ShapeSnapshot(items) : undefined;
+  }
+
+  /** True if `value` holds now exactly what it held when the snapshot was taken. */
+  matches(value: unknown): boolean {
+    this.at = 0;
+    return this.same(value);
+  }
+
+  private same(current: unknown): boolean {
+    if (!isContainer(current)) return true;
+    const items = this.items;
+    if (items[this.at++] !== current || items[this.at++] !== Object.getPrototypeOf(current)) return false;
+    if (Array.isArray(current)) {
+      if (items[this.at++] !== current.length) return false;
+      for (let index = 0; index < current.length; index++) {
+        const element: unknown = current[index];
+        if (!Object.is(items[this.at++], element) || !this.same(element)) return false;
+      }
+      return true;
+    }
+    // Object.keys and the two length checks are the engine's fast paths (Reflect.ownKeys is not).
+    const keys = Object.keys(current);
+    if (items[this.at++] !== keys.length) return false;
+    for (const key of keys) {
+      const child: unknown = (current as Record<string, unknown>)[key];
+      if (items[this.at++] !== key || !Object.is(items[this.at++], child) || !this.same(child)) return false;
+    }
+    return Object.getOwnPropertyNames(current).length === keys.length && Object.getOwnPropertySymbols(current).length === 0;
+  }
+}
+
+/** Appends what {@link ShapeSnapshot.matches} compares; false if the value cannot be snapshot. */
+function recordShape(current: unknown, depth: number, items: unknown[]): boolean {
+  if (!isContainer(current)) return true;
+  const prototype: unknown = Object.getPrototypeOf(current);
+  if (depth > SNAPSHOT_MAX_DEPTH) return false;
+  const keys = Object.keys(current);
+  if (Object.getOwnPropertySymbols(current).length > 0) return false;
+  items.push(current, prototype);
+  if (Array.isArray(current)) {
+    if (prototype !== Array.prototype || keys.length !== current.length || Object.getOwnPropertyNames(current).length !== keys.length + 1) return false;
+    items.push(current.length);
+    for (const element of current) {
+      items.push(element);
+      if (items.length > SNAPSHOT_MAX_ITEMS || !recordShape(element, depth + 1, items)) return false;
+    }
+    return true;
+  }
+  if ((prototype !== Object.prototype && prototype !== null) || Object.getOwnPropertyNames(current).length !== keys.length) return false;
+  items.push(keys.length);
+  for (const key of keys) {
+    const child: unknown = (current as Record<string, unknown>)[key];
+    items.push(key, child);
+    if (items.length > SNAPSHOT_MAX_ITEMS || !recordShape(child, depth + 1, items)) return false;
+  }
+  return true;
 }

@@ -90,14 +90,25 @@ export function requireOneOf<T extends string>(value: unknown, field: string, al
  * ```
  */
 export function rejectUnknownKeys(value: Record<string, unknown>, field: string, known: readonly string[]): void {
+  // Every option object of every simulation comes through here: the common case (enumerable
+  // string keys, all known) is checked with the engine's fast key lists; anything else takes the
+  // walk below, which names the first offending key.
+  const keys = Object.keys(value);
+  let allKnown = true;
+  for (let index = 0; index < keys.length && allKnown; index++) allKnown = known.includes(keys[index]!);
+  if (allKnown && Object.getOwnPropertyNames(value).length === keys.length && Object.getOwnPropertySymbols(value).length === 0) return;
   for (const key of Reflect.ownKeys(value)) {
     if (typeof key === 'symbol') {
       throw new InvalidArgumentError(`${field}[${String(key)}]`, '(a symbol key)', `absent (options are named by strings; known: ${known.join(', ')})`);
     }
-    const path = field === '' ? key : `${field}.${key}`;
-    if (!known.includes(key)) throw new InvalidArgumentError(path, value[key], `absent (unknown option; known: ${known.join(', ')})`);
+    // The path is built only for an error: this runs for every option of every simulation.
+    if (!known.includes(key)) throw new InvalidArgumentError(optionPath(field, key), value[key], `absent (unknown option; known: ${known.join(', ')})`);
     if (!Object.prototype.propertyIsEnumerable.call(value, key)) {
-      throw new InvalidArgumentError(path, '(a non-enumerable property)', 'an enumerable property (copies of the options would drop it)');
+      throw new InvalidArgumentError(optionPath(field, key), '(a non-enumerable property)', 'an enumerable property (copies of the options would drop it)');
     }
   }
+}
+
+function optionPath(field: string, key: string): string {
+  return field === '' ? key : `${field}.${key}`;
 }

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, InvariantError, LimitExceededError } from '../errors.js';
 import { HistoryRecorder } from '../history/history-recorder.js';
 import { Simulation } from '../simulation.js';
+import { DROP_LINK_BLOCKED, DROP_NODE_DOWN, DROP_RECEIVE_OMISSION, DROP_SEND_OMISSION } from '../world/network.js';
 import { Coverage, FAULTS_APPLIED, FAULTS_HIT, LINEARIZABILITY_DECIDED, OPERATIONS_COMPLETED } from './coverage.js';
 import { checkLinearizability } from '../linearizability/check-linearizability.js';
 import type { Operation as RecordedOperation } from '../history/operation.js';
@@ -30,7 +31,7 @@ export interface Violation {
 type Check<System> = Pick<Invariant<System>, 'name' | 'check'>;
 
 /** Drop reasons that only a fault causes: a message lost to one of them means the fault hit. */
-const FAULT_DROPS = ['node-down', 'link-blocked', 'send-omission', 'receive-omission'] as const;
+const FAULT_DROPS = [DROP_NODE_DOWN, DROP_LINK_BLOCKED, DROP_SEND_OMISSION, DROP_RECEIVE_OMISSION];
 
 /**
  * One run of one case, advanced an event at a time so invariants are checked between events and
@@ -166,8 +167,7 @@ export class CaseRun<System, Operation> {
     if (this.checkLinearizability()) return;
     this.finished = true;
     this.coverage.sometimes(FAULTS_APPLIED, this.sim.faultLog.some((entry) => entry.phase === 'apply'));
-    const dropped = this.sim.network.stats().dropped;
-    this.coverage.sometimes(FAULTS_HIT, FAULT_DROPS.some((reason) => dropped[reason] > 0));
+    this.coverage.sometimes(FAULTS_HIT, FAULT_DROPS.some((code) => this.sim.network.droppedFor(code) > 0));
     this.coverage.sometimes(OPERATIONS_COMPLETED, this.history.operations().some((operation) => operation.status === 'ok'));
   }
 

@@ -3,6 +3,7 @@ import type { Operation } from '../history/operation.js';
 import type { TraceRecordType } from '../kernel/trace-recorder.js';
 import { formatTimeline } from '../report/text-timeline.js';
 import type { Simulation } from '../simulation.js';
+import { ShapeSnapshot } from '../plain-data.js';
 import { rejectUnknownKeys, requireBoolean, requireObject, requirePositiveInteger } from '../validate.js';
 import { CaseRun, type Violation } from './case-run.js';
 import type { CoverageCount } from './coverage.js';
@@ -84,9 +85,23 @@ const EVERY_RECORD_TYPE: readonly TraceRecordType[] = ['callback', 'start', 'sen
  * ```
  */
 export function checkCluster<System, Operation>(scenario: ClusterScenario<System, Operation>, testCase: ClusterCase<Operation>, options: CheckOptions = {}): ClusterOutcome<System> {
-  const raw: unknown = scenario;
-  validateScenario(raw);
+  validateScenarioOnce(scenario);
   return checkValidated(scenario, testCase, options, true);
+}
+
+/** Scenarios validated, with what each held then (null: too large to snapshot, validated each time). */
+const validatedScenarios = new WeakMap<object, ShapeSnapshot | null>();
+
+/**
+ * Validates the scenario unless this very object was validated before and still holds exactly
+ * what it held then: a property runs thousands of cases of one scenario through checkCluster.
+ */
+function validateScenarioOnce(scenario: unknown): void {
+  const known = typeof scenario === 'object' && scenario !== null ? validatedScenarios.get(scenario) : null;
+  if (known?.matches(scenario) === true) return;
+  validateScenario(scenario);
+  // An object too large to snapshot is not walked again in vain on every case.
+  if (known !== null) validatedScenarios.set(scenario as object, ShapeSnapshot.of(scenario) ?? null);
 }
 
 /**
@@ -142,8 +157,7 @@ export async function checkClusterAsync<System, Operation>(
   testCase: ClusterCase<Operation>,
   options: CheckOptions = {},
 ): Promise<ClusterOutcome<System>> {
-  const raw: unknown = scenario;
-  validateScenario(raw);
+  validateScenarioOnce(scenario);
   return checkValidatedAsync(scenario, testCase, options, true);
 }
 

@@ -72,7 +72,9 @@ const FAULT_KEYS = ['kind', 'atMs', 'durationMs', 'target', 'params'];
 export class FaultInjector {
   /** Every applied and reverted fault, in order, with true times. */
   readonly log: FaultLogEntry[] = [];
-  private readonly models = new Map<string, FailureModel>();
+  /** By kind. Shared with other simulations built from the same models until `register` copies it. */
+  private models: ReadonlyMap<string, FailureModel>;
+  private modelsShared = true;
   private readonly tracked = new Map<number, TrackedFault>();
   private readonly world: FaultWorld;
   private readonly observe: FaultObserver;
@@ -83,18 +85,16 @@ export class FaultInjector {
   constructor(world: FaultWorld, models: readonly FailureModel[], observe: FaultObserver) {
     this.world = world;
     this.observe = observe;
-    for (const model of models) this.register(model);
+    this.models = sharedRegistry(models);
   }
 
   /** Adds a failure model; its kind must be new. */
   register(model: FailureModel): void {
-    requireObject(model as unknown, 'model');
-    requireString(model.kind, 'model.kind');
-    for (const method of ['validate', 'apply'] as const) {
-      if (typeof model[method] !== 'function') throw new InvalidArgumentError(`model.${method}`, model[method], 'a function');
-    }
-    if (this.models.has(model.kind)) throw new InvalidArgumentError('model.kind', model.kind, 'a kind not registered yet');
-    this.models.set(model.kind, model);
+    checkModel(model, this.models);
+    const models = this.modelsShared ? new Map(this.models) : (this.models as Map<string, FailureModel>);
+    models.set(model.kind, model);
+    this.models = models;
+    this.modelsShared = false;
   }
 
   /**
@@ -121,7 +121,7 @@ export class FaultInjector {
     requireObject(raw, 'options');
     rejectUnknownKeys(raw, 'options', ['budget']);
     if (!Array.isArray(schedule)) throw new InvalidArgumentError('schedule', schedule, 'an array of faults');
-    const faults = schedule.map((fault, index) => ({ ...this.validated(fault, `schedule[${index}]`), label: `schedule[${index}]` }));
+    const faults = schedule.map((fault, index) => this.validated(fault, `schedule[${index}]`));
     this.checkConflicts(faults);
     if (options.budget !== undefined) this.checkBudget(faults, validateBudget(options.budget, 'options.budget'));
     return faults.map(({ fault, model, label }) => this.track(fault, model, label));
@@ -129,7 +129,7 @@ export class FaultInjector {
 
   /** Applies one fault now (the verbs use this), after the same validation a schedule gets. */
   applyNow(fault: Fault, label: string): number {
-    const checked = { ...this.validated({ ...fault, atMs: this.world.now }, label), label };
+    const checked = this.validated({ ...fault, atMs: this.world.now }, label);
     this.checkConflicts([checked]);
     const id = this.track(checked.fault, checked.model, label);
     return id;
@@ -168,7 +168,8 @@ export class FaultInjector {
     this.world.schedule(atMs - this.world.now, () => this.endWhere(() => true, true));
   }
 
-  private validated(fault: unknown, field: string): { fault: Readonly<Fault>; model: FailureModel } {
+  /** The fault checked and frozen, with its model; `field` names it in errors and becomes its label. */
+  private validated(fault: unknown, field: string): { fault: Readonly<Fault>; model: FailureModel; label: string } {
     requireObject(fault, field);
     rejectUnknownKeys(fault, field, FAULT_KEYS);
     const kind = fault['kind'];
@@ -181,7 +182,7 @@ export class FaultInjector {
     this.checkDuration(fault, model, field);
     const copy = plainCopy(fault, field) as Fault;
     model.validate(copy, this.world, field);
-    return { fault: deepFreeze(copy), model };
+    return { fault: deepFreeze(copy), model, label: field };
   }
 
   private checkDuration(fault: Record<string, unknown>, model: FailureModel, field: string): void {
@@ -296,9 +297,58 @@ export class FaultInjector {
   }
 }
 
+/** Throws unless `model` is a failure model whose kind is not in `registered`. */
+function checkModel(model: FailureModel, registered: ReadonlyMap<string, FailureModel>): void {
+  requireObject(model as unknown, 'model');
+  requireString(model.kind, 'model.kind');
+  for (const method of ['validate', 'apply'] as const) {
+    if (typeof model[method] !== 'function') throw new InvalidArgumentError(`model.${method}`, model[method], 'a function');
+  }
+  if (registered.has(model.kind)) throw new InvalidArgumentError('model.kind', model.kind, 'a kind not registered yet');
+}
+
+/** A registry built from a list of models, with what it was built from (lists can be changed later). */
+interface SharedRegistry {
+  readonly models: readonly FailureModel[];
+  readonly kinds: readonly string[];
+  readonly byKind: ReadonlyMap<string, FailureModel>;
+}
+
+const sharedRegistries = new WeakMap<readonly FailureModel[], SharedRegistry>();
+
+/**
+ * The registry of `models`, built and checked once per list rather than once per simulation
+ * (every simulation registers the built-in models). It is rebuilt if the list, or the kind or
+ * methods of a model in it, changed since, so the result is always what registering the list
+ * now would give.
+ */
+function sharedRegistry(models: readonly FailureModel[]): ReadonlyMap<string, FailureModel> {
+  const cached = sharedRegistries.get(models);
+  if (cached !== undefined && stillDescribes(cached, models)) return cached.byKind;
+  const byKind = new Map<string, FailureModel>();
+  for (const model of models) {
+    checkModel(model, byKind);
+    byKind.set(model.kind, model);
+  }
+  sharedRegistries.set(models, { models: [...models], kinds: models.map((model) => model.kind), byKind });
+  return byKind;
+}
+
+function stillDescribes(registry: SharedRegistry, models: readonly FailureModel[]): boolean {
+  if (registry.models.length !== models.length) return false;
+  for (let index = 0; index < models.length; index++) {
+    const model = models[index]!;
+    if (model !== registry.models[index] || model.kind !== registry.kinds[index]) return false;
+    if (model !== registry.byKind.get(model.kind) || typeof model.validate !== 'function' || typeof model.apply !== 'function') return false;
+  }
+  return true;
+}
+
 /** A fault's start: from now to the kernel's last instant. */
 function requireStartTime(atMs: unknown, nowMs: number, field: string): asserts atMs is number {
+  // The message is built only for an error: every fault of every case passes through here.
+  if (typeof atMs === 'number' && atMs >= nowMs && atMs <= EventLoop.maxSimulatedTimeMs) return;
   const expected = `a finite time from now (${nowMs}ms) to ${EventLoop.maxSimulatedTimeMs}ms (EventLoop.maxSimulatedTimeMs)`;
   requireFinite(atMs, field, expected);
-  if (atMs < nowMs || atMs > EventLoop.maxSimulatedTimeMs) throw new InvalidArgumentError(field, atMs, expected);
+  throw new InvalidArgumentError(field, atMs, expected);
 }

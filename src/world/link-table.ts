@@ -5,7 +5,10 @@ const RECORD_SIZE = 8;
 const SENT = ALEA_STATE_SIZE;
 const DELIVERED = ALEA_STATE_SIZE + 1;
 const BLOCKED = ALEA_STATE_SIZE + 2;
-const INITIAL_LINKS = 64;
+/** Links {@link LinkTable.reserve} makes room for at most; beyond, the table doubles as links come. */
+const MAX_RESERVED_LINKS = 64;
+const MIN_LINKS = 4;
+const NO_RECORDS = new Float64Array(0);
 /**
  * Links between two nodes below this index are found in dense rows, one Int32Array per sender
  * (at most 4 MiB in all); links of later nodes in a Map per sender.
@@ -36,7 +39,12 @@ const MIN_ROW_LENGTH = 16;
  * ```
  */
 export class LinkTable {
-  private records = new Float64Array(INITIAL_LINKS * RECORD_SIZE);
+  /**
+   * Made at the first link, not with the table: a typed array of more than 64 bytes has its
+   * memory outside the JS heap, which costs about a microsecond per array (Node 20, measured),
+   * and a simulation that sends nothing needs none.
+   */
+  private records = NO_RECORDS;
   private count = 0;
   /** By sender below DENSE_NODES: link index + 1 by receiver below DENSE_NODES (0: no link yet). */
   private readonly denseRows: Array<Int32Array | undefined> = [];
@@ -65,10 +73,16 @@ export class LinkTable {
     return this.sparseRows[from]?.get(to) ?? -1;
   }
 
+  /** Makes room for `links` links in all (at most 64 at once), so they are added without growing. */
+  reserve(links: number): void {
+    const wanted = Math.min(links, MAX_RESERVED_LINKS) * RECORD_SIZE;
+    if (wanted > this.records.length) this.resize(wanted);
+  }
+
   /** Adds the link `from → to`, whose stream is derived from `(seed, name)`; returns its index. */
   add(from: number, to: number, seed: Seed, name: string): number {
     const link = this.count;
-    if ((link + 1) * RECORD_SIZE > this.records.length) this.grow();
+    if ((link + 1) * RECORD_SIZE > this.records.length) this.resize(Math.max(this.records.length * 2, MIN_LINKS * RECORD_SIZE));
     seedAleaState(this.records, link * RECORD_SIZE, seed, name);
     this.count++;
     if (from < DENSE_NODES && to < DENSE_NODES) this.denseRow(from, to)[to] = link + 1;
@@ -131,8 +145,8 @@ export class LinkTable {
     return row;
   }
 
-  private grow(): void {
-    const records = new Float64Array(this.records.length * 2);
+  private resize(length: number): void {
+    const records = new Float64Array(length);
     records.set(this.records);
     this.records = records;
   }

@@ -3,6 +3,7 @@ import type { EventLoop } from '../kernel/event-loop.js';
 import { rejectUnknownKeys, requireObject, requirePositive, requireString } from '../validate.js';
 import { baseLinkModel, CompiledLinkModel, validateLinkModel, type LinkModel } from './link-model.js';
 import { LinkTable } from './link-table.js';
+import { ShapeSnapshot } from '../plain-data.js';
 
 /**
  * Network-wide configuration: the default link model, region models and message sizing.
@@ -109,6 +110,8 @@ export interface LinkStats {
 
 /** Where the nodes are, as the network needs to know them. */
 export interface NodeDirectory {
+  /** Nodes added so far. */
+  readonly size: number;
   idOf(index: number): string;
   indexOf(id: unknown, field: string): number;
   regionOf(index: number): string | undefined;
@@ -118,7 +121,8 @@ export interface NodeDirectory {
  * Internal state of one directed link that a message on the default path does not touch. What
  * every message does touch — random stream, cut flag, sent and delivered counters, compiled
  * model — is kept by `index` in the network's {@link LinkTable} and model list, so a send does
- * not chase this object (see LinkTable for why).
+ * not chase this object (see LinkTable for why). It is made on first need (a drop, a cut, a
+ * fault layer, bandwidth or FIFO state): a short passing case's links mostly never need it.
  */
 export class LinkState {
   readonly index: number;
@@ -137,7 +141,11 @@ export class LinkState {
   busyUntilMs = 0;
   lastFifoDeliveryMs = 0;
   duplicated = 0;
-  readonly dropped: Float64Array = new Float64Array(dropReasons.length);
+  /**
+   * Drops by code. A plain array, not a Float64Array: a typed array of more than 64 bytes has
+   * its memory outside the JS heap and costs about a microsecond to make (Node 20, measured).
+   */
+  readonly dropped: number[] = zeros(dropReasons.length);
 
   constructor(index: number, from: number, to: number) {
     this.index = index;
@@ -161,6 +169,7 @@ export const DROP_INBOX_OVERFLOW = 9;
 export const SENT = -1;
 
 const NODE_KEY_FACTOR = 2 ** 21;
+const NO_LAYERS: ReadonlyArray<{ model: Readonly<LinkModel> }> = [];
 
 /**
  * The simulated network: resolves each directed link's model (default, region, override), draws
@@ -184,12 +193,18 @@ export class Network {
   private defaultLink: Readonly<LinkModel> | undefined;
   private readonly intraRegion: Readonly<LinkModel> | undefined;
   private readonly interRegion: Readonly<LinkModel> | undefined;
-  private readonly regionPairs = new Map<string, Readonly<LinkModel>>();
+  private readonly regionPairs: ReadonlyMap<string, Readonly<LinkModel>>;
   private readonly overrides = new Map<number, Readonly<LinkModel>>();
   private readonly defaultMessageSizeBytes: number;
-  /** Links with no override and no fault layer share one compiled model per region layer. */
-  private readonly sharedModels = new Map<Readonly<LinkModel> | undefined, CompiledLinkModel>();
-  private readonly links: LinkState[] = [];
+  /**
+   * Links with no override and no fault layer share one compiled model per region layer: with
+   * every network read from the same configuration until `setDefaultLink` gives it its own.
+   */
+  private sharedModels: Map<Readonly<LinkModel> | undefined, CompiledLinkModel>;
+  /** Each link's cold state, indexed like the table; `undefined` until first needed. */
+  private readonly links: Array<LinkState | undefined> = [];
+  /** Each link's ends as `from * NODE_KEY_FACTOR + to`, indexed like `links`. */
+  private readonly ends: number[] = [];
   /** The hot per-link state, indexed like `links`. */
   private readonly table = new LinkTable();
   /** Each link's compiled model, indexed like `links` (most links share one). */
@@ -202,34 +217,36 @@ export class Network {
     loop: EventLoop,
     nodes: NodeDirectory,
     deliverKind: number,
-    config: NetworkConfig = {},
+    config: NetworkConfig = NO_CONFIG,
     onCutChange: (from: number, to: number, blocked: boolean) => void = () => undefined,
   ) {
     this.onCutChange = onCutChange;
-    const raw: unknown = config;
-    requireObject(raw, 'network');
-    rejectUnknownKeys(raw, 'network', ['link', 'intraRegion', 'interRegion', 'regionLinks', 'defaultMessageSizeBytes']);
     this.loop = loop;
     this.nodes = nodes;
     this.deliverKind = deliverKind;
-    this.defaultLink = config.link === undefined ? undefined : validateLinkModel(config.link, 'network.link');
-    this.intraRegion = config.intraRegion === undefined ? undefined : validateLinkModel(config.intraRegion, 'network.intraRegion');
-    this.interRegion = config.interRegion === undefined ? undefined : validateLinkModel(config.interRegion, 'network.interRegion');
-    this.readRegionLinks(config.regionLinks);
-    this.defaultMessageSizeBytes = config.defaultMessageSizeBytes === undefined ? 64 : config.defaultMessageSizeBytes;
-    requirePositive(this.defaultMessageSizeBytes, 'network.defaultMessageSizeBytes');
-    this.checkRegionLayers(this.defaultLink, 'network');
+    const settings = networkSettings(config);
+    this.defaultLink = settings.defaultLink;
+    this.intraRegion = settings.intraRegion;
+    this.interRegion = settings.interRegion;
+    this.regionPairs = settings.regionPairs;
+    this.defaultMessageSizeBytes = settings.defaultMessageSizeBytes;
+    this.sharedModels = settings.sharedModels;
   }
 
   /** Replaces the default link model (a partial model over the built-in base) for every link. */
   setDefaultLink(model: LinkModel): void {
     const candidate = validateLinkModel(model, 'link');
     // Compile everything before changing anything, so a rejected model leaves the network as it was.
-    this.checkRegionLayers(candidate, 'link');
-    const compiled = this.links.map((link) => this.compileWith(link.from, link.to, candidate, this.overrideOf(link.from, link.to), link.faultLayers));
+    checkRegionLayers(candidate, { intraRegion: this.intraRegion, interRegion: this.interRegion, regionPairs: this.regionPairs }, 'link');
+    const compiled: CompiledLinkModel[] = [];
+    for (let index = 0; index < this.ends.length; index++) {
+      const from = this.fromOf(index);
+      const to = this.toOf(index);
+      compiled.push(this.compileWith(from, to, candidate, this.overrideOf(from, to), this.links[index]?.faultLayers ?? NO_LAYERS));
+    }
     this.defaultLink = candidate;
-    this.sharedModels.clear();
-    compiled.forEach((model, index) => (this.models[index] = model));
+    this.sharedModels = new Map();
+    for (let index = 0; index < compiled.length; index++) this.models[index] = compiled[index]!;
   }
 
   /**
@@ -241,11 +258,11 @@ export class Network {
     const toIndex = this.nodes.indexOf(to, 'to');
     const key = fromIndex * NODE_KEY_FACTOR + toIndex;
     const override = model === undefined ? undefined : validateLinkModel(model, `link ${from}->${to}`);
-    const link = this.link(fromIndex, toIndex);
-    const compiled = this.compileWith(fromIndex, toIndex, this.defaultLink, override, link.faultLayers);
+    const index = this.linkIndex(fromIndex, toIndex);
+    const compiled = this.compileWith(fromIndex, toIndex, this.defaultLink, override, this.links[index]?.faultLayers ?? NO_LAYERS);
     if (override === undefined) this.overrides.delete(key);
     else this.overrides.set(key, override);
-    this.models[link.index] = compiled;
+    this.models[index] = compiled;
   }
 
   /** The resolved model of `from → to`, as data. */
@@ -341,17 +358,18 @@ export class Network {
 
   /** Counters of the directed link `from → to`. */
   linkStats(from: string, to: string): LinkStats {
-    return this.statsOf([this.link(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to'))]);
+    const index = this.linkIndex(this.nodes.indexOf(from, 'from'), this.nodes.indexOf(to, 'to'));
+    return this.statsOf(index, index + 1);
   }
 
   /** Counters summed over every link. */
   stats(): LinkStats {
-    return this.statsOf(this.links);
+    return this.statsOf(0, this.ends.length);
   }
 
   /** @internal Resolves (creating on first use) the state of `from → to`. */
   link(from: number, to: number): LinkState {
-    return this.links[this.linkIndex(from, to)]!;
+    return this.linkAt(this.linkIndex(from, to));
   }
 
   /** @internal The index of `from → to`, creating the link on first use. */
@@ -363,16 +381,33 @@ export class Network {
   private createLink(from: number, to: number): number {
     // JSON keeps ('p', '->q') and ('p->', 'q') on different streams.
     const name = `link:${JSON.stringify([this.nodes.idOf(from), this.nodes.idOf(to)])}`;
-    const compiled = this.compileWith(from, to, this.defaultLink, this.overrideOf(from, to), []);
+    const compiled = this.compileWith(from, to, this.defaultLink, this.overrideOf(from, to), NO_LAYERS);
+    // A cluster's links are usually all made early: room for a full mesh of the nodes so far at once.
+    if (this.ends.length === 0) this.table.reserve(this.nodes.size * (this.nodes.size - 1));
     const index = this.table.add(from, to, this.loop.seed, name);
-    this.links.push(new LinkState(index, from, to));
+    this.links.push(undefined);
+    this.ends.push(from * NODE_KEY_FACTOR + to);
     this.models.push(compiled);
     return index;
   }
 
-  /** @internal The link with this index (delivery events carry it). */
+  /** @internal The link with this index (delivery events carry it); its state is made on first need. */
   linkAt(index: number): LinkState {
-    return this.links[index]!;
+    return this.links[index] ?? this.createState(index);
+  }
+
+  private createState(index: number): LinkState {
+    const state = new LinkState(index, this.fromOf(index), this.toOf(index));
+    this.links[index] = state;
+    return state;
+  }
+
+  private fromOf(index: number): number {
+    return Math.floor(this.ends[index]! / NODE_KEY_FACTOR);
+  }
+
+  private toOf(index: number): number {
+    return this.ends[index]! % NODE_KEY_FACTOR;
   }
 
   /** @internal True while the link with this index drops everything: cut by hand or by a fault. */
@@ -400,19 +435,19 @@ export class Network {
     const nowMs = this.loop.now;
     let departMs = nowMs;
     if (model.bandwidthBytesPerMs !== Infinity) {
-      departMs = this.serialise(this.links[index]!, model, message, nowMs);
+      departMs = this.serialise(this.linkAt(index), model, message, nowMs);
       if (departMs < 0) return this.dropAtSend(index, DROP_QUEUE_OVERFLOW);
     }
     this.scheduleCopy(index, model, departMs, to, message, messageId, claimedFrom);
     if (model.duplicateProbability > 0 && table.nextUniform(index) < model.duplicateProbability) {
-      this.links[index]!.duplicated++;
+      this.linkAt(index).duplicated++;
       this.scheduleCopy(index, model, departMs, to, message, messageId, claimedFrom);
     }
     return SENT;
   }
 
   private dropAtSend(index: number, code: number): number {
-    this.links[index]!.dropped[code]!++;
+    this.linkAt(index).dropped[code]!++;
     return code;
   }
 
@@ -434,23 +469,35 @@ export class Network {
       arriveMs += model.reorderDelay!.sampleFrom(table.states, table.streamOffset(index));
     } else if (model.fifo) {
       // Strictly after the previous copy, so even a random tie-break cannot swap them.
-      const link = this.links[index]!;
+      const link = this.linkAt(index);
       if (arriveMs <= link.lastFifoDeliveryMs) arriveMs = nextAfter(link.lastFifoDeliveryMs);
       link.lastFifoDeliveryMs = arriveMs;
     }
     this.loop.scheduleEvent(arriveMs - nowMs, this.deliverKind, to, claimedFrom, index, messageId, message);
   }
 
-  private statsOf(links: readonly LinkState[]): LinkStats {
-    const stats: LinkStats = { sent: 0, delivered: 0, duplicated: 0, dropped: {} as Record<DropReason, number> };
-    dropReasons.forEach((reason) => (stats.dropped[reason] = 0));
-    for (const link of links) {
-      stats.sent += this.table.sent(link.index);
-      stats.delivered += this.table.delivered(link.index);
-      stats.duplicated += link.duplicated;
-      dropReasons.forEach((reason, code) => (stats.dropped[reason] += link.dropped[code]!));
+  /** Counters summed over the links with indices in [start, end). */
+  private statsOf(start: number, end: number): LinkStats {
+    const dropped = zeros(dropReasons.length);
+    let sent = 0;
+    let delivered = 0;
+    let duplicated = 0;
+    for (let index = start; index < end; index++) {
+      sent += this.table.sent(index);
+      delivered += this.table.delivered(index);
+      const link = this.links[index];
+      if (link === undefined) continue;
+      duplicated += link.duplicated;
+      for (let code = 0; code < dropped.length; code++) dropped[code]! += link.dropped[code]!;
     }
-    return stats;
+    return { sent, delivered, duplicated, dropped: byReason(dropped) };
+  }
+
+  /** @internal Messages dropped for the reason `code`, over every link. */
+  droppedFor(code: number): number {
+    let dropped = 0;
+    for (const link of this.links) if (link !== undefined) dropped += link.dropped[code]!;
+    return dropped;
   }
 
   private sizeOf(message: unknown): number {
@@ -482,14 +529,6 @@ export class Network {
     return compiled;
   }
 
-  /** Rejects a default that, laid under some region model, makes an invalid link (e.g. reordering without a delay). */
-  private checkRegionLayers(defaultLink: Readonly<LinkModel> | undefined, field: string): void {
-    CompiledLinkModel.from([baseLinkModel, defaultLink], `${field}.link`);
-    if (this.intraRegion !== undefined) CompiledLinkModel.from([baseLinkModel, defaultLink, this.intraRegion], `${field}.intraRegion`);
-    if (this.interRegion !== undefined) CompiledLinkModel.from([baseLinkModel, defaultLink, this.interRegion], `${field}.interRegion`);
-    for (const [pair, layer] of this.regionPairs) CompiledLinkModel.from([baseLinkModel, defaultLink, layer], `${field}.regionLinks(${pair.replace('\u0000', ', ')})`);
-  }
-
   private regionLayer(from: number, to: number): Readonly<LinkModel> | undefined {
     const fromRegion = this.nodes.regionOf(from);
     const toRegion = this.nodes.regionOf(to);
@@ -497,21 +536,106 @@ export class Network {
     if (fromRegion === toRegion) return this.intraRegion;
     return this.regionPairs.get(regionPairKey(fromRegion, toRegion)) ?? this.interRegion;
   }
+}
 
-  private readRegionLinks(regionLinks: NetworkConfig['regionLinks']): void {
-    if (regionLinks === undefined) return;
-    if (!Array.isArray(regionLinks)) throw new InvalidArgumentError('network.regionLinks', regionLinks, 'an array of { between, link }');
-    regionLinks.forEach((entry: unknown, index) => {
-      const field = `network.regionLinks[${index}]`;
-      requireObject(entry, field);
-      rejectUnknownKeys(entry, field, ['between', 'link']);
-      const between = entry['between'];
-      if (!Array.isArray(between) || between.length !== 2) throw new InvalidArgumentError(`${field}.between`, between, 'a pair of region names');
-      requireString(between[0], `${field}.between[0]`);
-      requireString(between[1], `${field}.between[1]`);
-      this.regionPairs.set(regionPairKey(between[0], between[1]), validateLinkModel(entry['link'], `${field}.link`));
-    });
-  }
+/** The network's configuration, validated, as every network built from it starts. */
+interface NetworkSettings {
+  readonly defaultLink: Readonly<LinkModel> | undefined;
+  readonly intraRegion: Readonly<LinkModel> | undefined;
+  readonly interRegion: Readonly<LinkModel> | undefined;
+  readonly regionPairs: ReadonlyMap<string, Readonly<LinkModel>>;
+  readonly defaultMessageSizeBytes: number;
+  /** Compiled models of links on the defaults, by region layer, filled as links are made. */
+  readonly sharedModels: Map<Readonly<LinkModel> | undefined, CompiledLinkModel>;
+}
+
+const NO_CONFIG: NetworkConfig = Object.freeze({});
+const NETWORK_KEYS = ['link', 'intraRegion', 'interRegion', 'regionLinks', 'defaultMessageSizeBytes'];
+
+/** Settings read from a configuration object, with what the object held then (null: too large to snapshot). */
+const settingsByConfig = new WeakMap<object, { snapshot: ShapeSnapshot; settings: NetworkSettings } | null>();
+
+/**
+ * The settings of `config`, validated and compiled once per configuration object: a property
+ * test builds thousands of simulations from one scenario's options. They are read again, with
+ * the same errors, whenever the object no longer holds what it held when they were read (the
+ * user changed a field), so reuse is never visible. The configuration is read when a
+ * simulation is built, as it always was; changing it later changes later simulations.
+ */
+function networkSettings(config: NetworkConfig): NetworkSettings {
+  const cached = typeof config === 'object' && config !== null ? settingsByConfig.get(config) : null;
+  if (cached?.snapshot.matches(config) === true) return cached.settings;
+  const settings = readNetworkSettings(config);
+  if (cached === null) return settings;
+  const snapshot = ShapeSnapshot.of(config);
+  settingsByConfig.set(config, snapshot === undefined ? null : { snapshot, settings });
+  return settings;
+}
+
+function readNetworkSettings(config: NetworkConfig): NetworkSettings {
+  const raw: unknown = config;
+  requireObject(raw, 'network');
+  rejectUnknownKeys(raw, 'network', NETWORK_KEYS);
+  const defaultLink = config.link === undefined ? undefined : validateLinkModel(config.link, 'network.link');
+  const intraRegion = config.intraRegion === undefined ? undefined : validateLinkModel(config.intraRegion, 'network.intraRegion');
+  const interRegion = config.interRegion === undefined ? undefined : validateLinkModel(config.interRegion, 'network.interRegion');
+  const regionPairs = readRegionLinks(config.regionLinks);
+  const defaultMessageSizeBytes = config.defaultMessageSizeBytes === undefined ? 64 : config.defaultMessageSizeBytes;
+  requirePositive(defaultMessageSizeBytes, 'network.defaultMessageSizeBytes');
+  const layers = { intraRegion, interRegion, regionPairs };
+  checkRegionLayers(defaultLink, layers, 'network');
+  return { defaultLink, ...layers, defaultMessageSizeBytes, sharedModels: new Map() };
+}
+
+/** Rejects a default that, laid under some region model, makes an invalid link (e.g. reordering without a delay). */
+function checkRegionLayers(
+  defaultLink: Readonly<LinkModel> | undefined,
+  layers: Pick<NetworkSettings, 'intraRegion' | 'interRegion' | 'regionPairs'>,
+  field: string,
+): void {
+  CompiledLinkModel.from([baseLinkModel, defaultLink], `${field}.link`);
+  if (layers.intraRegion !== undefined) CompiledLinkModel.from([baseLinkModel, defaultLink, layers.intraRegion], `${field}.intraRegion`);
+  if (layers.interRegion !== undefined) CompiledLinkModel.from([baseLinkModel, defaultLink, layers.interRegion], `${field}.interRegion`);
+  for (const [pair, layer] of layers.regionPairs) CompiledLinkModel.from([baseLinkModel, defaultLink, layer], `${field}.regionLinks(${pair.replace('\u0000', ', ')})`);
+}
+
+function readRegionLinks(regionLinks: NetworkConfig['regionLinks']): Map<string, Readonly<LinkModel>> {
+  const pairs = new Map<string, Readonly<LinkModel>>();
+  if (regionLinks === undefined) return pairs;
+  if (!Array.isArray(regionLinks)) throw new InvalidArgumentError('network.regionLinks', regionLinks, 'an array of { between, link }');
+  regionLinks.forEach((entry: unknown, index) => {
+    const field = `network.regionLinks[${index}]`;
+    requireObject(entry, field);
+    rejectUnknownKeys(entry, field, ['between', 'link']);
+    const between = entry['between'];
+    if (!Array.isArray(between) || between.length !== 2) throw new InvalidArgumentError(`${field}.between`, between, 'a pair of region names');
+    requireString(between[0], `${field}.between[0]`);
+    requireString(between[1], `${field}.between[1]`);
+    pairs.set(regionPairKey(between[0], between[1]), validateLinkModel(entry['link'], `${field}.link`));
+  });
+  return pairs;
+}
+
+function zeros(length: number): number[] {
+  const array: number[] = [];
+  for (let index = 0; index < length; index++) array.push(0);
+  return array;
+}
+
+/** Drop counters by code, keyed by reason in `dropReasons` order (one literal: one object shape). */
+function byReason(dropped: readonly number[]): Record<DropReason, number> {
+  return {
+    loss: dropped[DROP_LOSS]!,
+    'link-blocked': dropped[DROP_LINK_BLOCKED]!,
+    'node-down': dropped[DROP_NODE_DOWN]!,
+    'queue-overflow': dropped[DROP_QUEUE_OVERFLOW]!,
+    'mailbox-overflow': dropped[DROP_MAILBOX_OVERFLOW]!,
+    'no-call-handler': dropped[DROP_NO_CALL_HANDLER]!,
+    'stale-reply': dropped[DROP_STALE_REPLY]!,
+    'send-omission': dropped[DROP_SEND_OMISSION]!,
+    'receive-omission': dropped[DROP_RECEIVE_OMISSION]!,
+    'inbox-overflow': dropped[DROP_INBOX_OVERFLOW]!,
+  };
 }
 
 function regionPairKey(first: string, second: string): string {
