@@ -440,7 +440,14 @@ export interface PropertyCounterexample {
   /** The shrunk fault schedule. */
   faults: Fault[];
   /** The shrunk generated workload (empty when none was generated). */
-  workload: Array<{ atMs: number; client: string; operation: unknown }>;
+  workload: Array<{
+    /** When the operation is issued (simulated ms). */
+    atMs: number;
+    /** The client that issues it. */
+    client: string;
+    /** The operation, as the scenario's workload arbitrary drew it. */
+    operation: unknown;
+  }>;
 }
 
 /**
