@@ -6,12 +6,14 @@ import type { Fault } from '../../faults/fault.js';
  *
  * @example
  * ```ts
- * const draw: KindDraw = { nodes: ['n1', 'n2'], clients: [], everyone: ['n1', 'n2'], startMs: 0, latestStartMs: 4_000, horizonMs: 5_000, minDurationMs: 1, maxDurationMs: 5_000, durations: 'log-uniform', byzantine: { fields: [], derivations: [], adversaries: [] } };
+ * const draw: KindDraw = { nodes: ['n1', 'n2'], peers: ['n1', 'n2'], clients: [], everyone: ['n1', 'n2'], startMs: 0, latestStartMs: 4_000, horizonMs: 5_000, minDurationMs: 1, maxDurationMs: 5_000, durations: 'log-uniform', byzantine: { fields: [], derivations: [], adversaries: [] } };
  * ```
  */
 export interface KindDraw {
   /** Nodes a fault of this kind may target (the kind's own list when restricted). */
   readonly nodes: readonly string[];
+  /** The kind's whole node list, of which `nodes` is a subset when a case focuses on some nodes (a byzantine fault may forge as any of them). */
+  readonly peers: readonly string[];
   /** The cluster's clients: never targeted, but a partition puts each on a side. */
   readonly clients: readonly string[];
   /** Every node of the cluster, clients last, which a partition or bridge must place on a side. */
@@ -96,7 +98,7 @@ export function targetsOf(kind: string, draw: KindDraw): fc.Arbitrary<Pick<Fault
     case 'bridge':
       return bridgeSides(draw).map(([bridge, first, second]) => ({ params: { bridge, sides: [first, second] } }));
     case 'byzantine':
-      return pair.chain(([target, other]) => byzantineParams(other, draw.byzantine).map((params) => ({ target, params })));
+      return byzantinePair(draw).chain(([target, other]) => byzantineParams(other, draw.byzantine).map((params) => ({ target, params })));
     case 'capacity':
       return fc.tuple(node, fc.integer({ min: 10, max: 1_000 }), fc.integer({ min: 10, max: 1_000 })).map(([target, messagesPerSec, inboxLimit]) => ({ target, params: { messagesPerSec, inboxLimit } }));
     case 'traffic-spike':
@@ -118,6 +120,15 @@ function pairOf(nodes: readonly string[]): fc.Arbitrary<readonly [string, string
   return fc.tuple(fc.nat({ max: nodes.length - 1 }), fc.nat({ max: Math.max(0, nodes.length - 2) })).map(([first, offset]) => {
     const second = (first + 1 + offset) % nodes.length;
     return [nodes[first]!, nodes[second]!] as const;
+  });
+}
+
+/** A byzantine node and another it may forge: any of the kind's peers, though the case focuses on some. */
+function byzantinePair(draw: KindDraw): fc.Arbitrary<readonly [string, string]> {
+  if (draw.nodes.length === draw.peers.length) return pairOf(draw.nodes);
+  return fc.tuple(fc.constantFrom(...draw.nodes), fc.nat({ max: draw.peers.length - 2 })).map(([target, offset]) => {
+    const others = draw.peers.filter((id) => id !== target);
+    return [target, others[offset]!] as const;
   });
 }
 
