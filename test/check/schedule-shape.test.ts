@@ -56,12 +56,23 @@ describe('faultSchedule shape controls', () => {
     expect(Math.max(...logUniform)).toBeLessThanOrEqual(9_000);
   });
 
+  it('a byzantine node forges as any other node of the cluster, whatever targets allow; alone, it never forges', () => {
+    const forged = sample({ kinds: ['byzantine'], targets: { byzantine: ['n2'] } }).flat().filter((fault) => fault.params!['behaviour'] === 'forge');
+    expect(new Set(forged.map((fault) => fault.params!['as']))).toEqual(new Set(['n1', 'n3', 'n4']));
+    const alone = sample({ nodes: ['solo'], clients: [], kinds: ['byzantine'] }).flat();
+    expect(alone.length).toBeGreaterThan(100);
+    expect(alone.filter((fault) => fault.params!['behaviour'] === 'forge')).toEqual([]);
+  });
+
   it('faults last 10 ms at least by default, less only where the window or maxDurationMs is shorter', () => {
     const shortest = (options: Partial<FaultScheduleOptions>) => Math.min(...sample({ kinds: ['pause'], ...options }, 300).flat().map((fault) => fault.durationMs!));
     expect(shortest({})).toBe(10);
     expect(shortest({ minDurationMs: 1 })).toBeLessThan(10);
     expect(shortest({ maxDurationMs: 4 })).toBe(4);
     expect(shortest({ horizonMs: 6 })).toBe(5);
+    // A latestStartMs the user set near the horizon is kept: the default floor gives way.
+    expect(shortest({ horizonMs: 1_000, latestStartMs: 995 })).toBe(4);
+    expect(() => faultSchedule({ ...base, horizonMs: 1_000, latestStartMs: 995 })).not.toThrow();
   });
 
   it('targets restrict the nodes a kind may hit; other kinds still hit every node', () => {
@@ -87,7 +98,15 @@ describe('faultSchedule shape controls', () => {
     expect(share(swarm, (n) => n === 1)).toBeGreaterThan(0.08);
     expect(share(swarm, (n) => n >= 3)).toBeGreaterThan(0.3);
     expect(share(plain, (n) => n === 1)).toBeLessThan(0.02);
-    expect(kindsPerBusyCase(true)).not.toEqual(plain);
+  });
+
+  it('swarm: true turns on every dimension: single-kind cases, spread counts and focused nodes', () => {
+    const kinds: FaultScheduleOptions['kinds'] = ['crash', 'pause', 'clock-skew', 'omission'];
+    const schedules = sample({ kinds, swarm: true, minFaults: 1, maxFaults: 4 });
+    const busy = schedules.filter((schedule) => schedule.length === 4);
+    for (const count of [1, 2, 3, 4]) expect(share(schedules, (schedule) => schedule.length === count)).toBeGreaterThan(0.15);
+    expect(share(busy, (schedule) => new Set(schedule.map((fault) => fault.kind)).size === 1)).toBeGreaterThan(0.05);
+    expect(share(busy, (schedule) => new Set(schedule.map((fault) => fault.target)).size === 1)).toBeGreaterThan(0.08);
   });
 
   it('swarm.nodes (default) aims half the cases at a random subset of the nodes; off, faults spread over all', () => {

@@ -4,7 +4,7 @@
 // that deleting faults one at a time cannot reach.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { faultSchedule, type FaultScheduleOptions } from '../../src/check/index.js';
+import { faultSchedule, type FaultScheduleOptions, type GeneratedFailureModel } from '../../src/check/index.js';
 import { builtInFailureModels, findBudgetViolation, Simulation, type Fault, type FaultSchedule } from '../../src/index.js';
 
 const nodes = ['n1', 'n2', 'n3'];
@@ -103,6 +103,34 @@ describe('shrinking fault schedules to the true minimum', () => {
     for (const schedule of tried) {
       const sim = new Simulation({ seed: 1 });
       for (const id of everyone) sim.addNode(id, () => ({}));
+      expect(() => sim.inject(schedule), JSON.stringify(schedule)).not.toThrow();
+    }
+  });
+
+  it("leaves a custom kind's nodes alone: its params may tie them together", () => {
+    // A model whose peer must differ from its target: swapping only the target would break it.
+    const tie: GeneratedFailureModel = {
+      kind: 'tie',
+      validate: (fault) => {
+        if (fault.params?.['peer'] === fault.target) throw new Error('peer must differ from target');
+      },
+      apply: () => undefined,
+      revert: () => undefined,
+      arbitrary: ({ nodes: ids }) => fc.tuple(fc.nat({ max: ids.length - 1 }), fc.nat({ max: ids.length - 2 })).map(([first, offset]) => ({ target: ids[first]!, params: { peer: ids[(first + 1 + offset) % ids.length]! } })),
+    };
+    const tried: FaultSchedule[] = [];
+    const fails = (schedule: FaultSchedule) => {
+      tried.push(schedule);
+      return schedule.some((fault) => fault.kind === 'tie' && fault.params!['peer'] === 'n1');
+    };
+    for (const seed of SEEDS) {
+      const details = fc.check(fc.property(faultSchedule({ nodes, horizonMs: 5_000, kinds: ['tie', 'crash'], models: [tie] }), (schedule) => !fails(schedule)), { seed });
+      expect(details.counterexample![0]).toHaveLength(1);
+    }
+    for (const schedule of tried) {
+      const sim = new Simulation({ seed: 1 });
+      for (const id of nodes) sim.addNode(id, () => ({}));
+      sim.registerFailureModel(tie);
       expect(() => sim.inject(schedule), JSON.stringify(schedule)).not.toThrow();
     }
   });

@@ -161,9 +161,9 @@ export interface FaultScheduleOptions {
 
 const OPTION_KEYS = ['nodes', 'clients', 'kinds', 'weights', 'targets', 'minFaults', 'maxFaults', 'horizonMs', 'startMs', 'latestStartMs', 'minDurationMs', 'maxDurationMs', 'durations', 'swarm', 'budget', 'models', 'byzantine'];
 const DEFAULT_KINDS: readonly GeneratedKind[] = ['crash', 'pause', 'partition'];
-/** Kinds whose faults join two of their nodes. */
 /** A fault shorter than this rarely outlasts a message's hop (the default latency is tens of ms). */
 const DEFAULT_MIN_DURATION_MS = 10;
+/** Kinds whose faults join two of their nodes. */
 const PAIR_KINDS: readonly string[] = ['partition-one-way', 'link', 'traffic-spike'];
 const builtInByKind = new Map(builtInFailureModels.map((model) => [model.kind, model]));
 
@@ -186,14 +186,13 @@ const builtInByKind = new Map(builtInFailureModels.map((model) => [model.kind, m
 export function faultSchedule(options: FaultScheduleOptions): fc.Arbitrary<FaultSchedule> {
   const settings = readOptions(options);
   const everyone = [...settings.nodes, ...settings.clients];
-  const peersOf = (kind: string): readonly string[] => settings.targets[kind] ?? settings.nodes;
   const sourceOf = (kind: string, nodes: readonly string[]): KindSource => {
     const model = settings.models.get(kind);
-    const draw: KindDraw = { ...settings, nodes, peers: peersOf(kind), everyone };
+    const draw: KindDraw = { ...settings, nodes, allNodes: settings.nodes, everyone };
     const what = model === undefined ? targetsOf(kind, draw) : model.arbitrary({ nodes, clients: settings.clients });
-    return { kind, weight: settings.weights[kind] ?? 1, arbitrary: wholeFault(kind, draw, what, isPermanent(kind, model)), model: model ?? builtInByKind.get(kind)!, nodes };
+    return { kind, weight: settings.weights[kind] ?? 1, arbitrary: wholeFault(kind, draw, what, isPermanent(kind, model)), model: model ?? builtInByKind.get(kind)!, nodes, movable: model === undefined };
   };
-  const sources = settings.kinds.map((kind) => sourceOf(kind, peersOf(kind)));
+  const sources = settings.kinds.map((kind) => sourceOf(kind, settings.targets[kind] ?? settings.nodes));
   // One source per (kind, focused nodes), made at first need: a few per search.
   const focused = new Map<string, KindSource>();
   const focus = (source: KindSource, subset: readonly string[]): KindSource => {
@@ -313,7 +312,9 @@ function readWindow(options: FaultScheduleOptions): Pick<Settings, 'horizonMs' |
   if (windowMs < 2) throw new InvalidArgumentError('horizonMs', options.horizonMs, `a time at least 2 ms after startMs (${startMs} ms), so a fault fits`);
   const maxDurationMs = orDefault(options.maxDurationMs, windowMs);
   requirePositiveInteger(maxDurationMs, 'maxDurationMs', windowMs);
-  const minDurationMs = orDefault(options.minDurationMs, Math.max(1, Math.min(DEFAULT_MIN_DURATION_MS, windowMs - 1, maxDurationMs)));
+  // The default floor gives way to the window, maxDurationMs and a late latestStartMs the user set.
+  const roomAfterLatestMs = typeof options.latestStartMs === 'number' && Number.isFinite(options.latestStartMs) ? Math.floor(Math.ceil(options.horizonMs) - 1 - options.latestStartMs) : Infinity;
+  const minDurationMs = orDefault(options.minDurationMs, Math.max(1, Math.min(DEFAULT_MIN_DURATION_MS, windowMs - 1, maxDurationMs, roomAfterLatestMs)));
   requirePositiveInteger(minDurationMs, 'minDurationMs', windowMs - 1);
   if (maxDurationMs < minDurationMs) throw new InvalidArgumentError('maxDurationMs', maxDurationMs, `an integer >= minDurationMs (${minDurationMs})`);
   const earliestMs = Math.ceil(startMs);

@@ -10,7 +10,7 @@ import type { SwarmDimensions } from './swarm.js';
  *
  * @example
  * ```ts
- * const source: KindSource = { kind: 'crash', weight: 1, arbitrary: crashes, model: crashModel, nodes: ['n1', 'n2'] };
+ * const source: KindSource = { kind: 'crash', weight: 1, arbitrary: crashes, model: crashModel, nodes: ['n1', 'n2'], movable: true };
  * ```
  */
 export interface KindSource {
@@ -23,6 +23,11 @@ export interface KindSource {
   readonly model: FailureModel;
   /** The nodes it may target, first first: a fault the shrinker made moves its target there. */
   readonly nodes: readonly string[];
+  /**
+   * Whether the shrinker may swap the nodes a fault names: true for the built-in kinds, false for
+   * a custom model, whose params may tie nodes together in ways only its `validate` knows.
+   */
+  readonly movable: boolean;
   /** For a source focused on some of the kind's nodes: the kind's source over all of them. */
   readonly whole?: KindSource;
 }
@@ -193,7 +198,7 @@ export class ScheduleArbitrary extends fc.Arbitrary<FaultSchedule> {
       for (const value of gene.source.arbitrary.shrink(gene.fault, gene.context)) yield { fault: value.value, source: gene.source, context: value.context };
       // fast-check cannot carry a partition from one node to another, nor a focused fault off its focus.
       const source = gene.source.whole ?? gene.source;
-      for (const moved of swapsTowardsFirst(gene.fault, source.nodes)) yield { fault: moved, source, context: undefined };
+      if (source.movable) for (const moved of swapsTowardsFirst(gene.fault, source.nodes)) yield { fault: moved, source, context: undefined };
       return;
     }
     const { fault, source } = gene;
@@ -202,7 +207,7 @@ export class ScheduleArbitrary extends fc.Arbitrary<FaultSchedule> {
         if (durationMs < fault.durationMs) yield { fault: { ...fault, durationMs }, source, context: undefined };
       }
     }
-    for (const moved of swapsTowardsFirst(fault, source.nodes)) yield { fault: moved, source, context: undefined };
+    if (source.movable) for (const moved of swapsTowardsFirst(fault, source.nodes)) yield { fault: moved, source, context: undefined };
   }
 
   /** Sorts by start and keeps each fault that neither conflicts with nor breaks the budget of those kept. */

@@ -16,8 +16,10 @@ import { rejectUnknownKeys, requireBoolean, requireObject } from '../../validate
  */
 export interface SwarmOptions {
   /**
-   * Half the cases aim every fault at a random subset of the nodes (each kept with even odds,
-   * at least one); a kind that needs more nodes than the subset has keeps its own. Default true.
+   * Half the cases aim their faults at a random subset of the nodes (each kept with even odds, at
+   * least one; now and then all of them). A kind keeps its own nodes where the subset leaves it
+   * too few (a link needs two) or none of its `targets`, and so does a custom kind, whose
+   * arbitrary may assume its whole list. Default true.
    */
   nodes?: boolean;
   /** Each case enables a random subset of the kinds (each with even odds, at least one). Default false. */
