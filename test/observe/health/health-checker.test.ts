@@ -80,6 +80,17 @@ describe('health check QoS against the truth', () => {
     expect(readiness.queryAccuracyProbability!).toBeLessThan(0.9);
   });
 
+  it('counts a reply that comes back after the timeout as a failure, not a late success', () => {
+    // No latency rule in the predicate: only the timeout can tell a 50 ms round trip from a good one.
+    const { sim, health } = healthScenario(9, [{ ...READINESS, isHealthy: (reply) => reply === 'ok' }]);
+    sim.inject([{ kind: 'slow-node', atMs: 2_000, durationMs: 1_000, target: 'api', params: { model: { latencyFactor: 5 } } }]);
+    sim.run({ until: 4_000 });
+    const flips = health.transitionsOf('api/readiness').slice(1);
+    expect(flips.map((flip) => [flip.to, flip.reason])).toEqual([['unhealthy', 'timeout'], ['healthy', 'ok']]);
+    const late = health.repliesOf('api/readiness').filter((reply) => reply.timeMs - reply.sentMs! > 30);
+    expect(late.length).toBeGreaterThanOrEqual(5);
+  });
+
   it('judges readiness by the reply: a wrong answer in time is unhealthy with reason rejected', () => {
     const { sim, health } = healthScenario(5, [{ ...READINESS, request: 'nonsense' }]);
     sim.run({ until: 1_000 });
