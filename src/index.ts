@@ -141,6 +141,7 @@ export {
   type HealthStatus,
   type HealthCheckOptions,
   type HealthCheckerOptions,
+  type ResolvedHealthCheck,
 } from './observe/health/health-check-options.js';
 export { withHealthEndpoint } from './observe/health/health-endpoint.js';
 export { HealthChecker, addHealthChecker, type HealthTransition, type ProbeOutcome } from './observe/health/health-checker.js';

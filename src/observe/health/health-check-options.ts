@@ -62,19 +62,19 @@ export interface HealthCheckOptions {
   isHealthy?: (reply: unknown, latencyMs: number) => boolean;
 }
 
-/** A check with its defaults filled in. */
-export interface ResolvedHealthCheck {
-  target: string;
-  kind: HealthCheckKind;
-  name: string;
-  intervalMs: number;
-  timeoutMs: number;
-  healthyThreshold: number;
-  unhealthyThreshold: number;
-  initialStatus: HealthStatus;
+/**
+ * A check as its checker runs it: {@link HealthCheckOptions} with every default filled in.
+ *
+ * @example
+ * ```ts
+ * const resolved: ResolvedHealthCheck = health.checkOptions('api/readiness');
+ * resolved.unhealthyThreshold; // 3 unless given
+ * ```
+ */
+export type ResolvedHealthCheck = Required<Omit<HealthCheckOptions, 'request'>> & {
+  /** Readiness: the request handed to the target's `onCall` (`undefined` when none was given). */
   request: unknown;
-  isHealthy: (reply: unknown, latencyMs: number) => boolean;
-}
+};
 
 /**
  * Options of `addHealthChecker`.
