@@ -144,6 +144,6 @@ export {
   type ResolvedHealthCheck,
 } from './observe/health/health-check-options.js';
 export { withHealthEndpoint } from './observe/health/health-endpoint.js';
-export { HealthChecker, addHealthChecker, type HealthTransition, type ProbeOutcome } from './observe/health/health-checker.js';
+export { HealthChecker, addHealthChecker, createHealthChecker, type HealthTransition, type ProbeOutcome } from './observe/health/health-checker.js';
 export { healthDetectorTransitions, measureHealthQoS } from './observe/health/health-qos.js';
 // --- end health checks ---

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../../errors.js';
 import type { HeartbeatArrival } from '../../detectors/harness.js';
 import type { Simulation } from '../../simulation.js';
 import { requireFunction, requireString } from '../../validate.js';
-import type { NodeContext } from '../../world/node-context.js';
+import type { NodeBehaviour, NodeContext, NodeHandlers } from '../../world/node-context.js';
 import { resolveHealthChecks, type HealthCheckKind, type HealthCheckerOptions, type HealthStatus, type ResolvedHealthCheck } from './health-check-options.js';
 import { HealthProbe, HealthProbeReply } from './health-endpoint.js';
 
@@ -46,6 +46,9 @@ export interface HealthTransition {
   reason: ProbeOutcome;
 }
 
+const PROBE_TIMER = 'faultline.health.probe:';
+const TIMEOUT_TIMER = 'faultline.health.timeout:';
+
 /** Per check: its options and what the checker knows. Lives outside the checker node, like a harness's records. */
 interface CheckState {
   check: ResolvedHealthCheck;
@@ -63,7 +66,7 @@ interface CheckState {
 /**
  * Health checks run by one checker node: per check, the current status, every flip, and
  * listeners a load balancer or supervisor can subscribe with {@link HealthChecker.onChange}.
- * Built by {@link addHealthChecker}.
+ * Built by {@link addHealthChecker} or {@link createHealthChecker}.
  *
  * @example
  * ```ts
@@ -80,6 +83,8 @@ export class HealthChecker {
   private readonly listeners: Array<(transition: HealthTransition) => void> = [];
   /** True time the checker node first started: where a check's initial status begins. */
   private startedAtMs = 0;
+  /** Whether a node has started running these checks: only one may. */
+  private attached = false;
 
   /** @internal Built by {@link addHealthChecker}. */
   constructor(
@@ -135,8 +140,44 @@ export class HealthChecker {
     };
   }
 
-  /** @internal The checker node's behaviour. */
-  behaviour(ctx: NodeContext): { onStart(): void; onRecover(): void; onTimer(name: string): void; onMessage(from: string, message: unknown): void } {
+  /**
+   * Runs these checks inside an existing node, such as the load balancer that routes by them:
+   * the returned behaviour is `behaviour` plus the probing. Its own messages, timers and
+   * lifecycle handlers run as before; the checker's timers are named `faultline.health.*`. The
+   * node's id must be this checker's id. {@link addHealthChecker} does this for a node of its own.
+   *
+   * @example
+   * ```ts
+   * const health = createHealthChecker(sim, 'lb', { checks: [{ target: 'api', kind: 'liveness', intervalMs: 100, timeoutMs: 50 }] });
+   * sim.addNode('lb', health.embedIn((ctx) => ({ onMessage(from, request) { if (health.status('api/liveness') === 'healthy') ctx.send('api', request); } })));
+   * ```
+   */
+  embedIn<M = unknown, D = unknown>(behaviour: NodeBehaviour<M, D>): NodeBehaviour<M, D> {
+    requireFunction(behaviour, 'behaviour');
+    return (ctx) => {
+      if (ctx.id !== this.id) throw new InvalidArgumentError('node id', ctx.id, `the checker's id '${this.id}'`);
+      const handlers = behaviour(ctx);
+      const probing = this.probing(ctx as NodeContext);
+      // Inherit from the node's handlers so `sim.node(id).handlers` still shows its state.
+      const wrapped = Object.create(handlers) as NodeHandlers<M>;
+      wrapped.onStart = () => {
+        if (!this.attached) this.startedAtMs = this.sim.now;
+        this.attached = true;
+        probing.start();
+        return handlers.onStart?.call(handlers);
+      };
+      wrapped.onRecover = () => {
+        probing.start();
+        return (handlers.onRecover ?? handlers.onStart)?.call(handlers);
+      };
+      wrapped.onTimer = (name, data) => (probing.takeTimer(name) ? undefined : handlers.onTimer?.call(handlers, name, data));
+      wrapped.onMessage = (from, message) => (probing.takeMessage(from, message) ? undefined : handlers.onMessage?.call(handlers, from, message));
+      return wrapped;
+    };
+  }
+
+  /** The probing half of a checker node, for one incarnation. */
+  private probing(ctx: NodeContext): { start(): void; takeTimer(name: string): boolean; takeMessage(from: string, message: unknown): boolean } {
     const probe = (index: number): void => {
       const state = this.states[index]!;
       // Only after a clock jump can a probe still be in flight here: it has had its time.
@@ -144,40 +185,41 @@ export class HealthChecker {
       const probeId = state.nextProbeId++;
       state.inFlight = { probeId, sentLocalMs: ctx.now() };
       state.sent[probeId] = { trueMs: this.sim.now, localMs: ctx.now() };
-      ctx.setTimer(state.check.timeoutMs, `timeout:${index}`);
-      ctx.setTimer(state.check.intervalMs, `probe:${index}`);
+      ctx.setTimer(state.check.timeoutMs, `${TIMEOUT_TIMER}${index}`);
+      ctx.setTimer(state.check.intervalMs, `${PROBE_TIMER}${index}`);
       ctx.send(state.check.target, new HealthProbe(index, probeId, state.check.kind, state.check.request));
     };
-    const start = (): void => {
-      for (const state of this.states) {
-        // A restarted checker forgets its counts and in-flight probes, not the statuses it published.
-        state.successes = 0;
-        state.failures = 0;
-        state.inFlight = undefined;
-      }
-      this.states.forEach((_, index) => probe(index));
-    };
     return {
-      onStart: () => {
-        this.startedAtMs = this.sim.now;
-        start();
+      start: () => {
+        for (const state of this.states) {
+          // A restarted checker forgets its counts and in-flight probes, not the statuses it published.
+          state.successes = 0;
+          state.failures = 0;
+          state.inFlight = undefined;
+        }
+        this.states.forEach((_, index) => probe(index));
       },
-      onRecover: start,
-      onTimer: (name) => {
-        const [what, index] = name.split(':') as [string, string];
-        if (what === 'probe') return probe(Number(index));
-        if (this.states[Number(index)]!.inFlight !== undefined) this.record(ctx, Number(index), 'timeout');
+      takeTimer: (name) => {
+        if (name.startsWith(PROBE_TIMER)) {
+          probe(Number(name.slice(PROBE_TIMER.length)));
+          return true;
+        }
+        if (!name.startsWith(TIMEOUT_TIMER)) return false;
+        const index = Number(name.slice(TIMEOUT_TIMER.length));
+        if (this.states[index]!.inFlight !== undefined) this.record(ctx, index, 'timeout');
+        return true;
       },
-      onMessage: (from, message) => {
-        if (!(message instanceof HealthProbeReply)) return;
+      takeMessage: (from, message) => {
+        if (!(message instanceof HealthProbeReply)) return false;
         const state = this.states[message.checkIndex];
-        if (state === undefined || from !== state.check.target) return;
+        if (state === undefined || from !== state.check.target) return true;
         const sent = state.sent[message.probeId]!;
         state.replies.push({ sequence: message.probeId, sentLocalMs: sent.localMs, sentMs: sent.trueMs, timeMs: this.sim.now, localTimeMs: ctx.now() });
-        if (state.inFlight?.probeId !== message.probeId) return; // late: already counted as a timeout
+        if (state.inFlight?.probeId !== message.probeId) return true; // late: already counted as a timeout
         const latencyMs = ctx.now() - state.inFlight.sentLocalMs;
-        ctx.cancelTimer(`timeout:${message.checkIndex}`);
+        ctx.cancelTimer(`${TIMEOUT_TIMER}${message.checkIndex}`);
         this.record(ctx, message.checkIndex, state.check.isHealthy(message.reply, latencyMs) ? 'ok' : 'rejected');
+        return true;
       },
     };
   }
@@ -231,9 +273,23 @@ export class HealthChecker {
  * ```
  */
 export function addHealthChecker(sim: Simulation, id: string, options: HealthCheckerOptions): HealthChecker {
-  requireString(id, 'id');
-  const checks = resolveHealthChecks(options);
-  const checker = new HealthChecker(id, checks, sim);
-  sim.addNode(id, (ctx) => checker.behaviour(ctx));
+  const checker = createHealthChecker(sim, id, options);
+  sim.addNode(id, checker.embedIn(() => ({})));
   return checker;
+}
+
+/**
+ * Builds a {@link HealthChecker} for the node `id` without adding a node: run it inside an
+ * existing node's behaviour with {@link HealthChecker.embedIn} (a load balancer probing its own
+ * backends).
+ *
+ * @example
+ * ```ts
+ * const health = createHealthChecker(sim, 'lb', { checks: [{ target: 'api', kind: 'liveness', intervalMs: 100, timeoutMs: 50 }] });
+ * sim.addNode('lb', health.embedIn(loadBalancer));
+ * ```
+ */
+export function createHealthChecker(sim: Simulation, id: string, options: HealthCheckerOptions): HealthChecker {
+  requireString(id, 'id');
+  return new HealthChecker(id, resolveHealthChecks(options), sim);
 }
