@@ -262,6 +262,8 @@ export class HealthChecker {
  * or paused. Targets must be built with {@link withHealthEndpoint}. Statuses, flips and
  * listeners live in the returned {@link HealthChecker}, outside the node, so a test or a
  * load balancer can read them at any time.
+ * Memory: one small record per probe sent and per reply received (the arrivals
+ * {@link measureHealthQoS} reads), like the detector harness's heartbeat arrivals.
  *
  * @example
  * ```ts

@@ -91,6 +91,28 @@ describe('health check QoS against the truth', () => {
     expect(late.length).toBeGreaterThanOrEqual(5);
   });
 
+  it('fails liveness during a pause of the target, a mistake the truth puts down to the pause', () => {
+    const { sim, health } = healthScenario(10, [LIVENESS]);
+    sim.schedule(2_000, () => sim.pause('api'));
+    sim.schedule(2_600, () => sim.resume('api'));
+    sim.run({ until: RUN_MS });
+    const qos = measureHealthQoS(health, 'api/liveness', sim.truth, FROM_MS, RUN_MS);
+    expect(qos.mistakes.map((mistake) => mistake.cause)).toEqual(['pause']);
+    expect(qos.crashes).toBe(0);
+  });
+
+  it('runs an async onCall under runAsync: a handler that takes 40 ms fails a 30 ms readiness timeout', async () => {
+    const sim = new Simulation({ seed: 11, network: { link: { latency: { kind: 'constant', ms: 1 } } } });
+    let handlerMs = 0;
+    sim.addNode('api', withHealthEndpoint((ctx) => ({
+      async onCall() { await ctx.sleep(handlerMs); return 'ok'; },
+    })));
+    const health = addHealthChecker(sim, 'lb', { checks: [READINESS] });
+    sim.schedule(1_000, () => { handlerMs = 40; });
+    await sim.runAsync({ until: 2_000 });
+    expect(health.transitionsOf('api/readiness').map((flip) => [flip.to, flip.reason])).toEqual([['healthy', 'ok'], ['unhealthy', 'timeout']]);
+  });
+
   it('judges readiness by the reply: a wrong answer in time is unhealthy with reason rejected', () => {
     const { sim, health } = healthScenario(5, [{ ...READINESS, request: 'nonsense' }]);
     sim.run({ until: 1_000 });
