@@ -86,7 +86,7 @@ export class HealthChecker {
   /** Whether a node has started running these checks: only one may. */
   private attached = false;
 
-  /** @internal Built by {@link addHealthChecker}. */
+  /** @internal Built by {@link addHealthChecker} or {@link createHealthChecker}. */
   constructor(
     /** The checker node's id. */
     readonly id: string,
