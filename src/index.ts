@@ -135,3 +135,15 @@ export {
 export type { LinearizabilityEvidence, LinearizedStep } from './linearizability/evidence.js';
 export type { EdnValue } from './linearizability/formats/edn.js';
 export { parseEdnHistory, historyFromJepsenEvents, type JepsenEvent, type ConvertedOperation } from './linearizability/formats/jepsen-history.js';
+// --- Observe: health checks (issue 13, wt-obs-health) ---
+export {
+  type HealthCheckKind,
+  type HealthStatus,
+  type HealthCheckOptions,
+  type HealthCheckerOptions,
+  type ResolvedHealthCheck,
+} from './observe/health/health-check-options.js';
+export { withHealthEndpoint } from './observe/health/health-endpoint.js';
+export { HealthChecker, addHealthChecker, createHealthChecker, type HealthTransition, type ProbeOutcome } from './observe/health/health-checker.js';
+export { healthDetectorTransitions, measureHealthQoS } from './observe/health/health-qos.js';
+// --- end health checks ---
