@@ -135,3 +135,13 @@ export {
 export type { LinearizabilityEvidence, LinearizedStep } from './linearizability/evidence.js';
 export type { EdnValue } from './linearizability/formats/edn.js';
 export { parseEdnHistory, historyFromJepsenEvents, type JepsenEvent, type ConvertedOperation } from './linearizability/formats/jepsen-history.js';
+
+// ---- observe: tracing, logs, Chrome trace and JSON Lines exports (issue 13) ----
+export type { SpanHandle } from './world/span-api.js';
+export type { LogLevel, NodeLogger } from './world/event-log.js';
+export { Tracing, type TracingOptions } from './observe/tracing/tracing.js';
+export type { SpanRecord, SpanEvent, SpanKind } from './observe/tracing/span-record.js';
+export { queryLogs, type LogQuery } from './observe/logs/log-query.js';
+export { toChromeTrace, type ChromeTrace, type ChromeTraceEvent, type ChromeTraceInput } from './observe/export/chrome-trace.js';
+export { toJsonLines, parseJsonLines } from './observe/export/jsonl.js';
+// ---- end observe: tracing ----
