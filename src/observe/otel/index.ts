@@ -88,10 +88,10 @@ function tracerOf(target: unknown, tracerName: string): Tracer {
 function readOptions(options: unknown): Required<EmitSpansOptions> {
   requireObject(options, 'emitSpans(options)');
   rejectUnknownKeys(options, 'emitSpans(options)', OPTION_KEYS);
-  const epochMs = options['epochMs'] ?? 0;
+  const epochMs = options['epochMs'] === undefined ? 0 : options['epochMs'];
   requireFinite(epochMs, 'emitSpans(options).epochMs');
   if (epochMs < 0) throw new InvalidArgumentError('emitSpans(options).epochMs', epochMs, 'a non-negative number of ms since the Unix epoch');
-  const tracerName = options['tracerName'] ?? 'faultline';
+  const tracerName = options['tracerName'] === undefined ? 'faultline' : options['tracerName'];
   requireString(tracerName, 'emitSpans(options).tracerName');
   return { epochMs, tracerName };
 }

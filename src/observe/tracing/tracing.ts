@@ -22,7 +22,7 @@ const MAX_SPAN_LIMIT = 100_000_000;
 export function readTracingOptions(options: unknown): Required<TracingOptions> {
   requireObject(options, 'enableTracing(options)');
   rejectUnknownKeys(options, 'enableTracing(options)', ['spanLimit']);
-  const spanLimit = options['spanLimit'] ?? DEFAULT_SPAN_LIMIT;
+  const spanLimit = options['spanLimit'] === undefined ? DEFAULT_SPAN_LIMIT : options['spanLimit'];
   requirePositiveInteger(spanLimit, 'enableTracing(options).spanLimit', MAX_SPAN_LIMIT);
   return { spanLimit };
 }

@@ -62,6 +62,7 @@ describe('the OpenTelemetry bridge (faultline/otel)', () => {
 
   it('rejects a negative epoch, a target that is not a tracer and spans that are not an array', () => {
     expect(() => emitSpans([], sdk().provider, { epochMs: -1 })).toThrow(/epochMs/);
+    expect(() => emitSpans([], sdk().provider, { epochMs: null, tracerName: null } as never)).toThrow(/epochMs/);
     expect(() => emitSpans([], {} as never)).toThrow(/emitSpans\(target\)/);
     expect(() => emitSpans('x' as never, sdk().provider)).toThrow(/emitSpans\(spans\)/);
   });
