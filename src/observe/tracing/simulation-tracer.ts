@@ -34,9 +34,9 @@ export class SimulationTracer implements MessageTap, NodeSpans {
     this.nowMs = () => loop.now;
   }
 
-  /** The recorded spans (the most recent `spanLimit`), in the order they started. */
+  /** Copies of the recorded spans (the most recent `spanLimit`), in the order they started: open ones still change. */
   spans(): SpanRecord[] {
-    return this.recorded.items();
+    return this.recorded.items().map(copySpan);
   }
 
   start(node: NodeRuntime, name: string): SpanHandle {
@@ -138,6 +138,10 @@ export class SimulationTracer implements MessageTap, NodeSpans {
     map.set(key, span);
     if (map.size > this.spanLimit) map.delete(map.keys().next().value as K);
   }
+}
+
+function copySpan(span: SpanRecord): SpanRecord {
+  return { ...span, attributes: { ...span.attributes }, events: span.events.map((event) => ({ ...event, attributes: { ...event.attributes } })) };
 }
 
 function callKey(nodeIndex: number, callId: number): string {

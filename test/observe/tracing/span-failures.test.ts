@@ -54,13 +54,23 @@ describe('spans record what went wrong on the hop it went wrong on', () => {
   it('does not trace messages sent outside any span, and a later timer does not inherit a handled message\'s context', () => {
     const sim = pair();
     const tracing = sim.enableTracing();
-    sim.addNode('a', (ctx) => ({ onStart: () => ctx.send('b', 'untraced') }));
+    sim.addNode('a', (ctx) => ({
+      onStart() {
+        ctx.send('b', 'untraced');
+        ctx.span('notify', () => ctx.send('b', 'traced'));
+      },
+    }));
     sim.addNode('b', (ctx) => ({
-      onMessage: () => ctx.setTimer(1, 'later'),
-      onTimer: () => ctx.span('on my own', () => undefined),
+      onMessage: (_from, message) => ctx.setTimer(1, String(message)),
+      onTimer: (name) => ctx.span(`after ${name}`, () => undefined),
     }));
     sim.run({ until: 100 });
-    expect(tracing.spans().map((span) => [span.name, span.parentSpanId])).toEqual([['on my own', undefined]]);
+    expect(tracing.spans().map((span) => [span.name, span.parentSpanId === undefined])).toEqual([
+      ['notify', true],
+      ['send → b', false],
+      ['after untraced', true],
+      ['after traced', true],
+    ]);
   });
 });
 
