@@ -70,5 +70,15 @@ describe('the package', () => {
         expect(() => check.checkCluster(scenario, { seed: 1 })).toThrow(core.PropertyViolationError);
       }
     });
+
+    it('ships faultline/otel in both formats, throwing the core entry\'s error classes', async () => {
+      const require = createRequire(import.meta.url);
+      for (const [core, otel] of [
+        [require('../dist/index.cjs'), require('../dist/otel.cjs')],
+        [await import('../dist/index.js' as string), await import('../dist/otel.js' as string)],
+      ] as Array<[typeof import('../src/index.js'), typeof import('../src/observe/otel/index.js')]>) {
+        expect(() => otel.emitSpans([], {} as never)).toThrow(core.InvalidArgumentError);
+      }
+    });
   });
 });
