@@ -6,7 +6,7 @@
  *
  * Run: npx tsx examples/async-rpc.ts
  */
-import { CallTimeoutError, Simulation } from '../src/index.js';
+import { CallTimeoutError, Simulation } from 'faultline';
 
 type Request = { op: 'put'; key: string; value: number } | { op: 'get'; key: string };
 

@@ -16,7 +16,7 @@
  *
  * Run: npx tsx examples/byzantine.ts
  */
-import { Simulation, type NodeBehaviour } from '../src/index.js';
+import { Simulation, type NodeBehaviour } from 'faultline';
 
 const NODES = ['n1', 'n2', 'n3', 'n4'];
 const HONEST_VOTE: Record<string, string> = { n1: 'commit', n2: 'abort', n3: 'commit', n4: 'commit' };

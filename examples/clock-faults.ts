@@ -14,7 +14,7 @@
  *
  * Run: npx tsx examples/clock-faults.ts
  */
-import { Simulation, type NodeBehaviour } from '../src/index.js';
+import { Simulation, type NodeBehaviour } from 'faultline';
 
 const WRITERS = ['w1', 'w2'];
 const WRITE_EVERY_MS = 100; // per writer; w2 is offset by 50 ms, so a write every 50 ms overall

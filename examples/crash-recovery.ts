@@ -10,7 +10,7 @@
  *
  * Run: npx tsx examples/crash-recovery.ts
  */
-import { formatLanes, formatTimeline, Simulation, type FaultSchedule, type NodeBehaviour, type NodeHandlers } from '../src/index.js';
+import { formatLanes, formatTimeline, Simulation, type FaultSchedule, type NodeBehaviour, type NodeHandlers } from 'faultline';
 
 const SERVERS = ['stop', 'revive'];
 const SEND_EVERY_MS = 100;

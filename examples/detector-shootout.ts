@@ -31,7 +31,7 @@ import {
   thresholdSweep,
   tradeoffSvg,
   type SwimHandlers,
-} from '../src/index.js';
+} from 'faultline';
 
 const ETA = 100; // heartbeat interval η, ms
 const RUN_FOR_MS = 60_000;

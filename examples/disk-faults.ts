@@ -16,7 +16,7 @@
  *
  * Run: npx tsx examples/disk-faults.ts
  */
-import { DiskError, formatTimeline, Simulation, type NodeBehaviour } from '../src/index.js';
+import { DiskError, formatTimeline, Simulation, type NodeBehaviour } from 'faultline';
 
 const SERVERS = ['lazy', 'safe'];
 const APPEND_EVERY_MS = 40;

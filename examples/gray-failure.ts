@@ -14,7 +14,7 @@
  *
  * Run: npx tsx examples/gray-failure.ts
  */
-import { CallTimeoutError, Simulation } from '../src/index.js';
+import { CallTimeoutError, Simulation } from 'faultline';
 
 const CLIENT_TIMEOUT_MS = 50;
 const MONITOR_TIMEOUT_MS = 500;

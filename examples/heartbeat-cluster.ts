@@ -6,7 +6,7 @@
  *
  * Run: npm run demo            (or: npx tsx examples/heartbeat-cluster.ts --seed 7)
  */
-import { formatLanes, formatTimeline, Simulation, type NodeBehaviour } from '../src/index.js';
+import { formatLanes, formatTimeline, Simulation, type NodeBehaviour } from 'faultline';
 
 const HEARTBEAT_INTERVAL_MS = 100;
 const CHECK_INTERVAL_MS = 50;

@@ -12,7 +12,7 @@
  *
  * Run: npx tsx examples/nemesis.ts            (or: npx tsx examples/nemesis.ts --seed 7)
  */
-import { formatLanes, Simulation, type NodeBehaviour, type NodeHandlers } from '../src/index.js';
+import { formatLanes, Simulation, type NodeBehaviour, type NodeHandlers } from 'faultline';
 
 const NODES = ['n1', 'n2', 'n3', 'n4', 'n5'];
 const HORIZON_MS = 4_000;

@@ -11,7 +11,7 @@
  *
  * Run: npx tsx examples/overload.ts
  */
-import { Simulation, type TraceRecord } from '../src/index.js';
+import { Simulation, type TraceRecord } from 'faultline';
 
 const CAPACITY_PER_SEC = 1_000;
 const INBOX_LIMIT = 200;

@@ -14,7 +14,7 @@
  *
  * Run: npx tsx examples/partition.ts
  */
-import { majorityMinority, Simulation, type NodeBehaviour, type NodeHandlers } from '../src/index.js';
+import { majorityMinority, Simulation, type NodeBehaviour, type NodeHandlers } from 'faultline';
 
 const NODES = ['n1', 'n2', 'n3', 'n4', 'n5'];
 const HEARTBEAT_MS = 100;

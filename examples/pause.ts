@@ -14,7 +14,7 @@
  *
  * Run: npx tsx examples/pause.ts
  */
-import { Simulation, type NodeBehaviour, type NodeHandlers } from '../src/index.js';
+import { Simulation, type NodeBehaviour, type NodeHandlers } from 'faultline';
 
 const LEASE_MS = 500;
 const SAFETY_MARGIN_MS = 100;

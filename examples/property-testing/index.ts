@@ -7,8 +7,8 @@
  *
  * Run: npx tsx examples/property-testing/index.ts
  */
-import { assertCluster, checkCluster } from '../../src/check/index.js';
-import { PropertyFailedError, PropertyViolationError } from '../../src/index.js';
+import { assertCluster, checkCluster } from 'faultline/check';
+import { PropertyFailedError, PropertyViolationError } from 'faultline';
 import { faults, operations, registerScenario } from './register.js';
 
 const search = { faults, workload: operations, numRuns: 300, seed: 2026 };

@@ -7,9 +7,9 @@
  * arrived, or was cut off). The fixed version sends every read to the leader.
  */
 import fc from 'fast-check';
-import type { ClusterScenario, FaultScheduleOptions, WorkloadOperation } from '../../src/check/index.js';
-import { workload } from '../../src/check/index.js';
-import { registerModel, type NodeBehaviour, type RegisterInput, type RegisterValue } from '../../src/index.js';
+import type { ClusterScenario, FaultScheduleOptions, WorkloadOperation } from 'faultline/check';
+import { workload } from 'faultline/check';
+import { registerModel, type NodeBehaviour, type RegisterInput, type RegisterValue } from 'faultline';
 
 /** A client operation: write a value, or read from one replica. */
 export type RegisterOperation = { type: 'write'; value: number } | { type: 'read'; replica: string };
