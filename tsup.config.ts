@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
 export default defineConfig({
   // `check` needs fast-check and `otel` needs @opentelemetry/api (optional peer dependencies);
@@ -18,4 +21,6 @@ export default defineConfig({
   // Node built-ins (only the CLI uses them) stay imports; the core entry has none.
   removeNodeProtocol: false,
   external: [/^node:/],
+  // `faultline --version` without reading package.json at run time.
+  define: { __FAULTLINE_VERSION__: JSON.stringify(version) },
 });

@@ -4,12 +4,12 @@
  *
  *   faultline sweep <scenario-file> [--seeds N] [--first-seed S] [--workers W] [--shard i/n]
  *                   [--runs-per-seed R] [--out failures.json]
+ *   faultline --help | --version
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { FaultlineError, InvalidArgumentError } from '../errors.js';
-import { MAX_WORKERS, parseShard, runSweep } from './sweep.js';
 
 const USAGE = `usage: faultline sweep <scenario-file> [--seeds N] [--first-seed S] [--workers W] [--shard i/n] [--runs-per-seed R] [--out file.json]
 
@@ -17,12 +17,45 @@ Runs the scenario file's SweepModule (its default export) on a worker pool: each
 fast-check seed from which --runs-per-seed cases are generated (default 1). Failures are shrunk
 and written, with their minimal fault schedules and replay lines, as JSON (default
 faultline-sweep.json). Shard i/n takes every n-th seed, so n shards cover the sweep once.
-Exit status: 0 when every seed passed (and required coverage was met), 1 otherwise, 2 on bad usage.`;
+Exit status: 0 when every seed passed (and required coverage was met), 1 otherwise, 2 on bad usage.
+
+Needs fast-check (npm install -D fast-check), and tsx for a .ts scenario file (npm install -D tsx).
+
+       faultline --help     this text
+       faultline --version  the installed faultline's version`;
+
+/** Set by the build (tsup `define`); from source, read from package.json instead. */
+declare const __FAULTLINE_VERSION__: string | undefined;
+
+function version(): string {
+  if (typeof __FAULTLINE_VERSION__ === 'string') return __FAULTLINE_VERSION__;
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+type SweepRunner = typeof import('./sweep.js');
+
+/**
+ * The sweep needs fast-check, an optional peer dependency: imported only when a sweep runs, so
+ * `--help` and `--version` work without it, and its absence is said in one line, not a stack trace.
+ */
+async function loadSweepRunner(): Promise<SweepRunner> {
+  try {
+    return await import('./sweep.js');
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/fast-check|tinypool/.test(message)) {
+      const missing = message.includes('fast-check') ? 'fast-check' : 'tinypool';
+      throw new MissingDependencyError(`faultline sweep needs ${missing}, which is not installed here: npm install -D ${missing}`);
+    }
+    throw error;
+  }
+}
 
 /** fast-check folds seeds to 32 bits: larger ones would repeat smaller ones. */
 const MAX_SEED = 2 ** 31 - 1;
 
 class UsageError extends Error {}
+class MissingDependencyError extends UsageError {}
 
 function count(text: string | undefined, flag: string, fallback: number, minimum: number, maximum: number): number {
   if (text === undefined) return fallback;
@@ -50,17 +83,27 @@ function parseArguments(argv: string[]) {
       shard: { type: 'string' },
       'runs-per-seed': { type: 'string' },
       out: { type: 'string' },
-      help: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
   });
 }
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv);
-  if (values.help === true || positionals[0] !== 'sweep' || positionals.length !== 2) {
-    process.stderr.write(`${USAGE}\n`);
-    return values.help === true ? 0 : 2;
+  if (values.help === true) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
   }
+  if (values.version === true) {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  if (positionals[0] !== 'sweep' || positionals.length !== 2) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const { MAX_WORKERS, parseShard, runSweep } = await loadSweepRunner();
   const out = values.out ?? 'faultline-sweep.json';
   const seeds = count(values.seeds, '--seeds', 100, 1, MAX_SEED);
   const started = performance.now(); // wall-clock: progress output only
@@ -91,7 +134,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = status;
   },
   (error: unknown) => {
-    if (error instanceof UsageError) process.stderr.write(`${error.message}\n${USAGE}\n`);
+    if (error instanceof MissingDependencyError) process.stderr.write(`${error.message}\n`);
+    else if (error instanceof UsageError) process.stderr.write(`${error.message}\n${USAGE}\n`);
     else process.stderr.write(`${error instanceof FaultlineError ? `${error.code}: ${error.message}` : String(error)}\n`);
     process.exitCode = error instanceof FaultlineError || error instanceof UsageError ? 2 : 1;
   },

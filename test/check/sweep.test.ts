@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { sweepModuleOf } from '../../src/check/index.js';
@@ -126,5 +126,33 @@ describe.skipIf(!built)('the faultline command (built; run `npm run build` first
     const tooMany = spawnSync(process.execPath, ['dist/cli.js', 'sweep', SWEEP_FILE, '--workers', '100000'], { encoding: 'utf8' });
     expect(tooMany.status).toBe(2);
     expect(tooMany.stderr).toMatch(/--workers must be an integer in \[0, 256\]/);
+  });
+
+  it('prints --help on stdout and --version as package.json has it, both with status 0', () => {
+    const help = spawnSync(process.execPath, ['dist/cli.js', '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: faultline sweep[\s\S]*faultline --version/);
+    expect(help.stderr).toBe('');
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const child = spawnSync(process.execPath, ['dist/cli.js', flag], { encoding: 'utf8' });
+      expect(child.status).toBe(0);
+      expect(child.stdout).toBe(`${version}\n`);
+    }
+  });
+
+  it('says in one line that fast-check is missing when it is not installed, and still answers --version', () => {
+    // An installed package with its one dependency (tinypool) but without the optional fast-check.
+    const project = mkdtempSync(join(tmpdir(), 'faultline-no-fast-check-'));
+    const installed = join(project, 'node_modules', 'faultline');
+    mkdirSync(installed, { recursive: true });
+    cpSync('dist', join(installed, 'dist'), { recursive: true });
+    cpSync('package.json', join(installed, 'package.json'));
+    symlinkSync(resolve('node_modules/tinypool'), join(project, 'node_modules', 'tinypool'), 'dir');
+    const cli = join(installed, 'dist', 'cli.js');
+    const child = spawnSync(process.execPath, [cli, 'sweep', 'scenario.ts'], { encoding: 'utf8', cwd: project });
+    expect(child.status).toBe(2);
+    expect(child.stderr).toBe('faultline sweep needs fast-check, which is not installed here: npm install -D fast-check\n');
+    expect(spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8', cwd: project }).status).toBe(0);
   });
 });
