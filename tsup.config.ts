@@ -10,7 +10,8 @@ export default defineConfig({
   entry: { index: 'src/index.ts', check: 'src/check/index.ts', otel: 'src/observe/otel/index.ts', cli: 'src/cli/faultline.ts', 'sweep-worker': 'src/cli/sweep-worker.ts' },
   format: ['esm', 'cjs'],
   dts: true,
-  sourcemap: true,
+  // No source maps: they were 1.8 MB of a 3 MB package, and the built code is readable as it is.
+  sourcemap: false,
   clean: true,
   target: 'es2022',
   platform: 'neutral',
