@@ -18,6 +18,9 @@ import { Delivery } from './world/delivery.js';
 import { DurableStorage } from './world/durable-storage.js';
 import { EventLog, type LogEntry } from './world/event-log.js';
 import { GroundTruth } from './world/ground-truth.js';
+// observe/metrics
+import { MetricsRegistry } from './observe/metrics/registry.js';
+import { nodeMetrics, type NodeMetrics } from './observe/metrics/node-metrics.js';
 import type { NodeServices } from './world/incarnation-context.js';
 import { NodeLifecycle } from './world/lifecycle.js';
 import type { LinkModel } from './world/link-model.js';
@@ -95,6 +98,9 @@ export class Simulation extends EventLoop {
   private readonly faults: FaultInjector;
   private readonly faultWorld: SimulatedFaultWorld;
   private readonly verbs: IncidentVerbs;
+  // observe/metrics: made on first use, so a run without metrics schedules no sampler.
+  private metricsRegistry: MetricsRegistry | undefined;
+  private readonly nodeMetricsViews = new Map<string, NodeMetrics>();
 
   constructor(options: SimulationOptions) {
     super(options);
@@ -121,7 +127,7 @@ export class Simulation extends EventLoop {
     parts.timers = new NodeTimers(kernel, kinds, registry, parts.asyncOperations);
     parts.delivery = new Delivery(kernel, kinds, registry, this.network, this.truth, parts.asyncOperations);
     const storage = new DurableStorage(kernel);
-    this.services = { loop: this, registry, transmission, timers: parts.timers, asyncOperations: parts.asyncOperations, storage, log: this.eventLog };
+    this.services = { loop: this, registry, transmission, timers: parts.timers, asyncOperations: parts.asyncOperations, storage, log: this.eventLog, metricsOf: (id) => this.nodeMetricsOf(id) };
     this.lifecycle = parts.lifecycle = new NodeLifecycle(kernel, kinds, this.truth, parts.delivery, this.services);
     this.clocks = new ClockControl(kernel);
     this.faultWorld = new SimulatedFaultWorld({ loop: this, registry, lifecycle: this.lifecycle, network: this.network, transmission, clocks: this.clocks, truth: this.truth });
@@ -181,6 +187,9 @@ export class Simulation extends EventLoop {
       handlers: node.handlers as H,
       durable: node.durable as D,
       localTimeMs: node.clock.read(this.now),
+      // observe/metrics
+      inboxLength: node.inbox.length,
+      queueDelayMs: node.service === undefined ? 0 : Math.max(0, node.busyUntilMs - this.now) + (node.inbox.length * 1000) / node.service.messagesPerSec,
     };
   }
 
@@ -287,6 +296,23 @@ export class Simulation extends EventLoop {
   /** Names an adversary function for `byzantine` faults with `behaviour: 'custom'`. */
   registerAdversary(name: string, adversary: Adversary): void {
     this.faultWorld.registerAdversary(name, adversary);
+  }
+
+  // ---------------------------------------------------------------- observe/metrics
+
+  /**
+   * The simulation's metrics registry: counters, gauges and histograms sampled into bounded
+   * series every `intervalMs` of simulated time (see {@link MetricsRegistry}). Made on first use.
+   */
+  get metrics(): MetricsRegistry {
+    if (this.metricsRegistry === undefined) this.metricsRegistry = new MetricsRegistry(this);
+    return this.metricsRegistry;
+  }
+
+  private nodeMetricsOf(id: string): NodeMetrics {
+    let view = this.nodeMetricsViews.get(id);
+    if (view === undefined) this.nodeMetricsViews.set(id, (view = nodeMetrics(this.metrics, id)));
+    return view;
   }
 
   /** Every fault applied and reverted so far, with true times: the ground truth of what was injected. */

@@ -6,6 +6,7 @@ import type { AsyncOperations } from './async-operations.js';
 import type { DurableStorage } from './durable-storage.js';
 import type { EventLog } from './event-log.js';
 import type { NodeContext } from './node-context.js';
+import type { NodeMetrics } from '../observe/metrics/node-metrics.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { NodeRuntime } from './node-runtime.js';
 import type { NodeTimers } from './node-timers.js';
@@ -20,6 +21,8 @@ export interface NodeServices {
   readonly asyncOperations: AsyncOperations;
   readonly storage: DurableStorage;
   readonly log: EventLog;
+  /** observe/metrics: the node-scoped view of `sim.metrics` (built on first use). */
+  readonly metricsOf: (nodeId: string) => NodeMetrics;
 }
 
 /**
@@ -75,6 +78,11 @@ export class IncarnationContext implements NodeContext<unknown, unknown> {
   cancelTimer(name: string): boolean {
     this.requireAlive('cancelTimer');
     return this.#services.timers.cancel(this.#node, name);
+  }
+
+  // observe/metrics
+  get metrics(): NodeMetrics {
+    return this.#services.metricsOf(this.id);
   }
 
   log(message: string, fields?: Record<string, unknown>): void {

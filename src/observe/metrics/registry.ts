@@ -1,0 +1,246 @@
+import { InvalidArgumentError, InvalidStateError } from '../../errors.js';
+import { rejectUnknownKeys, requireObject, requirePositiveInteger, requireString } from '../../validate.js';
+import { Counter, Gauge, Histogram, readBuckets, readLabelNames, type Instrument, type Labels, type MetricKind } from './instruments.js';
+import { requireMetricName } from './metric-name.js';
+import { BoundedSeries } from './series.js';
+
+/** The clock and scheduler a registry samples by: a `Simulation` or an `EventLoop`. */
+export interface SamplingClock {
+  readonly now: number;
+  readonly pendingEvents: number;
+  schedule(delayMs: number, callback: () => void): number;
+}
+
+/**
+ * How a {@link MetricsRegistry} samples.
+ *
+ * @example
+ * ```ts
+ * sim.metrics.configure({ intervalMs: 250, maxSamplesPerSeries: 512 });
+ * ```
+ */
+export interface MetricsOptions {
+  /** Simulated ms between samples (a positive integer). Default 1000. */
+  intervalMs?: number;
+  /** Samples kept per series (an even integer >= 2); past it the series halves its resolution. Default 1024. */
+  maxSamplesPerSeries?: number;
+}
+
+/**
+ * Options of a new metric.
+ *
+ * @example
+ * ```ts
+ * sim.metrics.histogram('latency_ms', { help: 'Request latency', labelNames: ['route'], buckets: [1, 10, 100] });
+ * ```
+ */
+export interface MetricOptions {
+  /** One line of help text, exported as `# HELP`. Default: the name. */
+  help?: string;
+  /** Label names every update must give values for. Default none. */
+  labelNames?: readonly string[];
+  /** Histograms only: finite upper bounds, strictly increasing. Default {@link defaultBucketsMs}. */
+  buckets?: readonly number[];
+}
+
+/**
+ * Default histogram buckets, in ms: 1 ms to 5 s.
+ *
+ * @example
+ * ```ts
+ * sim.metrics.histogram('rtt_ms', { buckets: defaultBucketsMs });
+ * ```
+ */
+export const defaultBucketsMs: readonly number[] = Object.freeze([1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000]);
+
+/**
+ * A sampled series: sample times (true simulated ms) and one value vector per sample.
+ *
+ * @example
+ * ```ts
+ * const { timesMs, values } = sim.metrics.series('queue_depth')!;
+ * ```
+ */
+export interface SeriesView {
+  /** The series' labels. */
+  readonly labels: Labels;
+  /** Sample times in simulated ms, increasing. */
+  readonly timesMs: readonly number[];
+  /** Counter or gauge: `[value]`; histogram: `[count, sum, per-bucket counts..., +Inf count]`. */
+  readonly values: ReadonlyArray<readonly number[]>;
+  /** 1 at full resolution; 2^k after the series halved its resolution k times to stay bounded. */
+  readonly resolution: number;
+}
+
+const OPTION_KEYS = ['intervalMs', 'maxSamplesPerSeries'];
+const METRIC_OPTION_KEYS = ['help', 'labelNames', 'buckets'];
+const MAX_METRICS = 10_000;
+
+/**
+ * Every metric of one simulation, sampled into bounded time series every `intervalMs` of
+ * simulated time. Sampling starts with the first metric (a scheduled event, so a run that makes
+ * no metric pays nothing) and pauses when the simulation has no other event left, so
+ * `runUntilQuiet` still ends; `start()` resumes it.
+ *
+ * Memory: each series keeps at most `maxSamplesPerSeries` samples. When full it drops every
+ * other sample and records at half the rate from then on, so it always spans the whole run.
+ *
+ * @example
+ * ```ts
+ * const requests = sim.metrics.counter('requests_total', { labelNames: ['node'] });
+ * sim.run({ until: 10_000 });
+ * sim.metrics.series('requests_total', { node: 'api' })?.values.at(-1);
+ * ```
+ */
+export class MetricsRegistry {
+  private readonly metrics = new Map<string, Instrument>();
+  private readonly store = new Map<string, Map<string, BoundedSeries>>();
+  private readonly collectors: Array<(timeMs: number) => void> = [];
+  private readonly sampleListeners: Array<(timeMs: number) => void> = [];
+  private intervalMs = 1_000;
+  private maxSamples = 1_024;
+  private armed = false;
+  private sampled = false;
+
+  constructor(private readonly clock: SamplingClock) {}
+
+  /** Sets the sampling interval and series bound; only before the first sample. */
+  configure(options: MetricsOptions): void {
+    requireObject(options, 'metrics options');
+    rejectUnknownKeys(options, 'metrics options', OPTION_KEYS);
+    if (this.sampled) throw new InvalidStateError('metrics options can only change before the first sample');
+    if (options.intervalMs !== undefined) {
+      requirePositiveInteger(options.intervalMs, 'metrics options.intervalMs');
+      this.intervalMs = options.intervalMs;
+    }
+    if (options.maxSamplesPerSeries !== undefined) {
+      const max = options.maxSamplesPerSeries;
+      requirePositiveInteger(max, 'metrics options.maxSamplesPerSeries', 10_000_000);
+      if (max < 2 || max % 2 !== 0) throw new InvalidArgumentError('metrics options.maxSamplesPerSeries', max, 'an even integer in [2, 10000000]');
+      this.maxSamples = max;
+    }
+  }
+
+  /** The sampling interval in simulated ms. */
+  get sampleIntervalMs(): number {
+    return this.intervalMs;
+  }
+
+  /** A counter; the same name again returns the same counter (its kind and labels must match). */
+  counter(name: string, options: MetricOptions = {}): Counter {
+    return this.define(name, 'counter', options) as Counter;
+  }
+
+  /** A gauge; the same name again returns the same gauge. */
+  gauge(name: string, options: MetricOptions = {}): Gauge {
+    return this.define(name, 'gauge', options) as Gauge;
+  }
+
+  /** A histogram; the same name again returns the same histogram. */
+  histogram(name: string, options: MetricOptions = {}): Histogram {
+    return this.define(name, 'histogram', options) as Histogram;
+  }
+
+  /** The metric named `name`, or undefined. */
+  metric(name: string): Counter | Gauge | Histogram | undefined {
+    return this.metrics.get(name) as Counter | Gauge | Histogram | undefined;
+  }
+
+  /** Every metric, in the order they were made. */
+  all(): Array<Counter | Gauge | Histogram> {
+    return [...this.metrics.values()] as Array<Counter | Gauge | Histogram>;
+  }
+
+  /** The sampled series of `name` with exactly these labels, or undefined if never sampled. */
+  series(name: string, labels: Labels = {}): SeriesView | undefined {
+    return this.seriesOf(name).find((view) => sameLabels(view.labels, labels));
+  }
+
+  /** Every sampled series of `name`, in the order they first appeared. */
+  seriesOf(name: string): SeriesView[] {
+    const metric = this.metrics.get(name);
+    const byChild = this.store.get(name);
+    if (metric === undefined || byChild === undefined) return [];
+    return [...byChild].map(([key, series]) => ({ labels: metric.children.get(key)!.labels, timesMs: series.timesMs, values: series.values, resolution: series.resolution }));
+  }
+
+  /** Runs `listener(timeMs)` after each sample (alert rules evaluate here). Returns an unsubscribe function. */
+  onSample(listener: (timeMs: number) => void): () => void {
+    this.sampleListeners.push(listener);
+    this.start();
+    return () => {
+      const index = this.sampleListeners.indexOf(listener);
+      if (index >= 0) this.sampleListeners.splice(index, 1);
+    };
+  }
+
+  /** Runs `collect(timeMs)` just before each sample, to set metrics read from elsewhere. */
+  addCollector(collect: (timeMs: number) => void): void {
+    this.collectors.push(collect);
+    this.start();
+  }
+
+  /** Arms sampling at the next multiple of the interval (idempotent); resumes it after a pause. */
+  start(): void {
+    if (this.armed) return;
+    this.armed = true;
+    const nextMs = Math.ceil(this.clock.now / this.intervalMs) * this.intervalMs;
+    this.clock.schedule(nextMs - this.clock.now, () => this.tick());
+  }
+
+  /** Takes one sample of every series now (the scheduled sampler calls this). */
+  sampleNow(): void {
+    const timeMs = this.clock.now;
+    this.sampled = true;
+    for (const collect of this.collectors) collect(timeMs);
+    for (const [name, metric] of this.metrics) {
+      let byChild = this.store.get(name);
+      if (byChild === undefined) this.store.set(name, (byChild = new Map()));
+      for (const [key, child] of metric.children) {
+        let series = byChild.get(key);
+        if (series === undefined) byChild.set(key, (series = new BoundedSeries(this.maxSamples)));
+        series.offer(timeMs, child.value);
+      }
+    }
+    for (const listener of this.sampleListeners) listener(timeMs);
+  }
+
+  private tick(): void {
+    this.armed = false;
+    this.sampleNow();
+    // Nothing else pending: the run is quiet, so sampling pauses rather than run forever.
+    if (this.clock.pendingEvents > 0) this.start();
+  }
+
+  private define(name: string, kind: MetricKind, options: MetricOptions): Instrument {
+    requireMetricName(name, 'metric name');
+    const field = `options of metric ${name}`;
+    requireObject(options, field);
+    rejectUnknownKeys(options, field, METRIC_OPTION_KEYS);
+    const help = options.help ?? name;
+    requireString(help, `${field}.help`);
+    const labelNames = readLabelNames(options.labelNames, `${field}.labelNames`);
+    if (options.buckets !== undefined && kind !== 'histogram') throw new InvalidArgumentError(`${field}.buckets`, options.buckets, 'absent (only histograms have buckets)');
+    const existing = this.metrics.get(name);
+    if (existing !== undefined) return this.reuse(existing, kind, labelNames);
+    if (this.metrics.size >= MAX_METRICS) throw new InvalidArgumentError('metric name', name, `one of the ${MAX_METRICS} metrics already made (the registry is full)`);
+    const metric = kind === 'counter' ? new Counter(name, help, labelNames)
+      : kind === 'gauge' ? new Gauge(name, help, labelNames)
+        : new Histogram(name, help, labelNames, options.buckets === undefined ? defaultBucketsMs : readBuckets(options.buckets, `${field}.buckets`));
+    this.metrics.set(name, metric);
+    this.start();
+    return metric;
+  }
+
+  private reuse(existing: Instrument, kind: MetricKind, labelNames: readonly string[]): Instrument {
+    if (existing.kind !== kind || existing.labelNames.join(',') !== labelNames.join(',')) {
+      throw new InvalidArgumentError('metric name', existing.name, `a name not already used by a ${existing.kind} with labels [${existing.labelNames.join(', ')}]`);
+    }
+    return existing;
+  }
+}
+
+function sameLabels(a: Labels, b: Labels): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
