@@ -1,9 +1,10 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // `check` needs fast-check (a peer dependency); the core entry does not. `cli` and
+  // `check` needs fast-check and `otel` needs @opentelemetry/api (optional peer dependencies);
+  // the core entry needs neither. `cli` and
   // `sweep-worker` are the Node-only `faultline` command and its worker-pool script.
-  entry: { index: 'src/index.ts', check: 'src/check/index.ts', cli: 'src/cli/faultline.ts', 'sweep-worker': 'src/cli/sweep-worker.ts' },
+  entry: { index: 'src/index.ts', check: 'src/check/index.ts', otel: 'src/observe/otel/index.ts', cli: 'src/cli/faultline.ts', 'sweep-worker': 'src/cli/sweep-worker.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

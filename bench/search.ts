@@ -4,6 +4,7 @@
  *
  *   npm run bench:search
  *   npm run bench:search -- [--seeds 10] [--runs 500] [--only consensus,durable-log]
+ *                           [--options '{"swarm":false}'] [--faultline-only] [--rate-cases 300]
  *
  * For each planted bug (test/check/protocols/planted-bugs.ts: five protocols written for this
  * benchmark and the three older planted bugs) and each fast-check seed 1..seeds, both searches
@@ -20,7 +21,11 @@
  * than clusterProperty: clusterProperty builds a full report for every failing case it shrinks
  * through, which cost the durable log's searches ~100 ms a case.) The fixed variant of each bug must pass faultline's search with
  * the same seeds and budget. The table goes to stdout and, as markdown, to
- * bench/results/search.md (not with --only). Every figure but the seconds is deterministic:
+ * bench/results/search.md (not with --only, --options or --faultline-only: `--options` merges
+ * into faultSchedule's options, to compare its settings; `--faultline-only` skips the baseline
+ * and the fixed variants). Besides, each generator's first `--rate-cases` cases (fast-check seed
+ * 1) are run once without searching, and the share that fails is printed: a steadier measure of
+ * search power than a median over ten searches. Every figure but the seconds is deterministic:
  * rerunning gives the same table.
  *
  * Targets (issue 21): every bug found from every seed within 500 runs; faultline's median
@@ -30,7 +35,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { assertCluster, type AssertClusterOptions, type GeneratedKind } from '../src/check/index.js';
+import { assertCluster, checkCluster, faultSchedule, type AssertClusterOptions, type GeneratedKind } from '../src/check/index.js';
 import { PropertyFailedError, PropertyViolationError, type Fault, type FaultSchedule } from '../src/index.js';
 import { earlierPlantedBugs, plantedProtocols, SEARCH_WINDOW, type PlantedBug } from '../test/check/protocols/planted-bugs.js';
 
@@ -204,21 +209,43 @@ interface Row {
   faultline: Search[];
   baseline: Search[];
   fixedPasses: boolean;
+  /** Share of the first `rateCases` cases that fail, for each generator (undefined when not measured). */
+  hitRate: { faultline: number; baseline: number | undefined };
   seconds: number;
 }
 
-async function measure(bug: PlantedBug, seeds: number[], runs: number): Promise<Row> {
+/**
+ * The share of cases that fail among the first `cases` a generator draws (fast-check seed 1, case
+ * seeds drawn alongside, as assertCluster draws them): a steadier figure than runs-to-find, whose
+ * median over ten searches moves by a factor of two between seed sets.
+ */
+function hitRate(bug: PlantedBug, schedules: fc.Arbitrary<FaultSchedule>, cases: number): number {
+  let failures = 0;
+  for (const [seed, faults] of fc.sample(fc.tuple(fc.integer(), schedules), { seed: 1, numRuns: cases })) {
+    try {
+      checkCluster(bug.scenario(false), { seed, faults });
+    } catch (error) {
+      if (!(error instanceof PropertyViolationError)) throw error;
+      failures++;
+    }
+  }
+  return failures / cases;
+}
+
+async function measure(bug: PlantedBug, seeds: number[], runs: number, rateCases: number, extra: Record<string, unknown>, faultlineOnly: boolean): Promise<Row> {
   const started = performance.now();
-  const faults = { ...bug.faults, ...SEARCH_WINDOW };
+  const faults = { ...bug.faults, ...SEARCH_WINDOW, ...extra };
   const faultline: Search[] = [];
   const baseline: Search[] = [];
   let fixedPasses = true;
   for (const seed of seeds) {
     faultline.push(await searchOnce(bug, false, faults, seed, runs));
+    if (faultlineOnly) continue;
     baseline.push(await searchOnce(bug, false, naiveSchedule(bug), seed, runs));
     if ((await searchOnce(bug, true, faults, seed, runs)).runsToFind !== undefined) fixedPasses = false;
   }
-  return { bug: bug.name, minimum: bug.minimumFaults, faultline, baseline, fixedPasses, seconds: (performance.now() - started) / 1_000 };
+  const rate = { faultline: hitRate(bug, faultSchedule(faults), rateCases), baseline: faultlineOnly ? undefined : hitRate(bug, naiveSchedule(bug), rateCases) };
+  return { bug: bug.name, minimum: bug.minimumFaults, faultline, baseline, fixedPasses, hitRate: rate, seconds: (performance.now() - started) / 1_000 };
 }
 
 /** Median of the runs-to-find; a search that found nothing counts as more than the budget. */
@@ -244,7 +271,7 @@ function shrunkMax(searches: Search[]): string {
   return sizes.length === 0 ? '–' : String(Math.max(...sizes));
 }
 
-const HEADER = ['bug', 'min faults', 'faultline runs-to-find, median (range)', 'baseline runs-to-find, median (range)', 'found from every seed (faultline / baseline)', 'faultline shrunk max', 'baseline shrunk max', 'fixed variant passes'];
+const HEADER = ['bug', 'min faults', 'faultline runs-to-find, median (range)', 'baseline runs-to-find, median (range)', 'cases that fail (faultline / baseline)', 'found from every seed (faultline / baseline)', 'faultline shrunk max', 'baseline shrunk max', 'fixed variant passes'];
 
 function cells(row: Row, budget: number): string[] {
   return [
@@ -252,11 +279,18 @@ function cells(row: Row, budget: number): string[] {
     String(row.minimum),
     runsFigure(row.faultline, budget),
     runsFigure(row.baseline, budget),
+    rateFigure(row.hitRate),
     `${foundFigure(row.faultline)} / ${foundFigure(row.baseline)}`,
     shrunkMax(row.faultline),
     shrunkMax(row.baseline),
     row.fixedPasses ? 'yes' : 'no',
   ];
+}
+
+function rateFigure({ faultline, baseline }: Row['hitRate']): string {
+  const percent = (share: number): string => `${(share * 100).toFixed(1)} %`;
+  if (baseline === undefined) return percent(faultline);
+  return `${percent(faultline)} / ${percent(baseline)} (${baseline === 0 ? '∞' : (faultline / baseline).toFixed(1)}×)`;
 }
 
 function targets(rows: Row[], budget: number): string[] {
@@ -297,9 +331,14 @@ function printTable(rows: Row[], budget: number): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seeds: { type: 'string', default: '10' }, runs: { type: 'string', default: '500' }, only: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { seeds: { type: 'string', default: '10' }, runs: { type: 'string', default: '500' }, only: { type: 'string' }, options: { type: 'string', default: '{}' }, 'rate-cases': { type: 'string', default: '300' }, 'faultline-only': { type: 'boolean', default: false } },
+  });
+  const extra = JSON.parse(values.options) as Record<string, unknown>;
   const seedCount = Number(values.seeds);
   const runs = Number(values.runs);
+  const rateCases = Number(values['rate-cases']);
+  if (!Number.isInteger(rateCases) || rateCases < 1) throw new Error(`--rate-cases: expected a positive integer, got ${values['rate-cases']}`);
   if (!Number.isInteger(seedCount) || seedCount < 1) throw new Error(`--seeds: expected a positive integer, got ${values.seeds}`);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a positive integer, got ${values.runs}`);
   const every = [...plantedProtocols, ...earlierPlantedBugs];
@@ -310,14 +349,14 @@ async function main(): Promise<void> {
   const seeds = Array.from({ length: seedCount }, (_, index) => index + 1);
   const rows: Row[] = [];
   for (const bug of bugs) {
-    const row = await measure(bug, seeds, runs);
+    const row = await measure(bug, seeds, runs, rateCases, extra, values['faultline-only']);
     rows.push(row);
     console.error(`${bug.name}: ${row.seconds.toFixed(1)} s`);
   }
   printTable(rows, runs);
   console.log(targets(rows, runs).join('\n'));
-  // A partial table (--only) would replace the README's figures with a few rows: print it only.
-  if (only !== undefined) return;
+  // A partial table (--only, --faultline-only) or another generator (--options) would replace the README's figures with a few rows: print it only.
+  if (only !== undefined || values.options !== '{}' || values['faultline-only']) return;
   mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
   writeFileSync(RESULTS, markdown(rows, seeds, runs));
   console.log(`written to ${RESULTS}`);

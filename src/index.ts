@@ -135,3 +135,25 @@ export {
 export type { LinearizabilityEvidence, LinearizedStep } from './linearizability/evidence.js';
 export type { EdnValue } from './linearizability/formats/edn.js';
 export { parseEdnHistory, historyFromJepsenEvents, type JepsenEvent, type ConvertedOperation } from './linearizability/formats/jepsen-history.js';
+// --- Observe: health checks (issue 13, wt-obs-health) ---
+export {
+  type HealthCheckKind,
+  type HealthStatus,
+  type HealthCheckOptions,
+  type HealthCheckerOptions,
+  type ResolvedHealthCheck,
+} from './observe/health/health-check-options.js';
+export { withHealthEndpoint } from './observe/health/health-endpoint.js';
+export { HealthChecker, addHealthChecker, createHealthChecker, type HealthTransition, type ProbeOutcome } from './observe/health/health-checker.js';
+export { healthDetectorTransitions, measureHealthQoS } from './observe/health/health-qos.js';
+// --- end health checks ---
+
+// ---- observe: tracing, logs, Chrome trace and JSON Lines exports (issue 13) ----
+export type { SpanHandle } from './world/span-api.js';
+export type { LogLevel, NodeLogger } from './world/event-log.js';
+export { Tracing, type TracingOptions } from './observe/tracing/tracing.js';
+export type { SpanRecord, SpanEvent, SpanKind } from './observe/tracing/span-record.js';
+export { queryLogs, type LogQuery } from './observe/logs/log-query.js';
+export { toChromeTrace, type ChromeTrace, type ChromeTraceEvent, type ChromeTraceInput } from './observe/export/chrome-trace.js';
+export { toJsonLines, parseJsonLines } from './observe/export/jsonl.js';
+// ---- end observe: tracing ----

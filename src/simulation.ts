@@ -1,4 +1,5 @@
 import { freeze } from 'immer';
+import { InvalidStateError } from './errors.js';
 import { EventLoop, type EventLoopOptions } from './kernel/event-loop.js';
 import { requireBoundedShape } from './plain-data.js';
 import { rejectUnknownKeys, requireFunction, requireObject, requirePositiveInteger, requireString } from './validate.js';
@@ -32,6 +33,11 @@ import { NodeTimers } from './world/node-timers.js';
 import { readServiceModel } from './world/service-model.js';
 import { Transmission } from './world/transmission.js';
 import { defineWorldEvents, type WorldEventKinds } from './world/world-events.js';
+// ---- observe: tracing and logs (issue 13) ----
+import { SimulationTracer } from './observe/tracing/simulation-tracer.js';
+import { Tracing, readTracingOptions, type TracingOptions } from './observe/tracing/tracing.js';
+import { queryLogs, type LogQuery } from './observe/logs/log-query.js';
+// ---- end observe: tracing and logs ----
 import type { WorldKernel } from './world/world-kernel.js';
 
 /**
@@ -101,6 +107,8 @@ export class Simulation extends EventLoop {
   // observe/metrics: made on first use, so a run without metrics schedules no sampler.
   private metricsRegistry: MetricsRegistry | undefined;
   private readonly nodeMetricsViews = new Map<string, NodeMetrics>();
+  private readonly messaging: { transmission: Transmission; delivery: Delivery; asyncOperations: AsyncOperations };
+  private tracingView: Tracing | undefined;
 
   constructor(options: SimulationOptions) {
     super(options);
@@ -127,11 +135,12 @@ export class Simulation extends EventLoop {
     parts.timers = new NodeTimers(kernel, kinds, registry, parts.asyncOperations);
     parts.delivery = new Delivery(kernel, kinds, registry, this.network, this.truth, parts.asyncOperations);
     const storage = new DurableStorage(kernel);
-    this.services = { loop: this, registry, transmission, timers: parts.timers, asyncOperations: parts.asyncOperations, storage, log: this.eventLog, metricsOf: (id) => this.nodeMetricsOf(id) };
+    this.services = { loop: this, registry, transmission, timers: parts.timers, asyncOperations: parts.asyncOperations, storage, log: this.eventLog, spans: undefined, metricsOf: (id) => this.nodeMetricsOf(id) };
     this.lifecycle = parts.lifecycle = new NodeLifecycle(kernel, kinds, this.truth, parts.delivery, this.services);
     this.clocks = new ClockControl(kernel);
     this.faultWorld = new SimulatedFaultWorld({ loop: this, registry, lifecycle: this.lifecycle, network: this.network, transmission, clocks: this.clocks, truth: this.truth });
     this.faults = new FaultInjector(this.faultWorld, builtInFailureModels, (entry) => noteFaultInTrace(kernel, entry));
+    this.messaging = { transmission, delivery: parts.delivery, asyncOperations: parts.asyncOperations };
     this.verbs = new IncidentVerbs(this.faults, registry, this.lifecycle, () => this.now);
   }
 
@@ -370,10 +379,42 @@ export class Simulation extends EventLoop {
     return nemesis({ ...options, seed: options.seed === undefined ? this.seed : options.seed, nodes: this.nodeIds() });
   }
 
-  /** The event log written by `ctx.log` (the most recent `logLimit` entries, oldest first). */
-  logs(): LogEntry[] {
-    return this.eventLog.items();
+  /**
+   * The event log written by `ctx.log` (the most recent `logLimit` entries, oldest first), or
+   * those of them a query selects (by node, level, time range or field).
+   */
+  logs(query?: LogQuery): LogEntry[] {
+    const entries = this.eventLog.items();
+    return query === undefined ? entries : queryLogs(entries, query);
   }
+
+  // ---- observe: tracing (issue 13) ----
+  /**
+   * Turns on tracing: from now on `ctx.span` records spans, and messages and calls sent inside a
+   * span carry its context. Call it once, before the run; a run without it pays nothing per message.
+   *
+   * @example
+   * ```ts
+   * const tracing = sim.enableTracing();
+   * sim.run({ until: 1_000 });
+   * for (const span of tracing.spans()) console.log(span.traceId, span.name, span.status);
+   * ```
+   */
+  enableTracing(options: TracingOptions = {}): Tracing {
+    const { spanLimit } = readTracingOptions(options);
+    if (this.tracingView !== undefined) throw new InvalidStateError('sim.enableTracing was already called: keep the Tracing it returned');
+    const tracer = new SimulationTracer(this, this.registry.nodes, spanLimit);
+    const messaging = this.messaging;
+    messaging.transmission.tap = messaging.delivery.tap = messaging.asyncOperations.tap = tracer;
+    this.services.spans = tracer;
+    return (this.tracingView = new Tracing(tracer));
+  }
+
+  /** The tracing `enableTracing` turned on, or undefined while it is off. */
+  get tracing(): Tracing | undefined {
+    return this.tracingView;
+  }
+  // ---- end observe: tracing ----
 
   /** The kernel as the world's modules see it; built once, so the hot path allocates nothing. */
   private worldKernel(): WorldKernel {

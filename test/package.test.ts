@@ -19,6 +19,9 @@ describe('the package', () => {
     expect(Object.keys(packageJson.dependencies).sort()).toEqual(['immer', 'tinypool']);
     expect(packageJson.bin).toEqual({ faultline: './dist/cli.js' });
     expect(packageJson.peerDependenciesMeta['fast-check'].optional).toBe(true);
+    expect(packageJson.exports['./otel'].import).toEqual({ types: './dist/otel.d.ts', default: './dist/otel.js' });
+    expect(packageJson.exports['./otel'].require).toEqual({ types: './dist/otel.d.cts', default: './dist/otel.cjs' });
+    expect(packageJson.peerDependenciesMeta['@opentelemetry/api'].optional).toBe(true);
   });
 
   it('bundles for the browser with no Node-only import', async () => {
@@ -31,6 +34,14 @@ describe('the package', () => {
     const result = await build({ entryPoints: ['src/check/index.ts'], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent', external: ['fast-check'] });
     expect(result.errors).toEqual([]);
     expect(result.outputFiles[0]!.text).not.toMatch(/tinypool|node:worker_threads|node:fs/);
+  });
+
+  it('keeps @opentelemetry/api out of the core entry; faultline/otel alone imports it', async () => {
+    const core = await build({ entryPoints: ['src/index.ts'], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent', metafile: true });
+    expect(Object.keys(core.metafile!.inputs).filter((input) => input.includes('@opentelemetry'))).toEqual([]);
+    const otel = await build({ entryPoints: ['src/observe/otel/index.ts'], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent', external: ['@opentelemetry/api'] });
+    expect(otel.errors).toEqual([]);
+    expect(otel.outputFiles[0]!.text).toMatch(/from ["']@opentelemetry\/api["']/);
   });
 
   describe.skipIf(!built)('built output (run `npm run build` first; CI always does)', () => {
@@ -57,6 +68,16 @@ describe('the package', () => {
       ] as Array<[typeof import('../src/index.js'), typeof import('../src/check/index.js')]>) {
         const scenario = { setup: () => ({}), invariants: [{ name: 'never', check: () => false }], untilMs: 10 };
         expect(() => check.checkCluster(scenario, { seed: 1 })).toThrow(core.PropertyViolationError);
+      }
+    });
+
+    it('ships faultline/otel in both formats, throwing the core entry\'s error classes', async () => {
+      const require = createRequire(import.meta.url);
+      for (const [core, otel] of [
+        [require('../dist/index.cjs'), require('../dist/otel.cjs')],
+        [await import('../dist/index.js' as string), await import('../dist/otel.js' as string)],
+      ] as Array<[typeof import('../src/index.js'), typeof import('../src/observe/otel/index.js')]>) {
+        expect(() => otel.emitSpans([], {} as never)).toThrow(core.InvalidArgumentError);
       }
     });
   });

@@ -7,12 +7,16 @@ import type { NodeRuntime, ReceiveWaiter } from './node-runtime.js';
 import type { Transmission } from './transmission.js';
 import type { WorldEventKinds } from './world-events.js';
 import type { WorldKernel } from './world-kernel.js';
+import type { MessageTap } from './span-api.js';
 
 /**
  * Node code under `runAsync`: handlers that return promises, `ctx.sleep`, `ctx.receive` and
  * `ctx.call`, and the events that wake, time out or answer them.
  */
 export class AsyncOperations {
+  /** Tracing's view of calls ending; undefined (and never called) unless tracing is on. */
+  tap: MessageTap | undefined = undefined;
+
   constructor(
     private readonly kernel: WorldKernel,
     private readonly kinds: WorldEventKinds,
@@ -98,6 +102,7 @@ export class AsyncOperations {
     const call = node.calls.get(callId);
     if (call === undefined) return;
     node.calls.delete(callId);
+    if (this.tap !== undefined) this.tap.callSettled(node, callId, true);
     call.reject(new CallTimeoutError(call.to, call.timeoutMs));
     this.kernel.asyncRuns.noteWork();
   }
@@ -140,6 +145,7 @@ export class AsyncOperations {
     const call = node.calls.get(envelope.callId)!;
     node.calls.delete(envelope.callId);
     this.kernel.loop.cancel(call.timeoutHandle);
+    if (this.tap !== undefined) this.tap.callSettled(node, envelope.callId, false);
     call.resolve(envelope.reply);
     this.kernel.asyncRuns.noteWork();
   }

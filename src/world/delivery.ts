@@ -19,6 +19,7 @@ import type { WorldEventKinds } from './world-events.js';
 import type { EventLoop } from '../kernel/event-loop.js';
 import type { TraceHash } from '../kernel/trace-hash.js';
 import type { WorldKernel } from './world-kernel.js';
+import type { MessageTap } from './span-api.js';
 
 /**
  * The arriving side of messaging: a message that crossed its link is dropped (cut link, node
@@ -31,6 +32,8 @@ export class Delivery {
   private readonly hash: TraceHash;
   private readonly asyncRuns: WorldKernel['asyncRuns'];
   private readonly nodes: NodeRuntime[];
+  /** Tracing's view of arrivals; undefined (and never called) unless tracing is on. */
+  tap: MessageTap | undefined = undefined;
   constructor(
     kernel: WorldKernel,
     private readonly kinds: WorldEventKinds,
@@ -111,8 +114,22 @@ export class Delivery {
     this.loop.scheduleEvent(Math.max(0, node.busyUntilMs - nowMs), this.kinds.service, node.index, node.incarnation);
   }
 
-  /** Hands the message to the node's code. */
+  /** Hands the message to the node's code, inside its trace context when tracing is on. */
   private consume(node: NodeRuntime, linkIndex: number, from: number, messageId: number, message: unknown): void {
+    if (this.tap === undefined) return this.consumeMessage(node, linkIndex, from, messageId, message);
+    this.consumeTraced(this.tap, node, linkIndex, from, messageId, message);
+  }
+
+  private consumeTraced(tap: MessageTap, node: NodeRuntime, linkIndex: number, from: number, messageId: number, message: unknown): void {
+    tap.enter(node, messageId);
+    try {
+      this.consumeMessage(node, linkIndex, from, messageId, message);
+    } finally {
+      tap.exit(node);
+    }
+  }
+
+  private consumeMessage(node: NodeRuntime, linkIndex: number, from: number, messageId: number, message: unknown): void {
     if (message instanceof CallRequest) return this.consumeCall(node, linkIndex, from, messageId, message);
     if (message instanceof CallReply) return this.consumeReply(node, linkIndex, from, messageId, message);
     const fromId = this.nodes[from]!.id;
@@ -166,6 +183,7 @@ export class Delivery {
     const link = this.network.linkAt(linkIndex);
     link.dropped[code]!++;
     this.hash.mixInt(code);
+    if (this.tap !== undefined) this.tap.droppedOnArrival(messageId, dropReasons[code]!);
     const loop = this.loop;
     if (loop.trace !== undefined) {
       const from = this.nodes[link.from]!.id;

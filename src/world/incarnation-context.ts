@@ -4,13 +4,15 @@ import type { EventLoop } from '../kernel/event-loop.js';
 import type { Rng } from '../kernel/rng.js';
 import type { AsyncOperations } from './async-operations.js';
 import type { DurableStorage } from './durable-storage.js';
-import type { EventLog } from './event-log.js';
+import type { EventLog, LogLevel, NodeLogger } from './event-log.js';
 import type { NodeContext } from './node-context.js';
 import type { NodeMetrics } from '../observe/metrics/node-metrics.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { NodeRuntime } from './node-runtime.js';
 import type { NodeTimers } from './node-timers.js';
 import type { Transmission } from './transmission.js';
+import { disabledSpan } from './disabled-span.js';
+import type { NodeSpans, SpanHandle } from './span-api.js';
 
 /** The world's modules a node's context reaches: what `ctx` can do, each in the module named for it. */
 export interface NodeServices {
@@ -23,6 +25,8 @@ export interface NodeServices {
   readonly log: EventLog;
   /** observe/metrics: the node-scoped view of `sim.metrics` (built on first use). */
   readonly metricsOf: (nodeId: string) => NodeMetrics;
+  /** Tracing, once `sim.enableTracing` installs it. */
+  spans: NodeSpans | undefined;
 }
 
 /**
@@ -36,6 +40,7 @@ export class IncarnationContext implements NodeContext<unknown, unknown> {
   // sees its id and incarnation, not the whole simulation behind it.
   readonly #services: NodeServices;
   readonly #node: NodeRuntime;
+  #logger: NodeLogger | undefined;
 
   constructor(services: NodeServices, node: NodeRuntime) {
     this.#services = services;
@@ -85,9 +90,17 @@ export class IncarnationContext implements NodeContext<unknown, unknown> {
     return this.#services.metricsOf(this.id);
   }
 
-  log(message: string, fields?: Record<string, unknown>): void {
-    this.requireAlive('log');
-    this.#services.log.write(this.#node, message, fields);
+  /** Built on first use, so an incarnation that never logs allocates nothing for it. */
+  get log(): NodeLogger {
+    return (this.#logger ??= this.buildLogger());
+  }
+
+  span<T>(name: string, body?: () => T): SpanHandle | T {
+    this.requireAlive('span');
+    const spans = this.#services.spans;
+    if (body === undefined) return spans === undefined ? disabledSpan : spans.start(this.#node, name);
+    if (spans === undefined) return body();
+    return runInSpan(spans.start(this.#node, name), body);
   }
 
   persist(recipe: (draft: Draft<unknown>) => unknown): void {
@@ -115,6 +128,14 @@ export class IncarnationContext implements NodeContext<unknown, unknown> {
     return this.#services.asyncOperations.call(this.#node, to, request, options) as Promise<R>;
   }
 
+  private buildLogger(): NodeLogger {
+    const write = (level: LogLevel) => (message: string, fields?: Record<string, unknown>): void => {
+      this.requireAlive('log');
+      this.#services.log.write(this.#node, level, message, fields);
+    };
+    return Object.assign(write('info'), { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') });
+  }
+
   /**
    * Runs before every act of node code (every send and timer): one cheap test, with the messages
    * built out of line, keeps it small enough for V8 to inline into each act.
@@ -133,4 +154,32 @@ export class IncarnationContext implements NodeContext<unknown, unknown> {
       `ctx.${operation} on node '${this.id}' from incarnation ${this.incarnation}, which has crashed (current incarnation ${node.incarnation}, ${node.up ? 'up' : 'down'})`,
     );
   }
+}
+
+/** Runs `body` as the span's current work: ends it on return, or when a returned promise settles. */
+function runInSpan<T>(span: SpanHandle, body: () => T): T {
+  let result: T;
+  try {
+    result = body();
+  } catch (error) {
+    span.setError(error instanceof Error ? error.message : String(error));
+    span.end();
+    throw error;
+  }
+  if (!isPromiseLike(result)) {
+    span.end();
+    return result;
+  }
+  return result.then(
+    (value) => (span.end(), value),
+    (error: unknown) => {
+      span.setError(error instanceof Error ? error.message : String(error));
+      span.end();
+      throw error;
+    },
+  ) as T;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

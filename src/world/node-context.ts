@@ -4,6 +4,8 @@ import type { Draft } from 'immer';
 import type { Rng } from '../kernel/rng.js';
 // observe/metrics: a type-only import (no runtime edge from world to observe).
 import type { NodeMetrics } from '../observe/metrics/node-metrics.js';
+import type { NodeLogger } from './event-log.js';
+import type { SpanHandle } from './span-api.js';
 
 /**
  * The handlers of one incarnation of a node. All are optional. Any of them may be `async` (then
@@ -78,8 +80,21 @@ export interface NodeContext<M = unknown, D = unknown> {
    * each series labelled `node` with this node's id. Made on first use.
    */
   readonly metrics: NodeMetrics;
-  /** Appends a structured entry to the simulation's event log. */
-  log(message: string, fields?: Record<string, unknown>): void;
+  /**
+   * Appends a structured entry to the simulation's event log: `ctx.log(message, fields)` at
+   * `info`, or `ctx.log.debug/info/warn/error(message, fields)`.
+   */
+  readonly log: NodeLogger;
+  // ---- tracing (issue 13, observe: tracing) ----
+  /**
+   * Starts a span (a no-op handle when tracing is off, see `sim.enableTracing`). Until it ends it
+   * is the node's current span: spans it starts and messages and calls it sends are its children,
+   * carried across the network so a request through several nodes is one trace.
+   */
+  span(name: string): SpanHandle;
+  /** Runs `body` inside a new span, ending it when `body` returns or its promise settles. */
+  span<T>(name: string, body: () => T): T;
+  // ---- end tracing ----
   /** Updates durable state through an immer recipe (structural sharing, no deep copy). */
   persist(recipe: (draft: Draft<D>) => void | D): void;
   /**

@@ -8,6 +8,7 @@ import type { NodeRuntime } from './node-runtime.js';
 import type { EventLoop } from '../kernel/event-loop.js';
 import type { TraceHash } from '../kernel/trace-hash.js';
 import type { WorldKernel } from './world-kernel.js';
+import type { MessageTap } from './span-api.js';
 
 // A tag mixed into the trace hash for every send, with its outcome.
 const HASH_SEND = 0x73656e64;
@@ -22,6 +23,8 @@ export class Transmission {
   private readonly hash: TraceHash;
   private readonly nodes: NodeRuntime[];
   private messageCounter = 0;
+  /** Tracing's view of each send; undefined (and never called) unless tracing is on. */
+  tap: MessageTap | undefined = undefined;
 
   constructor(
     kernel: WorldKernel,
@@ -70,6 +73,7 @@ export class Transmission {
     }
     this.hash.mixInt(HASH_SEND ^ outcome);
     if (loop.trace !== undefined) this.recordSend(sender, claimedFrom, to, messageId, message, outcome);
+    if (this.tap !== undefined) this.tap.sent(sender, to, messageId, message, outcome);
   }
 
   private recordSend(sender: NodeRuntime, claimedFrom: number, to: number, messageId: number, message: unknown, outcome: number): void {

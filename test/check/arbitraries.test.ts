@@ -51,7 +51,7 @@ describe('faultSchedule', () => {
     const minimal = details.counterexample![0] as FaultSchedule;
     expect(minimal).toHaveLength(2);
     expect(minimal.map((fault) => fault.atMs)).toEqual([0, 0]);
-    expect(minimal.every((fault) => fault.durationMs === 1)).toBe(true);
+    expect(minimal.every((fault) => fault.durationMs === 10)).toBe(true);
     const partition = minimal.find((fault) => fault.kind === 'partition')!;
     expect(partition.params).toEqual({ groups: [['n1'], ['n2', 'n3', 'n4', 'n5']] });
   });

@@ -19,11 +19,16 @@ function share<T>(items: readonly T[], test: (item: T) => boolean): number {
 }
 
 describe('faultSchedule shape controls', () => {
-  it('minFaults and maxFaults bound every case, and the count is spread between them', () => {
-    const counts = sample({ kinds: ['crash', 'partition', 'clock-skew'], minFaults: 2, maxFaults: 4 }).map((schedule) => schedule.length);
-    expect(Math.min(...counts)).toBe(2);
-    expect(Math.max(...counts)).toBe(4);
-    for (const count of [2, 3, 4]) expect(share(counts, (n) => n === count)).toBeGreaterThan(0.2);
+  it('every case draws maxFaults faults by default; swarm.count spreads the count over [minFaults, maxFaults]', () => {
+    const kinds: FaultScheduleOptions['kinds'] = ['crash', 'partition', 'clock-skew'];
+    const fixed = sample({ kinds, minFaults: 2, maxFaults: 4 }).map((schedule) => schedule.length);
+    // Fewer only when a draw overlaps a fault of its kind on its target too often (rare here).
+    expect(share(fixed, (n) => n === 4)).toBeGreaterThan(0.95);
+    expect(Math.min(...fixed)).toBeGreaterThanOrEqual(2);
+    const spread = sample({ kinds, minFaults: 2, maxFaults: 4, swarm: { count: true } }).map((schedule) => schedule.length);
+    expect(Math.min(...spread)).toBe(2);
+    expect(Math.max(...spread)).toBe(4);
+    for (const count of [2, 3, 4]) expect(share(spread, (n) => n === count)).toBeGreaterThan(0.2);
   });
 
   it('weights favour a kind in proportion', () => {
@@ -51,6 +56,25 @@ describe('faultSchedule shape controls', () => {
     expect(Math.max(...logUniform)).toBeLessThanOrEqual(9_000);
   });
 
+  it('a byzantine node forges as any other node of the cluster, whatever targets allow; alone, it never forges', () => {
+    const forged = sample({ kinds: ['byzantine'], targets: { byzantine: ['n2'] } }).flat().filter((fault) => fault.params!['behaviour'] === 'forge');
+    expect(new Set(forged.map((fault) => fault.params!['as']))).toEqual(new Set(['n1', 'n3', 'n4']));
+    const alone = sample({ nodes: ['solo'], clients: [], kinds: ['byzantine'] }).flat();
+    expect(alone.length).toBeGreaterThan(100);
+    expect(alone.filter((fault) => fault.params!['behaviour'] === 'forge')).toEqual([]);
+  });
+
+  it('faults last 10 ms at least by default, less only where the window or maxDurationMs is shorter', () => {
+    const shortest = (options: Partial<FaultScheduleOptions>) => Math.min(...sample({ kinds: ['pause'], ...options }, 300).flat().map((fault) => fault.durationMs!));
+    expect(shortest({})).toBe(10);
+    expect(shortest({ minDurationMs: 1 })).toBeLessThan(10);
+    expect(shortest({ maxDurationMs: 4 })).toBe(4);
+    expect(shortest({ horizonMs: 6 })).toBe(5);
+    // A latestStartMs the user set near the horizon is kept: the default floor gives way.
+    expect(shortest({ horizonMs: 1_000, latestStartMs: 995 })).toBe(4);
+    expect(() => faultSchedule({ ...base, horizonMs: 1_000, latestStartMs: 995 })).not.toThrow();
+  });
+
   it('targets restrict the nodes a kind may hit; other kinds still hit every node', () => {
     const faults = sample({ kinds: ['crash', 'pause', 'partition', 'link'], targets: { crash: ['n3'], partition: ['n2'], link: ['n1', 'n4'] } }).flat();
     const targetsOf = (kind: string) => new Set(faults.filter((fault) => fault.kind === kind).map((fault) => fault.target));
@@ -65,15 +89,57 @@ describe('faultSchedule shape controls', () => {
     for (const fault of faults.filter((each) => each.kind === 'link')) expect(new Set((fault.params!['links'] as string[][])[0])).toEqual(new Set(['n1', 'n4']));
   });
 
-  it('swarm testing makes some cases single-kind and others mixed; without it most busy cases mix', () => {
+  it('swarm.kinds makes some cases single-kind and others mixed; without it most busy cases mix', () => {
     const kinds = ['crash', 'pause', 'partition', 'clock-skew', 'omission', 'slow-node'] as const;
-    const kindsPerBusyCase = (swarm: boolean) => sample({ kinds: [...kinds], swarm, minFaults: 4, maxFaults: 4 }).filter((schedule) => schedule.length === 4).map((schedule) => new Set(schedule.map((fault) => fault.kind)).size);
-    const swarm = kindsPerBusyCase(true);
-    const plain = kindsPerBusyCase(false);
+    const kindsPerBusyCase = (swarm: FaultScheduleOptions['swarm']) => sample({ kinds: [...kinds], swarm, minFaults: 4, maxFaults: 4 }).filter((schedule) => schedule.length === 4).map((schedule) => new Set(schedule.map((fault) => fault.kind)).size);
+    const swarm = kindsPerBusyCase({ kinds: true });
+    const plain = kindsPerBusyCase(undefined);
     // With every kind enabled, four faults of one kind come once in 216 cases.
     expect(share(swarm, (n) => n === 1)).toBeGreaterThan(0.08);
     expect(share(swarm, (n) => n >= 3)).toBeGreaterThan(0.3);
     expect(share(plain, (n) => n === 1)).toBeLessThan(0.02);
+  });
+
+  it('swarm: true turns on every dimension: single-kind cases, spread counts and focused nodes', () => {
+    const kinds: FaultScheduleOptions['kinds'] = ['crash', 'pause', 'clock-skew', 'omission'];
+    const schedules = sample({ kinds, swarm: true, minFaults: 1, maxFaults: 4 });
+    const busy = schedules.filter((schedule) => schedule.length === 4);
+    for (const count of [1, 2, 3, 4]) expect(share(schedules, (schedule) => schedule.length === count)).toBeGreaterThan(0.15);
+    expect(share(busy, (schedule) => new Set(schedule.map((fault) => fault.kind)).size === 1)).toBeGreaterThan(0.05);
+    expect(share(busy, (schedule) => new Set(schedule.map((fault) => fault.target)).size === 1)).toBeGreaterThan(0.08);
+  });
+
+  it('swarm.nodes (default) aims half the cases at a random subset of the nodes; off, faults spread over all', () => {
+    const kinds: FaultScheduleOptions['kinds'] = ['crash', 'pause', 'clock-skew', 'omission'];
+    const nodesHit = (swarm: FaultScheduleOptions['swarm']) => sample({ kinds, swarm, maxFaults: 4 }).map((schedule) => new Set(schedule.map((fault) => fault.target)).size);
+    const focused = nodesHit(undefined);
+    const spread = nodesHit(false);
+    // Four faults on four nodes, uniform: all on one node 1 case in 64. Focused: a quarter of the
+    // focused half keep one node, and more land there by chance.
+    expect(share(spread, (n) => n === 1)).toBeLessThan(0.04);
+    expect(share(focused, (n) => n === 1)).toBeGreaterThan(0.12);
+    expect(share(focused, (n) => n >= 3)).toBeGreaterThan(0.3);
+    expect(nodesHit({ nodes: false })).toEqual(spread);
+  });
+
+  it('a focused case keeps kinds that need two nodes whole, and a focused byzantine node still forges as any node', () => {
+    const schedules = sample({ kinds: ['link', 'byzantine', 'crash'], maxFaults: 4 }, 600);
+    const singleTarget = schedules.filter((schedule) => {
+      const crashes = schedule.filter((fault) => fault.kind !== 'link').map((fault) => fault.target);
+      return crashes.length >= 3 && new Set(crashes).size === 1;
+    });
+    expect(singleTarget.length).toBeGreaterThan(20);
+    const links = singleTarget.flat().filter((fault) => fault.kind === 'link');
+    expect(links.length).toBeGreaterThan(0);
+    for (const fault of links) expect(new Set((fault.params!['links'] as string[][])[0]).size).toBe(2);
+    const forged = singleTarget.flat().filter((fault) => fault.kind === 'byzantine' && fault.params!['behaviour'] === 'forge');
+    expect(forged.length).toBeGreaterThan(0);
+    for (const fault of forged) expect(fault.params!['as']).not.toBe(fault.target);
+    for (const schedule of schedules) {
+      const sim = new Simulation({ seed: 1 });
+      for (const id of [...nodes, ...clients]) sim.addNode(id, () => ({}));
+      sim.inject(schedule);
+    }
   });
 
   it('generates, injects and shrinks a custom kind through its model arbitrary; a model without revert is permanent', () => {
@@ -107,7 +173,7 @@ describe('faultSchedule shape controls', () => {
       { seed: 7, numRuns: 200 },
     );
     expect(details.failed).toBe(true);
-    expect(details.counterexample![0]).toEqual([{ kind: 'flap', atMs: 0, durationMs: 1, target: 'n3' }]);
+    expect(details.counterexample![0]).toEqual([{ kind: 'flap', atMs: 0, durationMs: 10, target: 'n3' }]);
   });
 
   it('byzantine faults also draw the equivocations and adversaries the scenario names, and shrink to the simplest fault that still fails', () => {
@@ -133,7 +199,7 @@ describe('faultSchedule shape controls', () => {
     );
     expect([...forms].filter((form) => /^(equivocate|custom):\w/.test(form)).sort()).toEqual(['custom:mute', 'equivocate:claim', 'equivocate:vote']);
     expect(details.failed).toBe(true);
-    expect(details.counterexample![0]).toEqual([{ kind: 'byzantine', atMs: 0, durationMs: 1, target: 'n1', params: { behaviour: 'custom', adversary: 'mute' } }]);
+    expect(details.counterexample![0]).toEqual([{ kind: 'byzantine', atMs: 0, durationMs: 10, target: 'n1', params: { behaviour: 'custom', adversary: 'mute' } }]);
     // Without names, only the five built-in behaviours.
     const plain = fc.sample(faultSchedule({ ...base, kinds: ['byzantine'] }), { seed: 9, numRuns: 200 }).flat();
     expect(new Set(plain.map((fault) => fault.params!['behaviour']))).toEqual(new Set(['corrupt', 'drop', 'duplicate', 'replay', 'forge']));
@@ -153,6 +219,8 @@ describe('faultSchedule shape controls', () => {
     expectInvalidArgument(() => faultSchedule({ ...base, startMs: 500, latestStartMs: 100 }), 'latestStartMs');
     expectInvalidArgument(() => faultSchedule({ ...base, durations: 'normal' as never }), 'durations');
     expectInvalidArgument(() => faultSchedule({ ...base, swarm: 'yes' as never }), 'swarm');
+    expectInvalidArgument(() => faultSchedule({ ...base, swarm: { node: true } as never }), 'swarm.node');
+    expectInvalidArgument(() => faultSchedule({ ...base, swarm: { kinds: 1 } as never }), 'swarm.kinds');
     expectInvalidArgument(() => faultSchedule({ ...base, kinds: ['crash', 'crash'] }), 'kinds');
     expectInvalidArgument(() => faultSchedule({ ...base, models: [{ kind: 'crash', validate: () => {}, apply: () => {}, arbitrary: () => fc.constant({}) }] }), 'models[0].kind');
     expectInvalidArgument(() => faultSchedule({ ...base, models: [{ kind: 'x', validate: () => {}, apply: () => {} }] as never }), 'models[0].arbitrary');

@@ -4,7 +4,7 @@
 // that deleting faults one at a time cannot reach.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { faultSchedule, type FaultScheduleOptions } from '../../src/check/index.js';
+import { faultSchedule, type FaultScheduleOptions, type GeneratedFailureModel } from '../../src/check/index.js';
 import { builtInFailureModels, findBudgetViolation, Simulation, type Fault, type FaultSchedule } from '../../src/index.js';
 
 const nodes = ['n1', 'n2', 'n3'];
@@ -33,7 +33,7 @@ describe('shrinking fault schedules to the true minimum', () => {
     for (const seed of SEEDS) {
       const minimal = shrunk({ maxFaults: 3 }, fails, seed);
       expect(minimal, `seed ${seed}`).toHaveLength(1);
-      expect(minimal[0]).toMatchObject({ kind: 'crash', atMs: 0, durationMs: 1, target: 'n1' });
+      expect(minimal[0]).toMatchObject({ kind: 'crash', atMs: 0, durationMs: 10, target: 'n1' });
     }
   });
 
@@ -56,7 +56,7 @@ describe('shrinking fault schedules to the true minimum', () => {
 
   it('replaces a fault by the simplest of its kind', () => {
     const minimal = shrunk({ kinds: ['byzantine'] }, (schedule) => schedule.length > 0, 5);
-    expect(minimal).toEqual([{ kind: 'byzantine', atMs: 0, durationMs: 1, target: 'n1', params: { behaviour: 'corrupt', probability: 1 } }]);
+    expect(minimal).toEqual([{ kind: 'byzantine', atMs: 0, durationMs: 10, target: 'n1', params: { behaviour: 'corrupt', probability: 1 } }]);
   });
 
   it('never shrinks below minFaults', () => {
@@ -79,6 +79,59 @@ describe('shrinking fault schedules to the true minimum', () => {
       const sim = new Simulation({ seed: 1 });
       for (const id of nodes) sim.addNode(id, () => ({}));
       expect(() => sim.inject(schedule, { budget })).not.toThrow();
+    }
+  });
+
+  it('moves a fault drawn in a focused case onto the first nodes as a valid fault of its kind', () => {
+    // Fails while some node other than n1 stands apart or crashes: focused cases draw those on
+    // n3 or n4 alone, and the shrinker must carry them to n2 (the first node that still fails)
+    // without breaking a partition's groups or a link's pair.
+    const everyone = ['n1', 'n2', 'n3', 'n4', 'c1'];
+    const tried: FaultSchedule[] = [];
+    const fails = (schedule: FaultSchedule) => {
+      tried.push(schedule);
+      return schedule.some((fault) => (fault.kind === 'crash' && fault.target !== 'n1') || (fault.kind === 'partition' && !(fault.params!['groups'] as string[][])[0]!.includes('n1')));
+    };
+    const options = { nodes: ['n1', 'n2', 'n3', 'n4'], clients: ['c1'], kinds: ['crash' as const, 'partition' as const, 'link' as const, 'bridge' as const, 'byzantine' as const], maxFaults: 4 };
+    for (const seed of SEEDS) {
+      const minimal = fc.check(fc.property(faultSchedule({ horizonMs: 5_000, ...options }), (schedule) => !fails(schedule)), { seed }).counterexample![0];
+      expect(minimal, `seed ${seed}`).toHaveLength(1);
+      const [fault] = minimal;
+      if (fault!.kind === 'crash') expect(fault!.target).toBe('n2');
+      else expect(fault!.params!['groups']).toEqual([['n2'], ['n1', 'n3', 'n4', 'c1']]);
+    }
+    for (const schedule of tried) {
+      const sim = new Simulation({ seed: 1 });
+      for (const id of everyone) sim.addNode(id, () => ({}));
+      expect(() => sim.inject(schedule), JSON.stringify(schedule)).not.toThrow();
+    }
+  });
+
+  it("leaves a custom kind's nodes alone: its params may tie them together", () => {
+    // A model whose peer must differ from its target: swapping only the target would break it.
+    const tie: GeneratedFailureModel = {
+      kind: 'tie',
+      validate: (fault) => {
+        if (fault.params?.['peer'] === fault.target) throw new Error('peer must differ from target');
+      },
+      apply: () => undefined,
+      revert: () => undefined,
+      arbitrary: ({ nodes: ids }) => fc.tuple(fc.nat({ max: ids.length - 1 }), fc.nat({ max: ids.length - 2 })).map(([first, offset]) => ({ target: ids[first]!, params: { peer: ids[(first + 1 + offset) % ids.length]! } })),
+    };
+    const tried: FaultSchedule[] = [];
+    const fails = (schedule: FaultSchedule) => {
+      tried.push(schedule);
+      return schedule.some((fault) => fault.kind === 'tie' && fault.params!['peer'] === 'n1');
+    };
+    for (const seed of SEEDS) {
+      const details = fc.check(fc.property(faultSchedule({ nodes, horizonMs: 5_000, kinds: ['tie', 'crash'], models: [tie] }), (schedule) => !fails(schedule)), { seed });
+      expect(details.counterexample![0]).toHaveLength(1);
+    }
+    for (const schedule of tried) {
+      const sim = new Simulation({ seed: 1 });
+      for (const id of nodes) sim.addNode(id, () => ({}));
+      sim.registerFailureModel(tie);
+      expect(() => sim.inject(schedule), JSON.stringify(schedule)).not.toThrow();
     }
   });
 });

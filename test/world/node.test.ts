@@ -175,8 +175,8 @@ describe('nodes', () => {
       sim.addNode('b', (ctx) => ({ onStart: () => ctx.log('up') }));
       sim.run();
       expect(sim.logs()).toEqual([
-        { timeMs: 0, localTimeMs: 0, node: 'b', message: 'up' },
-        { timeMs: 10, localTimeMs: 1010, node: 'a', message: 'timer fired', fields: { count: 1 } },
+        { timeMs: 0, localTimeMs: 0, node: 'b', level: 'info', message: 'up' },
+        { timeMs: 10, localTimeMs: 1010, node: 'a', level: 'info', message: 'timer fired', fields: { count: 1 } },
       ]);
       expect(live).toEqual(['b:up', 'a:timer fired']);
     });

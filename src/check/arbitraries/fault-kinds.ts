@@ -6,12 +6,14 @@ import type { Fault } from '../../faults/fault.js';
  *
  * @example
  * ```ts
- * const draw: KindDraw = { nodes: ['n1', 'n2'], clients: [], everyone: ['n1', 'n2'], startMs: 0, latestStartMs: 4_000, horizonMs: 5_000, minDurationMs: 1, maxDurationMs: 5_000, durations: 'log-uniform', byzantine: { fields: [], derivations: [], adversaries: [] } };
+ * const draw: KindDraw = { nodes: ['n1', 'n2'], allNodes: ['n1', 'n2'], clients: [], everyone: ['n1', 'n2'], startMs: 0, latestStartMs: 4_000, horizonMs: 5_000, minDurationMs: 1, maxDurationMs: 5_000, durations: 'log-uniform', byzantine: { fields: [], derivations: [], adversaries: [] } };
  * ```
  */
 export interface KindDraw {
-  /** Nodes a fault of this kind may target (the kind's own list when restricted). */
+  /** Nodes a fault of this kind may target: the kind's own list when `targets` restricts it, narrowed to a case's focused nodes under `swarm.nodes`. */
   readonly nodes: readonly string[];
+  /** Every node of the cluster (clients aside): a byzantine fault may forge as any but itself. */
+  readonly allNodes: readonly string[];
   /** The cluster's clients: never targeted, but a partition puts each on a side. */
   readonly clients: readonly string[];
   /** Every node of the cluster, clients last, which a partition or bridge must place on a side. */
@@ -96,7 +98,7 @@ export function targetsOf(kind: string, draw: KindDraw): fc.Arbitrary<Pick<Fault
     case 'bridge':
       return bridgeSides(draw).map(([bridge, first, second]) => ({ params: { bridge, sides: [first, second] } }));
     case 'byzantine':
-      return pair.chain(([target, other]) => byzantineParams(other, draw.byzantine).map((params) => ({ target, params })));
+      return byzantinePair(draw).chain(([target, other]) => byzantineParams(other, draw.byzantine).map((params) => ({ target, params })));
     case 'capacity':
       return fc.tuple(node, fc.integer({ min: 10, max: 1_000 }), fc.integer({ min: 10, max: 1_000 })).map(([target, messagesPerSec, inboxLimit]) => ({ target, params: { messagesPerSec, inboxLimit } }));
     case 'traffic-spike':
@@ -122,12 +124,26 @@ function pairOf(nodes: readonly string[]): fc.Arbitrary<readonly [string, string
 }
 
 /**
- * A byzantine behaviour and its parameters; `other` is a node it may forge. The behaviour is an
+ * A byzantine node and another it may forge as: any other node of the cluster, whichever nodes
+ * the kind or the case is restricted to; none in a cluster of one.
+ */
+function byzantinePair(draw: KindDraw): fc.Arbitrary<readonly [string, string | undefined]> {
+  if (draw.allNodes.length < 2) return fc.constantFrom(...draw.nodes).map((target) => [target, undefined] as const);
+  if (draw.nodes.length === draw.allNodes.length) return pairOf(draw.nodes);
+  return fc.tuple(fc.constantFrom(...draw.nodes), fc.nat({ max: draw.allNodes.length - 2 })).map(([target, offset]) => {
+    const others = draw.allNodes.filter((id) => id !== target);
+    return [target, others[offset]!] as const;
+  });
+}
+
+/**
+ * A byzantine behaviour and its parameters; `other` is a node it may forge as (without one,
+ * `forge` is drawn as `corrupt`). The behaviour is an
  * index, not a `oneof`, so any behaviour shrinks to `corrupt` with probability 1, the simplest.
  * The named forms (equivocation on a field, a derivation, a custom adversary) come last, each
  * when the scenario names some.
  */
-function byzantineParams(other: string, names: ByzantineNames): fc.Arbitrary<Record<string, unknown>> {
+function byzantineParams(other: string | undefined, names: ByzantineNames): fc.Arbitrary<Record<string, unknown>> {
   // Shrinks towards probability 1 (always misbehaves): the simplest adversary.
   const probability = fc.integer({ min: 10, max: 100 }).map((value) => (110 - value) / 100);
   const named: Array<(index: number) => Record<string, unknown>> = [];
@@ -146,7 +162,7 @@ function byzantineParams(other: string, names: ByzantineNames): fc.Arbitrary<Rec
       case 3:
         return { behaviour: 'replay', probability: p };
       case 4:
-        return { behaviour: 'forge', as: other };
+        return other === undefined ? { behaviour: 'corrupt', probability: p } : { behaviour: 'forge', as: other };
       default:
         return named[behaviour - 5]!(name);
     }

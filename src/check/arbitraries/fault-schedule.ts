@@ -8,6 +8,7 @@ import { nemesisKinds } from '../../faults/nemesis.js';
 import { orDefault, rejectUnknownKeys, requireBoolean, requireFinite, requireFunction, requireNonNegative, requireObject, requireOneOf, requirePositive, requirePositiveInteger, requireString } from '../../validate.js';
 import { targetsOf, timing, type ByzantineNames, type KindDraw } from './fault-kinds.js';
 import { ScheduleArbitrary, type KindSource } from './schedule-arbitrary.js';
+import { readSwarm, type SwarmDimensions, type SwarmOptions } from './swarm.js';
 
 /**
  * Every built-in fault kind {@link faultSchedule} can generate: the nemesis kinds, and the
@@ -102,9 +103,15 @@ export interface FaultScheduleOptions {
    * Default: `nodes` for every kind.
    */
   targets?: Readonly<Record<string, readonly string[]>>;
-  /** At least this many faults, unless the budget refuses them. Default 0. */
+  /**
+   * Fewest faults: shrinking never goes below it, nor does a case under `swarm.count` (unless the
+   * budget refuses faults). Default 0.
+   */
   minFaults?: number;
-  /** At most this many faults. Default 5. Each case draws its count uniformly in between. */
+  /**
+   * Most faults. Default 5. Every case draws this many (fewer only when a draw conflicts or
+   * breaks the budget too often), unless `swarm.count` spreads the count down to `minFaults`.
+   */
   maxFaults?: number;
   /** Every fault starts at or after `startMs` and ends by `horizonMs` (true ms). */
   horizonMs: number;
@@ -112,7 +119,11 @@ export interface FaultScheduleOptions {
   startMs?: number;
   /** Latest start. Default: `horizonMs - 1 - minDurationMs`. */
   latestStartMs?: number;
-  /** Shortest fault, in ms. Default 1. */
+  /**
+   * Shortest fault, in ms. Default 10 (or less, to fit the window and `maxDurationMs`): a fault
+   * shorter than a message's hop rarely changes anything, and with a 1 ms floor a log-uniform
+   * draw spends a third of its faults below 10 ms. Set 1 to draw the shortest blips too.
+   */
   minDurationMs?: number;
   /** Longest fault, in ms. Default: the whole window. */
   maxDurationMs?: number;
@@ -122,10 +133,11 @@ export interface FaultScheduleOptions {
    */
   durations?: 'log-uniform' | 'uniform';
   /**
-   * Swarm testing (Groce et al., ISSTA 2012): each case first enables a random subset of the
-   * kinds, so some cases are all crashes and others all partitions. Default true.
+   * Swarm testing: which features each case draws afresh; see {@link SwarmOptions}. `true` turns
+   * every dimension on, `false` every one off. Default `{ nodes: true, kinds: false, count: false }`:
+   * every case draws `maxFaults` faults, and half of them aim at a random subset of the nodes.
    */
-  swarm?: boolean;
+  swarm?: boolean | SwarmOptions;
   /** Faults that would break the budget (or overlap a fault of the same kind on the same target) are dropped. */
   budget?: FaultBudget;
   /** Custom failure models to generate (their kinds listed in `kinds`). */
@@ -137,11 +149,20 @@ export interface FaultScheduleOptions {
    * the scenario registers with `sim.registerAdversary`), and `custom` with one of `adversaries`
    * (registered the same way). Default: none of them.
    */
-  byzantine?: { fields?: readonly string[]; derivations?: readonly string[]; adversaries?: readonly string[] };
+  byzantine?: {
+    /** Message fields an `equivocate` fault may flip, one variant per peer. */
+    fields?: readonly string[];
+    /** Names of registered `equivocation(...)` adversaries an `equivocate` fault may derive through. */
+    derivations?: readonly string[];
+    /** Names of registered adversaries a `custom` fault may use. */
+    adversaries?: readonly string[];
+  };
 }
 
 const OPTION_KEYS = ['nodes', 'clients', 'kinds', 'weights', 'targets', 'minFaults', 'maxFaults', 'horizonMs', 'startMs', 'latestStartMs', 'minDurationMs', 'maxDurationMs', 'durations', 'swarm', 'budget', 'models', 'byzantine'];
 const DEFAULT_KINDS: readonly GeneratedKind[] = ['crash', 'pause', 'partition'];
+/** A fault shorter than this rarely outlasts a message's hop (the default latency is tens of ms). */
+const DEFAULT_MIN_DURATION_MS = 10;
 /** Kinds whose faults join two of their nodes. */
 const PAIR_KINDS: readonly string[] = ['partition-one-way', 'link', 'traffic-spike'];
 const builtInByKind = new Map(builtInFailureModels.map((model) => [model.kind, model]));
@@ -152,7 +173,7 @@ const builtInByKind = new Map(builtInFailureModels.map((model) => [model.kind, m
  * whole life, shrinking can delete any one of them without leaving a partition unhealed or moving
  * another fault. Shrinking aims at the true minimum: it tries each fault alone first, then
  * deletions, then one fault widened to cover a deleted one, then simpler faults (earlier,
- * shorter, first node, simplest parameters). Faults that would conflict or break the budget are
+ * shorter, simplest parameters, nodes swapped towards the first ones). Faults that would conflict or break the budget are
  * dropped, so every schedule, and every shrink, injects cleanly.
  *
  * @example
@@ -165,14 +186,27 @@ const builtInByKind = new Map(builtInFailureModels.map((model) => [model.kind, m
 export function faultSchedule(options: FaultScheduleOptions): fc.Arbitrary<FaultSchedule> {
   const settings = readOptions(options);
   const everyone = [...settings.nodes, ...settings.clients];
-  const sources = settings.kinds.map((kind): KindSource => {
-    const nodes = settings.targets[kind] ?? settings.nodes;
+  const sourceOf = (kind: string, nodes: readonly string[]): KindSource => {
     const model = settings.models.get(kind);
-    const draw: KindDraw = { ...settings, nodes, everyone };
+    const draw: KindDraw = { ...settings, nodes, allNodes: settings.nodes, everyone };
     const what = model === undefined ? targetsOf(kind, draw) : model.arbitrary({ nodes, clients: settings.clients });
-    return { kind, weight: settings.weights[kind] ?? 1, arbitrary: wholeFault(kind, draw, what, isPermanent(kind, model)), model: model ?? builtInByKind.get(kind)!, nodes };
-  });
-  return new ScheduleArbitrary({ sources, minFaults: settings.minFaults, maxFaults: settings.maxFaults, swarm: settings.swarm, minDurationMs: settings.minDurationMs, maxDurationMs: settings.maxDurationMs, everyone, budget: settings.budget });
+    return { kind, weight: settings.weights[kind] ?? 1, arbitrary: wholeFault(kind, draw, what, isPermanent(kind, model)), model: model ?? builtInByKind.get(kind)!, nodes, movable: model === undefined };
+  };
+  const sources = settings.kinds.map((kind) => sourceOf(kind, settings.targets[kind] ?? settings.nodes));
+  // One source per (kind, focused nodes), made at first need: a few per search.
+  const focused = new Map<string, KindSource>();
+  const focus = (source: KindSource, subset: readonly string[]): KindSource => {
+    // A custom model's arbitrary may assume its whole node list: it is not focused.
+    if (settings.models.has(source.kind)) return source;
+    const nodes = source.nodes.filter((id) => subset.includes(id));
+    const needed = PAIR_KINDS.includes(source.kind) ? 2 : 1;
+    if (nodes.length < needed || nodes.length === source.nodes.length) return source;
+    const key = `${source.kind}|${nodes.join(',')}`;
+    let found = focused.get(key);
+    if (found === undefined) focused.set(key, (found = { ...sourceOf(source.kind, nodes), whole: source }));
+    return found;
+  };
+  return new ScheduleArbitrary({ sources, minFaults: settings.minFaults, maxFaults: settings.maxFaults, swarm: settings.swarm, focus, nodes: settings.nodes, minDurationMs: settings.minDurationMs, maxDurationMs: settings.maxDurationMs, everyone, budget: settings.budget });
 }
 
 /** A clock jump, or a custom model without `revert`, has no end: it is a step, not a state. */
@@ -199,7 +233,7 @@ interface Settings {
   minDurationMs: number;
   maxDurationMs: number;
   durations: 'log-uniform' | 'uniform';
-  swarm: boolean;
+  swarm: SwarmDimensions;
   byzantine: ByzantineNames;
   budget: FaultBudget | undefined;
 }
@@ -276,10 +310,12 @@ function readWindow(options: FaultScheduleOptions): Pick<Settings, 'horizonMs' |
   if (!(startMs + 1 < options.horizonMs) || !Number.isFinite(options.horizonMs)) throw new InvalidArgumentError('horizonMs', options.horizonMs, `a finite time > startMs + 1 (${startMs + 1} ms)`);
   const windowMs = Math.floor(options.horizonMs - startMs);
   if (windowMs < 2) throw new InvalidArgumentError('horizonMs', options.horizonMs, `a time at least 2 ms after startMs (${startMs} ms), so a fault fits`);
-  const minDurationMs = orDefault(options.minDurationMs, 1);
-  requirePositiveInteger(minDurationMs, 'minDurationMs', windowMs - 1);
   const maxDurationMs = orDefault(options.maxDurationMs, windowMs);
   requirePositiveInteger(maxDurationMs, 'maxDurationMs', windowMs);
+  // The default floor gives way to the window, maxDurationMs and a late latestStartMs the user set.
+  const roomAfterLatestMs = typeof options.latestStartMs === 'number' && Number.isFinite(options.latestStartMs) ? Math.floor(Math.ceil(options.horizonMs) - 1 - options.latestStartMs) : Infinity;
+  const minDurationMs = orDefault(options.minDurationMs, Math.max(1, Math.min(DEFAULT_MIN_DURATION_MS, windowMs - 1, maxDurationMs, roomAfterLatestMs)));
+  requirePositiveInteger(minDurationMs, 'minDurationMs', windowMs - 1);
   if (maxDurationMs < minDurationMs) throw new InvalidArgumentError('maxDurationMs', maxDurationMs, `an integer >= minDurationMs (${minDurationMs})`);
   const earliestMs = Math.ceil(startMs);
   const lastStartMs = Math.max(earliestMs, Math.ceil(options.horizonMs) - 1 - minDurationMs);
@@ -301,12 +337,6 @@ function readByzantine(value: unknown): ByzantineNames {
   rejectUnknownKeys(value, 'byzantine', ['fields', 'derivations', 'adversaries']);
   const names = (key: string): string[] => (value[key] === undefined ? [] : nodeIds(value[key], `byzantine.${key}`, 1, 'names'));
   return { fields: names('fields'), derivations: names('derivations'), adversaries: names('adversaries') };
-}
-
-function readSwarm(value: unknown): boolean {
-  if (value === undefined) return true;
-  requireBoolean(value, 'swarm');
-  return value;
 }
 
 function readWeights(value: unknown, kinds: readonly string[]): Record<string, number> {
