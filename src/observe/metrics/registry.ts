@@ -101,6 +101,7 @@ export class MetricsRegistry {
   private maxSamples = 1_024;
   private armed = false;
   private sampled = false;
+  private lastSampleMs = -Infinity;
 
   constructor(private readonly clock: SamplingClock) {}
 
@@ -184,7 +185,9 @@ export class MetricsRegistry {
   start(): void {
     if (this.armed) return;
     this.armed = true;
-    const nextMs = Math.ceil(this.clock.now / this.intervalMs) * this.intervalMs;
+    let nextMs = Math.ceil(this.clock.now / this.intervalMs) * this.intervalMs;
+    // Never twice at one instant: re-arming right after a sample would otherwise loop at `now`.
+    if (nextMs <= this.lastSampleMs) nextMs += this.intervalMs;
     this.clock.schedule(nextMs - this.clock.now, () => this.tick());
   }
 
@@ -192,6 +195,7 @@ export class MetricsRegistry {
   sampleNow(): void {
     const timeMs = this.clock.now;
     this.sampled = true;
+    this.lastSampleMs = timeMs;
     for (const collect of this.collectors) collect(timeMs);
     for (const [name, metric] of this.metrics) {
       let byChild = this.store.get(name);
