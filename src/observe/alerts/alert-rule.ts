@@ -13,7 +13,10 @@ import type { MetricsRegistry } from '../metrics/registry.js';
  * const p99: AlertMeasure = { quantile: 0.99 };
  * ```
  */
-export type AlertMeasure = 'value' | 'rate' | { quantile: number };
+export type AlertMeasure = 'value' | 'rate' | {
+  /** The quantile, in [0, 1]. */
+  quantile: number;
+};
 
 /**
  * A rule: the condition holds while the measured metric is above (or below) a threshold; held

@@ -22,8 +22,16 @@ export type Labels = Readonly<Record<string, string>>;
  */
 export type MetricKind = 'counter' | 'gauge' | 'histogram';
 
-/** One labelled series of a metric: its label values and its current value vector. */
+/**
+ * One labelled series of a metric: its label values and its current value vector.
+ *
+ * @example
+ * ```ts
+ * for (const child of sim.metrics.gauge('queue_depth').children.values()) console.log(child.labels, child.value[0]);
+ * ```
+ */
 export interface MetricChild {
+  /** The series' label values. */
   readonly labels: Labels;
   /** Counter and gauge: `[value]`. Histogram: `[count, sum, bucket0, bucket1, ...]` (per bucket, not cumulative). */
   readonly value: number[];
@@ -185,7 +193,14 @@ export class Gauge extends Instrument {
 export class Histogram extends Instrument {
   readonly kind = 'histogram';
 
-  constructor(name: string, help: string, labelNames: readonly string[], readonly buckets: readonly number[], maxSeries?: number) {
+  constructor(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    /** Upper bounds of the buckets, increasing; a last +Inf bucket is implied. */
+    readonly buckets: readonly number[],
+    maxSeries?: number,
+  ) {
     super(name, help, labelNames, maxSeries);
   }
 

@@ -13,12 +13,19 @@ import type { TraceRecord } from '../../kernel/trace-recorder.js';
  * ```
  */
 export const worldMetricNames = Object.freeze({
+  /** Counter: messages handed to the network. */
   sent: 'faultline_messages_sent_total',
+  /** Counter: message copies delivered to a live node. */
   delivered: 'faultline_messages_delivered_total',
+  /** Counter, by `reason`: messages not delivered. */
   dropped: 'faultline_messages_dropped_total',
+  /** Gauge, by `node`: 1 up, 0 crashed. */
   nodeUp: 'faultline_node_up',
+  /** Gauge, by `node`: messages waiting for service. */
   inboxLength: 'faultline_inbox_length',
+  /** Gauge, by `node`: queueing delay a new arrival would see, in seconds. */
   queueDelay: 'faultline_service_queue_delay_seconds',
+  /** Histogram, by `from` and `to`: send-to-delivery latency, in seconds. */
   linkLatency: 'faultline_link_latency_seconds',
 });
 
