@@ -157,3 +157,14 @@ export { queryLogs, type LogQuery } from './observe/logs/log-query.js';
 export { toChromeTrace, type ChromeTrace, type ChromeTraceEvent, type ChromeTraceInput } from './observe/export/chrome-trace.js';
 export { toJsonLines, parseJsonLines } from './observe/export/jsonl.js';
 // ---- end observe: tracing ----
+
+// --- Observe: metrics and alerts (issue 13) ---
+export { Counter, Gauge, Histogram, Instrument, type Labels, type MetricKind, type MetricChild } from './observe/metrics/instruments.js';
+export { MetricsRegistry, defaultBucketsMs, type MetricsOptions, type MetricOptions, type SeriesView, type SamplingClock } from './observe/metrics/registry.js';
+export type { NodeMetrics, NodeCounter, NodeGauge, NodeHistogram } from './observe/metrics/node-metrics.js';
+export { watchWorld, worldMetricNames, type WatchWorldOptions } from './observe/metrics/world-metrics.js';
+export { AlertManager, type AlertEvent, type AlertState, type AlertManagerOptions } from './observe/alerts/alert-manager.js';
+export type { AlertRule, AlertMeasure } from './observe/alerts/alert-rule.js';
+export { scoreAlerts, type AlertScore, type AlertScoreOptions, type ScoredIncident } from './observe/alerts/alert-score.js';
+export { toPrometheusText, type PrometheusTextOptions } from './observe/export/prometheus.js';
+// --- end observe: metrics and alerts ---

@@ -1,6 +1,6 @@
 import { freeze } from 'immer';
 import { InvalidStateError } from './errors.js';
-import { EventLoop, type EventLoopOptions } from './kernel/event-loop.js';
+import { EventLoop, type EventLoopOptions, type RunOptions, type RunResult } from './kernel/event-loop.js';
 import { requireBoundedShape } from './plain-data.js';
 import { rejectUnknownKeys, requireFunction, requireObject, requirePositiveInteger, requireString } from './validate.js';
 import { builtInFailureModels } from './faults/built-in-models.js';
@@ -19,6 +19,9 @@ import { Delivery } from './world/delivery.js';
 import { DurableStorage } from './world/durable-storage.js';
 import { EventLog, type LogEntry } from './world/event-log.js';
 import { GroundTruth } from './world/ground-truth.js';
+// observe/metrics
+import { MetricsRegistry } from './observe/metrics/registry.js';
+import { nodeMetrics, type NodeMetrics } from './observe/metrics/node-metrics.js';
 import type { NodeServices } from './world/incarnation-context.js';
 import { NodeLifecycle } from './world/lifecycle.js';
 import type { LinkModel } from './world/link-model.js';
@@ -101,6 +104,9 @@ export class Simulation extends EventLoop {
   private readonly faults: FaultInjector;
   private readonly faultWorld: SimulatedFaultWorld;
   private readonly verbs: IncidentVerbs;
+  // observe/metrics: made on first use, so a run without metrics schedules no sampler.
+  private metricsRegistry: MetricsRegistry | undefined;
+  private readonly nodeMetricsViews = new Map<string, NodeMetrics>();
   private readonly messaging: { transmission: Transmission; delivery: Delivery; asyncOperations: AsyncOperations };
   private tracingView: Tracing | undefined;
 
@@ -129,7 +135,7 @@ export class Simulation extends EventLoop {
     parts.timers = new NodeTimers(kernel, kinds, registry, parts.asyncOperations);
     parts.delivery = new Delivery(kernel, kinds, registry, this.network, this.truth, parts.asyncOperations);
     const storage = new DurableStorage(kernel);
-    this.services = { loop: this, registry, transmission, timers: parts.timers, asyncOperations: parts.asyncOperations, storage, log: this.eventLog, spans: undefined };
+    this.services = { loop: this, registry, transmission, timers: parts.timers, asyncOperations: parts.asyncOperations, storage, log: this.eventLog, spans: undefined, metricsOf: (id) => this.nodeMetricsOf(id) };
     this.lifecycle = parts.lifecycle = new NodeLifecycle(kernel, kinds, this.truth, parts.delivery, this.services);
     this.clocks = new ClockControl(kernel);
     this.faultWorld = new SimulatedFaultWorld({ loop: this, registry, lifecycle: this.lifecycle, network: this.network, transmission, clocks: this.clocks, truth: this.truth });
@@ -190,6 +196,9 @@ export class Simulation extends EventLoop {
       handlers: node.handlers as H,
       durable: node.durable as D,
       localTimeMs: node.clock.read(this.now),
+      // observe/metrics
+      inboxLength: node.inbox.length,
+      queueDelayMs: node.service === undefined ? 0 : Math.max(0, node.busyUntilMs - this.now) + (node.inbox.length * 1000) / node.service.messagesPerSec,
     };
   }
 
@@ -298,6 +307,35 @@ export class Simulation extends EventLoop {
     this.faultWorld.registerAdversary(name, adversary);
   }
 
+  // ---------------------------------------------------------------- observe/metrics
+
+  /**
+   * The simulation's metrics registry: counters, gauges and histograms sampled into bounded
+   * series every `intervalMs` of simulated time (see {@link MetricsRegistry}). Made on first use.
+   */
+  get metrics(): MetricsRegistry {
+    if (this.metricsRegistry === undefined) this.metricsRegistry = new MetricsRegistry(this);
+    return this.metricsRegistry;
+  }
+
+  // Sampling fills the window a run asks for, even through a quiet spell (it would otherwise
+  // pause when only the sampler is left). A run without metrics pays one undefined check.
+  override run(options: RunOptions = {}): RunResult {
+    if (this.metricsRegistry !== undefined) this.metricsRegistry.noteRunUntil(runUntilOf(options));
+    return super.run(options);
+  }
+
+  override runAsync(options: RunOptions = {}): Promise<RunResult> {
+    if (this.metricsRegistry !== undefined) this.metricsRegistry.noteRunUntil(runUntilOf(options));
+    return super.runAsync(options);
+  }
+
+  private nodeMetricsOf(id: string): NodeMetrics {
+    let view = this.nodeMetricsViews.get(id);
+    if (view === undefined) this.nodeMetricsViews.set(id, (view = nodeMetrics(this.metrics, id)));
+    return view;
+  }
+
   /** Every fault applied and reverted so far, with true times: the ground truth of what was injected. */
   get faultLog(): readonly FaultLogEntry[] {
     return this.faults.log;
@@ -402,4 +440,10 @@ export class Simulation extends EventLoop {
       },
     };
   }
+}
+
+// observe/metrics: malformed options are left for the loop to reject with its own typed error.
+function runUntilOf(options: unknown): number {
+  const until: unknown = typeof options === 'object' && options !== null ? (options as RunOptions).until : undefined;
+  return typeof until === 'number' ? until : Infinity;
 }

@@ -6,6 +6,7 @@ import type { AsyncOperations } from './async-operations.js';
 import type { DurableStorage } from './durable-storage.js';
 import type { EventLog, LogLevel, NodeLogger } from './event-log.js';
 import type { NodeContext } from './node-context.js';
+import type { NodeMetrics } from '../observe/metrics/node-metrics.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { NodeRuntime } from './node-runtime.js';
 import type { NodeTimers } from './node-timers.js';
@@ -22,6 +23,8 @@ export interface NodeServices {
   readonly asyncOperations: AsyncOperations;
   readonly storage: DurableStorage;
   readonly log: EventLog;
+  /** observe/metrics: the node-scoped view of `sim.metrics` (built on first use). */
+  readonly metricsOf: (nodeId: string) => NodeMetrics;
   /** Tracing, once `sim.enableTracing` installs it. */
   spans: NodeSpans | undefined;
 }
@@ -80,6 +83,11 @@ export class IncarnationContext implements NodeContext<unknown, unknown> {
   cancelTimer(name: string): boolean {
     this.requireAlive('cancelTimer');
     return this.#services.timers.cancel(this.#node, name);
+  }
+
+  // observe/metrics
+  get metrics(): NodeMetrics {
+    return this.#services.metricsOf(this.id);
   }
 
   /** Built on first use, so an incarnation that never logs allocates nothing for it. */

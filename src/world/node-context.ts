@@ -2,6 +2,8 @@ import type { ServiceModel } from './service-model.js';
 import type { ClockConfig } from './clock.js';
 import type { Draft } from 'immer';
 import type { Rng } from '../kernel/rng.js';
+// observe/metrics: a type-only import (no runtime edge from world to observe).
+import type { NodeMetrics } from '../observe/metrics/node-metrics.js';
 import type { NodeLogger } from './event-log.js';
 import type { SpanHandle } from './span-api.js';
 
@@ -72,6 +74,12 @@ export interface NodeContext<M = unknown, D = unknown> {
   setTimer(delayMs: number, name: string, data?: unknown): void;
   /** Disarms the timer `name`. Returns false if it was not pending. */
   cancelTimer(name: string): boolean;
+  // observe/metrics
+  /**
+   * Counters, gauges and histograms of this node, in the simulation's registry (`sim.metrics`),
+   * each series labelled `node` with this node's id. Made on first use.
+   */
+  readonly metrics: NodeMetrics;
   /**
    * Appends a structured entry to the simulation's event log: `ctx.log(message, fields)` at
    * `info`, or `ctx.log.debug/info/warn/error(message, fields)`.
@@ -190,4 +198,12 @@ export interface NodeView<H = NodeHandlers, D = unknown> {
   readonly durable: D;
   /** The node's local clock reading now. */
   readonly localTimeMs: number;
+  // observe/metrics
+  /** Messages waiting in the inbox for a limited service (0 without one). */
+  readonly inboxLength: number;
+  /**
+   * How long a message arriving now would wait before service: the rest of the current service
+   * time plus one service time per queued message (0 without a limited service).
+   */
+  readonly queueDelayMs: number;
 }
