@@ -64,6 +64,7 @@ const RUN_FOR_MS = 12_000;
 const THINK_MS = 80;
 const USERS = ['user-1', 'user-2', 'user-3', 'user-4'];
 const SAMPLE_EVERY_MS = 250;
+const PROBE_EVERY_MS = 100;
 /** After a fault ends, queues drain and windows roll over: an alert this soon after still counts. */
 const GRACE_MS = 1_000;
 const ZONE_A = [...USERS, 'gateway', 'catalog', 'checker'];
@@ -78,7 +79,7 @@ const faults: FaultSchedule = [
 // Metrics node code updates through ctx.metrics (which adds the `node` label); declared up front
 // so the alert rules can name them before the first request.
 const CHECKOUTS = { name: 'shop_checkouts_total', help: 'Checkouts answered by the gateway, by outcome', labelNames: ['outcome'] };
-const CHECKOUT_DURATION = { name: 'shop_checkout_duration_seconds', help: 'Time the gateway took to answer a checkout', labelNames: [], buckets: [0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5] };
+const CHECKOUT_DURATION = { name: 'shop_checkout_duration_seconds', help: 'Time the gateway took to answer a checkout', buckets: [0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5] };
 const STORE_CALLS = { name: 'shop_store_calls_total', help: 'Reservations orders asked of the store, by outcome', labelNames: ['outcome'] };
 const BACKEND_HEALTHY = 'shop_backend_healthy';
 
@@ -133,7 +134,6 @@ export interface ObservabilityOptions {
 
 /** Builds the shop, runs it through the three incidents, writes the exports and reports. */
 export async function runObservability(options: ObservabilityOptions = {}): Promise<ObservabilityResult> {
-  const outDir = options.outDir ?? 'out';
   const sim = new Simulation({ seed: options.seed ?? 'observability', trace: true, network: { link: { latency: { kind: 'uniform', minMs: 1, maxMs: 3 } } } });
   sim.metrics.configure({ intervalMs: SAMPLE_EVERY_MS });
   const metrics = declareMetrics(sim);
@@ -146,12 +146,7 @@ export async function runObservability(options: ObservabilityOptions = {}): Prom
   sim.inject(faults);
   await sim.runAsync({ until: RUN_FOR_MS });
 
-  mkdirSync(outDir, { recursive: true });
-  const files = { prometheus: join(outDir, 'observability.prom'), chromeTrace: join(outDir, 'observability.trace.json'), logs: join(outDir, 'observability.log.jsonl') };
-  writeFileSync(files.prometheus, toPrometheusText(sim.metrics, { series: true }));
-  writeFileSync(files.chromeTrace, JSON.stringify(toChromeTrace({ nodes: sim.nodeIds(), trace: sim.trace!.records(), faults: sim.faultLog, spans: tracing.spans(), endMs: sim.now })));
-  writeFileSync(files.logs, toJsonLines(sim.logs()));
-
+  const files = writeExports(sim, tracing.spans(), options.outDir ?? 'out');
   const score = scoreAlerts(alerts.events, sim.faultLog, { untilMs: sim.now, graceMs: GRACE_MS });
   const checkouts = {
     ok: metrics.checkouts.get({ node: 'gateway', outcome: 'ok' }),
@@ -175,6 +170,16 @@ export async function runObservability(options: ObservabilityOptions = {}): Prom
     files,
   };
   return { ...result, report: formatReport(sim, result) };
+}
+
+/** Every sample of every series as Prometheus text, the run as a Perfetto trace, the log as JSON Lines. */
+function writeExports(sim: Simulation, spans: SpanRecord[], outDir: string): ObservabilityResult['files'] {
+  mkdirSync(outDir, { recursive: true });
+  const files = { prometheus: join(outDir, 'observability.prom'), chromeTrace: join(outDir, 'observability.trace.json'), logs: join(outDir, 'observability.log.jsonl') };
+  writeFileSync(files.prometheus, toPrometheusText(sim.metrics, { series: true }));
+  writeFileSync(files.chromeTrace, JSON.stringify(toChromeTrace({ nodes: sim.nodeIds(), trace: sim.trace!.records(), faults: sim.faultLog, spans, endMs: sim.now })));
+  writeFileSync(files.logs, toJsonLines(sim.logs()));
+  return files;
 }
 
 function declareMetrics(sim: Simulation) {
@@ -258,7 +263,7 @@ function buildShop(sim: Simulation): void {
 
 /** The checker node's probes, and a gauge per check so alert rules can read the verdicts. */
 function watchHealth(sim: Simulation, healthy: ReturnType<typeof declareMetrics>['backendHealthy']): HealthChecker {
-  const probe = { intervalMs: 100, timeoutMs: 50 };
+  const probe = { intervalMs: PROBE_EVERY_MS, timeoutMs: PROBE_EVERY_MS / 2 };
   const health = addHealthChecker(sim, 'checker', {
     checks: [
       { target: 'catalog', kind: 'liveness', ...probe },
@@ -364,6 +369,8 @@ function formatReport(sim: Simulation, result: Omit<ObservabilityResult, 'report
   const logs = sim.logs();
   return [
     'Observability: a shop through a crash, a partition and an overload, watched from inside',
+    `Four users check out via gateway -> catalog + orders -> store; metrics are sampled every ${SAMPLE_EVERY_MS} ms,`,
+    `health probes go every ${PROBE_EVERY_MS} ms; alerts and checks are scored against what really happened.`,
     '',
     ...alertTable(result),
     '',
