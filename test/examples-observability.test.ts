@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runObservability, type ObservabilityResult } from '../examples/observability.js';
 import { parseJsonLines, toJsonLines } from '../src/index.js';
 import { hashIn, runExample } from './example-runner.js';
+import { traceEventFormatViolations } from './observe/export/trace-event-format.js';
 
 // The observability example, run in this process twice (to pin its numbers and prove it
 // deterministic) and once as users run it, from the command line.
@@ -130,8 +131,9 @@ describe('observability example', () => {
     expect(read(join(directory, 'cli', 'observability.prom'))).toBe(read(first.files.prometheus));
   });
 
-  it('writes a Chrome trace that parses, with a track per node, the three faults and the spans', () => {
+  it('writes a well-formed Chrome trace, with a track per node, the three faults and the spans', () => {
     const trace = JSON.parse(read(first.files.chromeTrace)) as { traceEvents: Array<{ name: string; cat: string; ph: string; args?: Record<string, unknown> }> };
+    expect(traceEventFormatViolations(trace)).toEqual([]);
     const events = trace.traceEvents;
     const tracks = events.filter((event) => event.ph === 'M' && event.name === 'process_name').map((event) => event.args?.['name']);
     for (const node of ['user-1', 'gateway', 'catalog', 'orders', 'store', 'batch', 'checker']) expect(tracks).toContain(node);
