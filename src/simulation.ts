@@ -1,6 +1,6 @@
 import { freeze } from 'immer';
 import { InvalidStateError } from './errors.js';
-import { EventLoop, type EventLoopOptions } from './kernel/event-loop.js';
+import { EventLoop, type EventLoopOptions, type RunOptions, type RunResult } from './kernel/event-loop.js';
 import { requireBoundedShape } from './plain-data.js';
 import { rejectUnknownKeys, requireFunction, requireObject, requirePositiveInteger, requireString } from './validate.js';
 import { builtInFailureModels } from './faults/built-in-models.js';
@@ -318,6 +318,18 @@ export class Simulation extends EventLoop {
     return this.metricsRegistry;
   }
 
+  // Sampling fills the window a run asks for, even through a quiet spell (it would otherwise
+  // pause when only the sampler is left). A run without metrics pays one undefined check.
+  override run(options: RunOptions = {}): RunResult {
+    if (this.metricsRegistry !== undefined) this.metricsRegistry.noteRunUntil(runUntilOf(options));
+    return super.run(options);
+  }
+
+  override runAsync(options: RunOptions = {}): Promise<RunResult> {
+    if (this.metricsRegistry !== undefined) this.metricsRegistry.noteRunUntil(runUntilOf(options));
+    return super.runAsync(options);
+  }
+
   private nodeMetricsOf(id: string): NodeMetrics {
     let view = this.nodeMetricsViews.get(id);
     if (view === undefined) this.nodeMetricsViews.set(id, (view = nodeMetrics(this.metrics, id)));
@@ -428,4 +440,10 @@ export class Simulation extends EventLoop {
       },
     };
   }
+}
+
+// observe/metrics: malformed options are left for the loop to reject with its own typed error.
+function runUntilOf(options: unknown): number {
+  const until: unknown = typeof options === 'object' && options !== null ? (options as RunOptions).until : undefined;
+  return typeof until === 'number' ? until : Infinity;
 }

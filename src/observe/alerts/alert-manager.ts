@@ -1,6 +1,8 @@
-import { requireFunction } from '../../validate.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { RingBuffer } from '../../kernel/ring-buffer.js';
+import { rejectUnknownKeys, requireFunction, requireObject, requirePositiveInteger } from '../../validate.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
-import { checkRule, measureRule, type AlertRule, type CheckedRule } from './alert-rule.js';
+import { checkRule, RuleMeter, type AlertRule } from './alert-rule.js';
 
 /**
  * An alert changing state: `firing` once its condition has held for `forMs`, `resolved` when
@@ -24,16 +26,45 @@ export interface AlertEvent {
   sinceMs: number;
 }
 
+/**
+ * Where a rule stands, as Prometheus names it: `inactive` (condition false), `pending` (true for
+ * less than `forMs`), `firing`.
+ *
+ * @example
+ * ```ts
+ * if (alerts.stateOf('QueueBackedUp') === 'pending') console.log('about to fire');
+ * ```
+ */
+export type AlertState = 'inactive' | 'pending' | 'firing';
+
+/**
+ * Options of an {@link AlertManager}.
+ *
+ * @example
+ * ```ts
+ * const alerts = new AlertManager(sim.metrics, { maxEvents: 1_000 });
+ * ```
+ */
+export interface AlertManagerOptions {
+  /** Events kept in `events` (the latest; older ones are discarded and counted). Default 10000. */
+  maxEvents?: number;
+}
+
 interface RuleState {
-  readonly rule: CheckedRule;
+  readonly meter: RuleMeter;
   pendingSinceMs: number | undefined;
   firingSinceMs: number | undefined;
 }
 
+const MAX_RULES = 1_000;
+
 /**
  * Alert rules over a metrics registry, evaluated after every sample (so at the sampling
- * interval, in simulated time): a rule's condition that holds for `forMs` fires; when it stops
- * holding the alert resolves. Events are kept in `events` and handed to subscribers.
+ * interval, in simulated time), as Prometheus evaluates them: a rule whose condition holds turns
+ * `pending`; still holding `forMs` later it fires; when the condition stops holding a firing
+ * alert resolves (a pending one just goes back to `inactive`). Events go to subscribers and to
+ * `events`, which keeps the latest `maxEvents` (default 10000; `discardedEvents` counts the
+ * rest), so memory stays bounded on a run of any length.
  *
  * @example
  * ```ts
@@ -44,19 +75,45 @@ interface RuleState {
  * ```
  */
 export class AlertManager {
-  /** Every firing and resolved event so far, in order. */
-  readonly events: AlertEvent[] = [];
+  private readonly kept: RingBuffer<AlertEvent>;
   private readonly states: RuleState[] = [];
   private readonly listeners: Array<(event: AlertEvent) => void> = [];
 
-  constructor(private readonly registry: MetricsRegistry) {
+  constructor(private readonly registry: MetricsRegistry, options: AlertManagerOptions = {}) {
+    const raw: unknown = options;
+    requireObject(raw, 'alert manager options');
+    rejectUnknownKeys(raw, 'alert manager options', ['maxEvents']);
+    const maxEvents = options.maxEvents ?? 10_000;
+    requirePositiveInteger(maxEvents, 'alert manager options.maxEvents', 10_000_000);
+    this.kept = new RingBuffer(maxEvents);
     registry.onSample((timeMs) => this.evaluate(timeMs));
   }
 
-  /** Adds rules; a rule naming an unknown metric, or malformed, is an `InvalidArgumentError`. */
+  /** The latest firing and resolved events (at most `maxEvents`), oldest first. */
+  get events(): AlertEvent[] {
+    return this.kept.items();
+  }
+
+  /** Events discarded from `events` because more than `maxEvents` happened. */
+  get discardedEvents(): number {
+    return this.kept.discardedCount;
+  }
+
+  /**
+   * Adds rules (all or none). A rule naming an unknown metric, a label the metric lacks, a name
+   * already used, or malformed in any way is an `InvalidArgumentError` naming the field.
+   */
   add(...rules: AlertRule[]): void {
-    const checked = rules.map((rule, index) => checkRule(rule, this.registry, this.states.length + index));
-    for (const rule of checked) this.states.push({ rule, pendingSinceMs: undefined, firingSinceMs: undefined });
+    const names = new Set(this.states.map((state) => state.meter.rule.name));
+    const meters = rules.map((rule, offset) => {
+      const index = this.states.length + offset;
+      const checked = checkRule(rule, this.registry, index);
+      if (names.has(checked.name)) throw new InvalidArgumentError(`alert rule ${index}.name`, checked.name, 'a name no other rule of this manager has');
+      names.add(checked.name);
+      return new RuleMeter(checked, this.registry);
+    });
+    if (this.states.length + meters.length > MAX_RULES) throw new InvalidArgumentError('alert rules', this.states.length + meters.length, `at most ${MAX_RULES} rules per manager`);
+    for (const meter of meters) this.states.push({ meter, pendingSinceMs: undefined, firingSinceMs: undefined });
   }
 
   /** Calls `listener` on each event. Returns an unsubscribe function. */
@@ -71,7 +128,14 @@ export class AlertManager {
 
   /** Names of the rules firing now. */
   firing(): string[] {
-    return this.states.filter((state) => state.firingSinceMs !== undefined).map((state) => state.rule.name);
+    return this.states.filter((state) => state.firingSinceMs !== undefined).map((state) => state.meter.rule.name);
+  }
+
+  /** Where the rule named `name` stands now; an unknown name is an `InvalidArgumentError`. */
+  stateOf(name: string): AlertState {
+    const state = this.states.find((candidate) => candidate.meter.rule.name === name);
+    if (state === undefined) throw new InvalidArgumentError('alert rule name', name, `the name of a rule of this manager (${this.states.map((s) => s.meter.rule.name).join(', ') || 'none yet'})`);
+    return state.firingSinceMs !== undefined ? 'firing' : state.pendingSinceMs !== undefined ? 'pending' : 'inactive';
   }
 
   private evaluate(timeMs: number): void {
@@ -79,23 +143,24 @@ export class AlertManager {
   }
 
   private evaluateRule(state: RuleState, timeMs: number): void {
-    const value = measureRule(state.rule, this.registry, timeMs);
-    const holds = state.rule.direction === 'above' ? value > state.rule.threshold : value < state.rule.threshold;
+    const rule = state.meter.rule;
+    const value = state.meter.measure(timeMs);
+    const holds = rule.direction === 'above' ? value > rule.threshold : value < rule.threshold;
     if (!holds) {
       state.pendingSinceMs = undefined;
-      if (state.firingSinceMs !== undefined) this.emit({ rule: state.rule.name, state: 'resolved', timeMs, value, sinceMs: state.firingSinceMs });
+      if (state.firingSinceMs !== undefined) this.emit({ rule: rule.name, state: 'resolved', timeMs, value, sinceMs: state.firingSinceMs });
       state.firingSinceMs = undefined;
       return;
     }
     state.pendingSinceMs ??= timeMs;
-    if (state.firingSinceMs === undefined && timeMs - state.pendingSinceMs >= state.rule.forMs) {
+    if (state.firingSinceMs === undefined && timeMs - state.pendingSinceMs >= rule.forMs) {
       state.firingSinceMs = timeMs;
-      this.emit({ rule: state.rule.name, state: 'firing', timeMs, value, sinceMs: state.pendingSinceMs });
+      this.emit({ rule: rule.name, state: 'firing', timeMs, value, sinceMs: state.pendingSinceMs });
     }
   }
 
   private emit(event: AlertEvent): void {
-    this.events.push(event);
+    this.kept.push(event);
     for (const listener of this.listeners) listener(event);
   }
 }

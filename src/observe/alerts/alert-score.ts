@@ -1,5 +1,6 @@
 import type { FaultLogEntry } from '../../faults/fault.js';
-import { rejectUnknownKeys, requireNonNegative, requireObject, requireFinite } from '../../validate.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { rejectUnknownKeys, requireFinite, requireNonNegative, requireObject, requireOneOf, requireString } from '../../validate.js';
 import type { AlertEvent } from './alert-manager.js';
 
 /**
@@ -86,14 +87,12 @@ export interface AlertScore {
  * ```
  */
 export function scoreAlerts(events: readonly AlertEvent[], faultLog: readonly FaultLogEntry[], options: AlertScoreOptions): AlertScore {
-  requireObject(options, 'alert score options');
-  rejectUnknownKeys(options, 'alert score options', ['untilMs', 'graceMs', 'rules', 'faultKinds']);
-  requireFinite(options.untilMs, 'alert score options.untilMs');
-  const graceMs = options.graceMs ?? 0;
-  requireNonNegative(graceMs, 'alert score options.graceMs');
-  const chosen = events.filter((event) => options.rules === undefined || options.rules.includes(event.rule));
-  const firings = firingIntervals(chosen, options.untilMs);
-  const incidents = incidentsOf(faultLog, options).map((incident) => scoreIncident(incident, firings, graceMs));
+  const { untilMs, graceMs, rules, faultKinds } = readScoreOptions(options);
+  requireEvents(events);
+  requireFaultLog(faultLog);
+  const chosen = events.filter((event) => rules === undefined || rules.includes(event.rule));
+  const firings = firingIntervals(chosen, untilMs);
+  const incidents = incidentsOf(faultLog, untilMs, faultKinds).map((incident) => scoreIncident(incident, firings, graceMs));
   const falseAlerts = chosen.filter((event) => event.state === 'firing' && !incidents.some((incident) => event.timeMs >= incident.startMs && event.timeMs <= incident.endMs + graceMs));
   const times = incidents.flatMap((incident) => (incident.timeToFireMs === undefined ? [] : [incident.timeToFireMs]));
   return {
@@ -104,6 +103,55 @@ export function scoreAlerts(events: readonly AlertEvent[], faultLog: readonly Fa
     meanTimeToFireMs: times.length === 0 ? Number.NaN : times.reduce((a, b) => a + b, 0) / times.length,
     maxTimeToFireMs: times.length === 0 ? Number.NaN : Math.max(...times),
   };
+}
+
+const MAX_ENTRIES = 10_000_000;
+
+function readScoreOptions(options: unknown): { untilMs: number; graceMs: number; rules: readonly string[] | undefined; faultKinds: readonly string[] | undefined } {
+  requireObject(options, 'alert score options');
+  rejectUnknownKeys(options, 'alert score options', ['untilMs', 'graceMs', 'rules', 'faultKinds']);
+  requireFinite(options['untilMs'], 'alert score options.untilMs');
+  const graceMs = options['graceMs'] ?? 0;
+  requireNonNegative(graceMs, 'alert score options.graceMs');
+  return { untilMs: options['untilMs'], graceMs, rules: readNames(options['rules'], 'alert score options.rules'), faultKinds: readNames(options['faultKinds'], 'alert score options.faultKinds') };
+}
+
+function readNames(names: unknown, field: string): readonly string[] | undefined {
+  if (names === undefined) return undefined;
+  if (!Array.isArray(names) || names.length > 10_000) throw new InvalidArgumentError(field, names, 'an array of at most 10000 names');
+  for (let index = 0; index < names.length; index++) requireString(names[index], `${field}[${index}]`);
+  return names as string[];
+}
+
+// Firing intervals pair each firing with the next resolve of its rule: out-of-order or malformed
+// events would pair the wrong ones and score silently wrong.
+function requireEvents(events: unknown): asserts events is readonly AlertEvent[] {
+  if (!Array.isArray(events) || events.length > MAX_ENTRIES) throw new InvalidArgumentError('alert events', events, `an array of at most ${MAX_ENTRIES} alert events (AlertManager.events)`);
+  let previousMs = -Infinity;
+  for (let index = 0; index < events.length; index++) {
+    const field = `alert events[${index}]`;
+    const event: unknown = events[index];
+    requireObject(event, field);
+    requireString(event['rule'], `${field}.rule`);
+    requireOneOf(event['state'], `${field}.state`, ['firing', 'resolved'] as const);
+    requireFinite(event['timeMs'], `${field}.timeMs`);
+    if (event['timeMs'] < previousMs) throw new InvalidArgumentError(`${field}.timeMs`, event['timeMs'], `a time not before the previous event's (${previousMs}): events in the order they happened`);
+    previousMs = event['timeMs'];
+  }
+}
+
+function requireFaultLog(faultLog: unknown): asserts faultLog is readonly FaultLogEntry[] {
+  if (!Array.isArray(faultLog) || faultLog.length > MAX_ENTRIES) throw new InvalidArgumentError('fault log', faultLog, `an array of at most ${MAX_ENTRIES} fault log entries (sim.faultLog)`);
+  for (let index = 0; index < faultLog.length; index++) {
+    const field = `fault log[${index}]`;
+    const entry: unknown = faultLog[index];
+    requireObject(entry, field);
+    requireFinite(entry['timeMs'], `${field}.timeMs`);
+    requireOneOf(entry['phase'], `${field}.phase`, ['apply', 'revert'] as const);
+    if (!Number.isSafeInteger(entry['faultId'])) throw new InvalidArgumentError(`${field}.faultId`, entry['faultId'], 'an integer fault id');
+    requireObject(entry['fault'], `${field}.fault`);
+    requireString(entry['fault']['kind'], `${field}.fault.kind`);
+  }
 }
 
 interface Firing {
@@ -126,12 +174,12 @@ function firingIntervals(events: readonly AlertEvent[], untilMs: number): Firing
   return intervals.sort((a, b) => a.startMs - b.startMs);
 }
 
-function incidentsOf(faultLog: readonly FaultLogEntry[], options: AlertScoreOptions): ScoredIncident[] {
+function incidentsOf(faultLog: readonly FaultLogEntry[], untilMs: number, faultKinds: readonly string[] | undefined): ScoredIncident[] {
   const byId = new Map<number, ScoredIncident>();
   for (const entry of faultLog) {
-    if (options.faultKinds !== undefined && !options.faultKinds.includes(entry.fault.kind)) continue;
+    if (faultKinds !== undefined && !faultKinds.includes(entry.fault.kind)) continue;
     if (entry.phase === 'apply') {
-      byId.set(entry.faultId, { faultId: entry.faultId, kind: entry.fault.kind, target: entry.fault.target, startMs: entry.timeMs, endMs: options.untilMs, firstAlert: undefined, timeToFireMs: undefined });
+      byId.set(entry.faultId, { faultId: entry.faultId, kind: entry.fault.kind, target: entry.fault.target, startMs: entry.timeMs, endMs: untilMs, firstAlert: undefined, timeToFireMs: undefined });
     } else {
       const incident = byId.get(entry.faultId);
       if (incident !== undefined) incident.endMs = entry.timeMs;

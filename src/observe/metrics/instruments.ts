@@ -29,35 +29,70 @@ export interface MetricChild {
   readonly value: number[];
 }
 
-/** State shared by every instrument: name, help, declared labels and one child per label set. */
+/**
+ * Series one metric may hold unless its registry says otherwise: labels with unbounded values
+ * (a request id, a timestamp) would otherwise grow memory without limit.
+ */
+export const DEFAULT_MAX_SERIES_PER_METRIC = 10_000;
+
+/**
+ * State shared by every instrument: name, help, declared labels and one child per label set
+ * (at most `maxSeries` of them). Made by a {@link MetricsRegistry}, not directly.
+ *
+ * @example
+ * ```ts
+ * const metric: Instrument = sim.metrics.gauge('queue_depth');
+ * metric.children.size; // label sets seen so far
+ * ```
+ */
 export abstract class Instrument {
+  /** `counter`, `gauge` or `histogram`. */
   abstract readonly kind: MetricKind;
+  /** One series per label set seen, keyed internally; read-only for callers. */
   readonly children = new Map<string, MetricChild>();
 
-  constructor(readonly name: string, readonly help: string, readonly labelNames: readonly string[]) {}
+  constructor(
+    /** The metric's name. */
+    readonly name: string,
+    /** Its `# HELP` text. */
+    readonly help: string,
+    /** Labels every update gives values for, in order. */
+    readonly labelNames: readonly string[],
+    /** Most label sets (series) it may hold. */
+    readonly maxSeries: number = DEFAULT_MAX_SERIES_PER_METRIC,
+  ) {}
 
+  /** The child for these labels, made on first update. */
   protected child(labels: Labels | undefined, width: number): MetricChild {
     const key = this.keyOf(labels);
     let child = this.children.get(key);
     if (child === undefined) {
+      if (this.children.size >= this.maxSeries) this.rejectNewSeries(labels);
       child = { labels: this.normalised(labels), value: new Array<number>(width).fill(0) };
       this.children.set(key, child);
     }
     return child;
   }
 
+  /** The child for these labels if one exists: reading never makes a series. */
+  protected existing(labels: Labels | undefined): MetricChild | undefined {
+    return this.children.get(this.keyOf(labels));
+  }
+
   private keyOf(labels: Labels | undefined): string {
+    if (labels !== undefined && (typeof labels !== 'object' || labels === null)) return this.rejectLabels(labels);
     if (this.labelNames.length === 0) {
       if (labels !== undefined && Object.keys(labels).length > 0) this.rejectLabels(labels);
       return '';
     }
-    if (labels === undefined || typeof labels !== 'object') return this.rejectLabels(labels);
+    if (labels === undefined) return this.rejectLabels(labels);
     for (const key of Object.keys(labels)) if (!this.labelNames.includes(key)) this.rejectLabels(labels);
     let key = '';
     for (const name of this.labelNames) {
       const value = labels[name];
       if (typeof value !== 'string') this.rejectLabels(labels);
-      key += `${value}\u0000`;
+      // Length-prefixed, so no two label sets share a key whatever characters their values hold.
+      key += `${value.length}:${value}`;
     }
     return key;
   }
@@ -71,6 +106,10 @@ export abstract class Instrument {
   private rejectLabels(labels: unknown): never {
     const expected = this.labelNames.length === 0 ? 'no labels' : `string values for exactly the labels ${this.labelNames.join(', ')}`;
     throw new InvalidArgumentError(`labels of metric ${this.name}`, labels, expected);
+  }
+
+  private rejectNewSeries(labels: unknown): never {
+    throw new InvalidArgumentError(`labels of metric ${this.name}`, labels, `one of the ${this.maxSeries} label sets already in use (the metric's series bound, maxSeriesPerMetric)`);
   }
 }
 
@@ -96,7 +135,7 @@ export class Counter extends Instrument {
 
   /** The current count of the series with these labels (0 if never incremented). */
   get(labels?: Labels): number {
-    return this.child(labels, 1).value[0]!;
+    return this.existing(labels)?.value[0] ?? 0;
   }
 }
 
@@ -127,7 +166,7 @@ export class Gauge extends Instrument {
 
   /** The current value of the series with these labels (0 if never set). */
   get(labels?: Labels): number {
-    return this.child(labels, 1).value[0]!;
+    return this.existing(labels)?.value[0] ?? 0;
   }
 }
 
@@ -146,8 +185,8 @@ export class Gauge extends Instrument {
 export class Histogram extends Instrument {
   readonly kind = 'histogram';
 
-  constructor(name: string, help: string, labelNames: readonly string[], readonly buckets: readonly number[]) {
-    super(name, help, labelNames);
+  constructor(name: string, help: string, labelNames: readonly string[], readonly buckets: readonly number[], maxSeries?: number) {
+    super(name, help, labelNames, maxSeries);
   }
 
   /** Records one observation in the series with these labels. */
@@ -161,12 +200,14 @@ export class Histogram extends Instrument {
 
   /** Observations so far in the series with these labels. */
   count(labels?: Labels): number {
-    return this.child(labels, this.buckets.length + 3).value[0]!;
+    return this.existing(labels)?.value[0] ?? 0;
   }
 
   /** The estimated `q`-quantile (0..1) of the series with these labels; NaN with no observation. */
   quantile(q: number, labels?: Labels): number {
-    return histogramQuantile(q, this.buckets, this.child(labels, this.buckets.length + 3).value);
+    requireQuantile(q, `quantile of histogram ${this.name}`);
+    const child = this.existing(labels);
+    return child === undefined ? Number.NaN : histogramQuantile(q, this.buckets, child.value);
   }
 }
 
@@ -216,11 +257,13 @@ export function readBuckets(buckets: unknown, field: string): number[] {
   if (!Array.isArray(buckets) || buckets.length === 0 || buckets.length > 1_000) {
     throw new InvalidArgumentError(field, buckets, 'a non-empty array of at most 1000 finite upper bounds, strictly increasing');
   }
-  buckets.forEach((bound, index) => {
+  // An index loop, not forEach: forEach skips the holes of a sparse array.
+  for (let index = 0; index < buckets.length; index++) {
+    const bound: unknown = buckets[index];
     if (typeof bound !== 'number' || !Number.isFinite(bound) || (index > 0 && bound <= (buckets[index - 1] as number))) {
       throw new InvalidArgumentError(`${field}[${index}]`, bound, 'a finite upper bound greater than the one before it');
     }
-  });
+  }
   return buckets.slice() as number[];
 }
 
@@ -228,9 +271,10 @@ export function readBuckets(buckets: unknown, field: string): number[] {
 export function readLabelNames(labelNames: unknown, field: string): string[] {
   if (labelNames === undefined) return [];
   if (!Array.isArray(labelNames) || labelNames.length > 32) throw new InvalidArgumentError(field, labelNames, 'an array of at most 32 label names');
-  labelNames.forEach((name, index) => {
+  for (let index = 0; index < labelNames.length; index++) {
+    const name: unknown = labelNames[index];
     requireLabelName(name, `${field}[${index}]`);
     if (name === 'le' || labelNames.indexOf(name) !== index) throw new InvalidArgumentError(`${field}[${index}]`, name, 'a label name not repeated and not le');
-  });
+  }
   return labelNames.slice() as string[];
 }

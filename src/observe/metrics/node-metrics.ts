@@ -75,8 +75,9 @@ export interface NodeMetrics {
 /** Builds the node-scoped view of `registry` for `nodeId`. */
 export function nodeMetrics(registry: MetricsRegistry, nodeId: string): NodeMetrics {
   const withNode = (labels: Labels | undefined): Labels => ({ ...labels, node: nodeId });
-  // A malformed labelNames is passed through untouched, so the registry names it in its error.
+  // Malformed options or labelNames are passed through untouched, so the registry names them in its error.
   const options = (given: MetricOptions | undefined): MetricOptions => {
+    if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) return given;
     const labelNames: unknown = given?.labelNames;
     return { ...given, labelNames: Array.isArray(labelNames) ? ['node', ...(labelNames as string[])] : labelNames === undefined ? ['node'] : (labelNames as string[]) };
   };

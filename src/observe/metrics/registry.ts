@@ -1,14 +1,26 @@
 import { InvalidArgumentError, InvalidStateError } from '../../errors.js';
-import { rejectUnknownKeys, requireObject, requirePositiveInteger, requireString } from '../../validate.js';
-import { Counter, Gauge, Histogram, readBuckets, readLabelNames, type Instrument, type Labels, type MetricKind } from './instruments.js';
+import { rejectUnknownKeys, requireFunction, requireObject, requirePositiveInteger, requireString } from '../../validate.js';
+import { Counter, DEFAULT_MAX_SERIES_PER_METRIC, Gauge, Histogram, readBuckets, readLabelNames, type Instrument, type Labels, type MetricKind } from './instruments.js';
 import { requireMetricName } from './metric-name.js';
 import { BoundedSeries } from './series.js';
 
-/** The clock and scheduler a registry samples by: a `Simulation` or an `EventLoop`. */
+/**
+ * The clock and scheduler a registry samples by: a `Simulation` or an `EventLoop`.
+ *
+ * @example
+ * ```ts
+ * const registry = new MetricsRegistry(new EventLoop({ seed: 1 }) satisfies SamplingClock);
+ * ```
+ */
 export interface SamplingClock {
+  /** Simulated time now, in ms. */
   readonly now: number;
+  /** Events waiting to run. */
   readonly pendingEvents: number;
+  /** Runs `callback` after `delayMs`; returns a handle for `cancel`. */
   schedule(delayMs: number, callback: () => void): number;
+  /** Cancels a scheduled callback. */
+  cancel(handle: number): boolean;
 }
 
 /**
@@ -24,6 +36,8 @@ export interface MetricsOptions {
   intervalMs?: number;
   /** Samples kept per series (an even integer >= 2); past it the series halves its resolution. Default 1024. */
   maxSamplesPerSeries?: number;
+  /** Label sets (series) one metric may hold; a new one past it is an `InvalidArgumentError`. Default 10000. */
+  maxSeriesPerMetric?: number;
 }
 
 /**
@@ -72,18 +86,22 @@ export interface SeriesView {
   readonly resolution: number;
 }
 
-const OPTION_KEYS = ['intervalMs', 'maxSamplesPerSeries'];
+const OPTION_KEYS = ['intervalMs', 'maxSamplesPerSeries', 'maxSeriesPerMetric'];
 const METRIC_OPTION_KEYS = ['help', 'labelNames', 'buckets'];
 const MAX_METRICS = 10_000;
 
+
 /**
  * Every metric of one simulation, sampled into bounded time series every `intervalMs` of
- * simulated time. Sampling starts with the first metric (a scheduled event, so a run that makes
- * no metric pays nothing) and pauses when the simulation has no other event left, so
- * `runUntilQuiet` still ends; `start()` resumes it.
+ * simulated time, at its multiples (0, intervalMs, 2 intervalMs, ...). Sampling starts with the
+ * first metric (a scheduled event, so a run that makes no metric pays nothing). It covers the
+ * whole window each `sim.run({ until })` asks for; when the simulation has no other event left
+ * and no run window to fill (`runUntilQuiet`, `run()` without `until`) it pauses, so such runs
+ * still end. The next run, or `start()`, resumes it.
  *
- * Memory: each series keeps at most `maxSamplesPerSeries` samples. When full it drops every
- * other sample and records at half the rate from then on, so it always spans the whole run.
+ * Memory is bounded: at most 10000 metrics, each with at most `maxSeriesPerMetric` label sets,
+ * each series keeping at most `maxSamplesPerSeries` samples. A full series drops every other
+ * sample and records at half the rate from then on, so it always spans the whole run.
  *
  * @example
  * ```ts
@@ -99,26 +117,36 @@ export class MetricsRegistry {
   private readonly sampleListeners: Array<(timeMs: number) => void> = [];
   private intervalMs = 1_000;
   private maxSamples = 1_024;
-  private armed = false;
+  private maxSeries = DEFAULT_MAX_SERIES_PER_METRIC;
+  private armedHandle: number | undefined;
   private sampled = false;
   private lastSampleMs = -Infinity;
+  private runUntilMs = -Infinity;
 
   constructor(private readonly clock: SamplingClock) {}
 
-  /** Sets the sampling interval and series bound; only before the first sample. */
+  /** Sets the sampling interval and bounds; only before the first sample. */
   configure(options: MetricsOptions): void {
     requireObject(options, 'metrics options');
     rejectUnknownKeys(options, 'metrics options', OPTION_KEYS);
     if (this.sampled) throw new InvalidStateError('metrics options can only change before the first sample');
-    if (options.intervalMs !== undefined) {
-      requirePositiveInteger(options.intervalMs, 'metrics options.intervalMs');
-      this.intervalMs = options.intervalMs;
-    }
-    if (options.maxSamplesPerSeries !== undefined) {
-      const max = options.maxSamplesPerSeries;
-      requirePositiveInteger(max, 'metrics options.maxSamplesPerSeries', 10_000_000);
-      if (max < 2 || max % 2 !== 0) throw new InvalidArgumentError('metrics options.maxSamplesPerSeries', max, 'an even integer in [2, 10000000]');
-      this.maxSamples = max;
+    const intervalMs = options.intervalMs ?? this.intervalMs;
+    requirePositiveInteger(intervalMs, 'metrics options.intervalMs');
+    const maxSamples = options.maxSamplesPerSeries ?? this.maxSamples;
+    requirePositiveInteger(maxSamples, 'metrics options.maxSamplesPerSeries', 10_000_000);
+    if (maxSamples < 2 || maxSamples % 2 !== 0) throw new InvalidArgumentError('metrics options.maxSamplesPerSeries', maxSamples, 'an even integer in [2, 10000000]');
+    const maxSeries = options.maxSeriesPerMetric ?? this.maxSeries;
+    requirePositiveInteger(maxSeries, 'metrics options.maxSeriesPerMetric', 1_000_000);
+    if (this.metrics.size > 0 && maxSeries !== this.maxSeries) throw new InvalidStateError('metrics options.maxSeriesPerMetric can only change before the first metric is made');
+    this.maxSamples = maxSamples;
+    this.maxSeries = maxSeries;
+    if (intervalMs === this.intervalMs) return;
+    this.intervalMs = intervalMs;
+    // Already armed on the old grid (a metric came first): move the first sample to the new one.
+    if (this.armedHandle !== undefined) {
+      this.clock.cancel(this.armedHandle);
+      this.armedHandle = undefined;
+      this.start();
     }
   }
 
@@ -167,6 +195,7 @@ export class MetricsRegistry {
 
   /** Runs `listener(timeMs)` after each sample (alert rules evaluate here). Returns an unsubscribe function. */
   onSample(listener: (timeMs: number) => void): () => void {
+    requireFunction(listener, 'sample listener');
     this.sampleListeners.push(listener);
     this.start();
     return () => {
@@ -177,23 +206,33 @@ export class MetricsRegistry {
 
   /** Runs `collect(timeMs)` just before each sample, to set metrics read from elsewhere. */
   addCollector(collect: (timeMs: number) => void): void {
+    requireFunction(collect, 'metrics collector');
     this.collectors.push(collect);
     this.start();
   }
 
   /** Arms sampling at the next multiple of the interval (idempotent); resumes it after a pause. */
   start(): void {
-    if (this.armed) return;
-    this.armed = true;
+    if (this.armedHandle !== undefined) return;
     let nextMs = Math.ceil(this.clock.now / this.intervalMs) * this.intervalMs;
     // Never twice at one instant: re-arming right after a sample would otherwise loop at `now`.
     if (nextMs <= this.lastSampleMs) nextMs += this.intervalMs;
-    this.clock.schedule(nextMs - this.clock.now, () => this.tick());
+    this.armedHandle = this.clock.schedule(nextMs - this.clock.now, () => this.tick());
   }
 
-  /** Takes one sample of every series now (the scheduled sampler calls this). */
+  /**
+   * @internal Called by `Simulation.run` before each run: sampling goes on to `untilMs` (or
+   * pauses when the run goes quiet, for `Infinity`), resumed if it had paused.
+   */
+  noteRunUntil(untilMs: number): void {
+    this.runUntilMs = untilMs;
+    if (this.isInUse()) this.start();
+  }
+
+  /** Takes one sample of every series now (the scheduled sampler calls this); at most one per instant. */
   sampleNow(): void {
     const timeMs = this.clock.now;
+    if (timeMs === this.lastSampleMs) return;
     this.sampled = true;
     this.lastSampleMs = timeMs;
     for (const collect of this.collectors) collect(timeMs);
@@ -210,10 +249,14 @@ export class MetricsRegistry {
   }
 
   private tick(): void {
-    this.armed = false;
+    this.armedHandle = undefined;
     this.sampleNow();
-    // Nothing else pending: the run is quiet, so sampling pauses rather than run forever.
-    if (this.clock.pendingEvents > 0) this.start();
+    // Nothing else pending and no run window left to fill: sampling pauses rather than run forever.
+    if (this.clock.pendingEvents > 0 || this.clock.now + this.intervalMs <= this.runUntilMs) this.start();
+  }
+
+  private isInUse(): boolean {
+    return this.metrics.size > 0 || this.collectors.length > 0 || this.sampleListeners.length > 0;
   }
 
   private define(name: string, kind: MetricKind, options: MetricOptions): Instrument {
@@ -225,20 +268,24 @@ export class MetricsRegistry {
     requireString(help, `${field}.help`);
     const labelNames = readLabelNames(options.labelNames, `${field}.labelNames`);
     if (options.buckets !== undefined && kind !== 'histogram') throw new InvalidArgumentError(`${field}.buckets`, options.buckets, 'absent (only histograms have buckets)');
+    const buckets = kind === 'histogram' && options.buckets !== undefined ? readBuckets(options.buckets, `${field}.buckets`) : defaultBucketsMs;
     const existing = this.metrics.get(name);
-    if (existing !== undefined) return this.reuse(existing, kind, labelNames);
+    if (existing !== undefined) return this.reuse(existing, kind, labelNames, options.buckets === undefined ? undefined : buckets);
     if (this.metrics.size >= MAX_METRICS) throw new InvalidArgumentError('metric name', name, `one of the ${MAX_METRICS} metrics already made (the registry is full)`);
-    const metric = kind === 'counter' ? new Counter(name, help, labelNames)
-      : kind === 'gauge' ? new Gauge(name, help, labelNames)
-        : new Histogram(name, help, labelNames, options.buckets === undefined ? defaultBucketsMs : readBuckets(options.buckets, `${field}.buckets`));
+    const metric = kind === 'counter' ? new Counter(name, help, labelNames, this.maxSeries)
+      : kind === 'gauge' ? new Gauge(name, help, labelNames, this.maxSeries)
+        : new Histogram(name, help, labelNames, buckets, this.maxSeries);
     this.metrics.set(name, metric);
     this.start();
     return metric;
   }
 
-  private reuse(existing: Instrument, kind: MetricKind, labelNames: readonly string[]): Instrument {
+  private reuse(existing: Instrument, kind: MetricKind, labelNames: readonly string[], buckets: readonly number[] | undefined): Instrument {
     if (existing.kind !== kind || existing.labelNames.join(',') !== labelNames.join(',')) {
       throw new InvalidArgumentError('metric name', existing.name, `a name not already used by a ${existing.kind} with labels [${existing.labelNames.join(', ')}]`);
+    }
+    if (buckets !== undefined && (existing as Histogram).buckets.join(',') !== buckets.join(',')) {
+      throw new InvalidArgumentError(`options of metric ${existing.name}.buckets`, buckets, `the buckets it was made with ([${(existing as Histogram).buckets.join(', ')}]) or absent`);
     }
     return existing;
   }

@@ -1,3 +1,4 @@
+import { InvalidStateError } from '../../errors.js';
 import { rejectUnknownKeys, requireObject } from '../../validate.js';
 import { dropReasons } from '../../world/network.js';
 import type { Simulation } from '../../simulation.js';
@@ -38,6 +39,8 @@ export interface WatchWorldOptions {
 // passes their export; the simulator's own ms are divided by 1000 at sampling time.
 const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+const watched = new WeakSet<Simulation>();
+
 // Sends whose delivery is still awaited, for link latency; bounded so drops cannot grow it.
 const MAX_PENDING_SENDS = 100_000;
 
@@ -60,6 +63,8 @@ export function watchWorld(sim: Simulation, options: WatchWorldOptions = {}): vo
   const raw: unknown = options;
   requireObject(raw, 'watchWorld options');
   rejectUnknownKeys(raw, 'watchWorld options', ['latencyBucketsSeconds']);
+  // A second collector would read the same trace records again and count each latency twice.
+  if (watched.has(sim)) throw new InvalidStateError('watchWorld was already called on this simulation; its world metrics are in sim.metrics');
   const registry = sim.metrics;
   const sent = registry.counter(worldMetricNames.sent, { help: 'Messages handed to the network by send' });
   const delivered = registry.counter(worldMetricNames.delivered, { help: 'Message copies handed to a live node' });
@@ -69,6 +74,7 @@ export function watchWorld(sim: Simulation, options: WatchWorldOptions = {}): vo
   const delay = registry.gauge(worldMetricNames.queueDelay, { help: 'Wait a message arriving now would have before service, in seconds', labelNames: ['node'] });
   const latency = registry.histogram(worldMetricNames.linkLatency, { help: 'Send-to-delivery latency per link, in seconds', labelNames: ['from', 'to'], buckets: options.latencyBucketsSeconds ?? LATENCY_BUCKETS_SECONDS });
   const readLatency = latencyReader(sim, (from, to, latencyMs) => latency.observe(latencyMs / 1000, { from, to }));
+  watched.add(sim);
   registry.addCollector(() => {
     const stats = sim.network.stats();
     sent.inc(stats.sent - sent.get());
