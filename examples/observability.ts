@@ -17,8 +17,8 @@
  * What to look for:
  * - Which alert catches which incident, and how late: every alert is scored against the fault
  *   log (the truth), every health check against `sim.truth`. The health-check alert is first
- *   each time; the latency alert never sees the crash, because the gateway gives up on catalog
- *   (60 ms) sooner than "slow" (100 ms); only the queue alert is specific to the overload.
+ *   (or tied) each time; the latency alert never sees the crash, because the gateway gives up on
+ *   catalog (60 ms) sooner than "slow" (100 ms); only the queue alert is specific to the overload.
  * - The spike ramps up: the store only falls behind at about 8.7 s, so every rule's time to fire
  *   for #3 includes some 700 ms in which the extra traffic did no harm.
  * - The store's liveness check fails under the overload too: its probe waits in the same queue as
