@@ -41,23 +41,24 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   addHealthChecker,
+  AlertManager,
   CallTimeoutError,
   measureHealthQoS,
+  scoreAlerts,
   Simulation,
   toChromeTrace,
   toJsonLines,
+  toPrometheusText,
+  watchWorld,
   withHealthEndpoint,
+  type AlertEvent,
+  type AlertRule,
   type FaultSchedule,
   type HealthChecker,
   type NodeContext,
+  type ScoredIncident,
   type SpanRecord,
-} from '../src/index.js';
-// Not yet exported from src/index.ts: imported from their modules until they are.
-import { watchWorld } from '../src/observe/metrics/world-metrics.js';
-import { AlertManager, type AlertEvent } from '../src/observe/alerts/alert-manager.js';
-import type { AlertRule } from '../src/observe/alerts/alert-rule.js';
-import { scoreAlerts, type ScoredIncident } from '../src/observe/alerts/alert-score.js';
-import { toPrometheusText } from '../src/observe/export/prometheus.js';
+} from 'faultline';
 
 const RUN_FOR_MS = 12_000;
 /** Each user thinks this long between checkouts. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runObservability, type ObservabilityResult } from '../examples/observability.js';
-import { parseJsonLines, toJsonLines } from '../src/index.js';
+import { parseJsonLines, toJsonLines } from 'faultline';
 import { hashIn, runExample } from './example-runner.js';
 import { traceEventFormatViolations } from './observe/export/trace-event-format.js';
 
