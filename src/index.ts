@@ -157,3 +157,9 @@ export { queryLogs, type LogQuery } from './observe/logs/log-query.js';
 export { toChromeTrace, type ChromeTrace, type ChromeTraceEvent, type ChromeTraceInput } from './observe/export/chrome-trace.js';
 export { toJsonLines, parseJsonLines } from './observe/export/jsonl.js';
 // ---- end observe: tracing ----
+
+// ---- recover: failure domains, node removal, start delay (issue 15, wt-domains) ----
+export { domainKeys, type DomainKey, type NodeDomains, type DomainSelector } from './world/failure-domains.js';
+export { domainOutageModel, domainOutageEffects, type DomainOutageEffect } from './faults/models/domain-outage.js';
+export type { RemoveNodeOptions } from './world/node-removal.js';
+// ---- end recover: failure domains ----
