@@ -98,6 +98,7 @@ export interface FaultScheduleOptions {
    * another node), with probability 10–100 %; capacity 10–1,000 messages/s with an inbox of
    * 10–1,000; a traffic spike of 100–5,000 messages/s from another node; disk write failures
    * 10–100 %. A clock jump is permanent (no duration); every other fault ends by `horizonMs`.
+   * With `domains`, also `domain-outage` (see `domains`), which the default then includes.
    */
   kinds?: ReadonlyArray<GeneratedKind | (string & Record<never, never>)>;
   /** Relative chance of each kind (positive). Default 1 for every kind. */
