@@ -168,3 +168,9 @@ export type { AlertRule, AlertMeasure } from './observe/alerts/alert-rule.js';
 export { scoreAlerts, type AlertScore, type AlertScoreOptions, type ScoredIncident } from './observe/alerts/alert-score.js';
 export { toPrometheusText, type PrometheusTextOptions } from './observe/export/prometheus.js';
 // --- end observe: metrics and alerts ---
+
+// ---- recover: failure domains, node removal, start delay (issue 15, wt-domains) ----
+export { domainKeys, type DomainKey, type NodeDomains, type DomainSelector } from './world/failure-domains.js';
+export { domainOutageModel, domainOutageEffects, type DomainOutageEffect } from './faults/models/domain-outage.js';
+export type { RemoveNodeOptions } from './world/node-removal.js';
+// ---- end recover: failure domains ----

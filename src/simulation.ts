@@ -1,8 +1,8 @@
 import { freeze } from 'immer';
-import { InvalidStateError } from './errors.js';
+import { InvalidArgumentError, InvalidStateError } from './errors.js';
 import { EventLoop, type EventLoopOptions, type RunOptions, type RunResult } from './kernel/event-loop.js';
 import { requireBoundedShape } from './plain-data.js';
-import { rejectUnknownKeys, requireFunction, requireObject, requirePositiveInteger, requireString } from './validate.js';
+import { rejectUnknownKeys, requireFunction, requireNonNegative, requireObject, requirePositiveInteger, requireString } from './validate.js';
 import { builtInFailureModels } from './faults/built-in-models.js';
 import type { FailureModel } from './faults/failure-model.js';
 import type { Fault, FaultLogEntry, FaultSchedule } from './faults/fault.js';
@@ -39,6 +39,11 @@ import { Tracing, readTracingOptions, type TracingOptions } from './observe/trac
 import { queryLogs, type LogQuery } from './observe/logs/log-query.js';
 // ---- end observe: tracing and logs ----
 import type { WorldKernel } from './world/world-kernel.js';
+// ---- failure domains, removal, start delay (issue 15) ----
+import { domainOutageModel } from './faults/models/domain-outage.js';
+import { readNodeDomains, type NodeDomains } from './world/failure-domains.js';
+import { NodeRemoval, type RemoveNodeOptions } from './world/node-removal.js';
+// ---- end failure domains, removal, start delay ----
 
 /**
  * Options of a {@link Simulation}: the kernel's options plus the network and the event log.
@@ -62,7 +67,7 @@ export interface SimulationOptions extends EventLoopOptions {
 }
 
 const DEFAULT_MAILBOX_LIMIT = 10_000;
-const ADD_NODE_OPTION_KEYS = ['durable', 'clock', 'region', 'mailboxLimit', 'service'];
+const ADD_NODE_OPTION_KEYS = ['durable', 'clock', 'region', 'mailboxLimit', 'service', 'domains', 'startDelayMs'];
 
 /**
  * A simulated cluster: the deterministic {@link EventLoop} plus nodes, their clocks and the
@@ -109,6 +114,7 @@ export class Simulation extends EventLoop {
   private readonly nodeMetricsViews = new Map<string, NodeMetrics>();
   private readonly messaging: { transmission: Transmission; delivery: Delivery; asyncOperations: AsyncOperations };
   private tracingView: Tracing | undefined;
+  private readonly removal: NodeRemoval;
 
   constructor(options: SimulationOptions) {
     super(options);
@@ -142,13 +148,21 @@ export class Simulation extends EventLoop {
     this.faults = new FaultInjector(this.faultWorld, builtInFailureModels, (entry) => noteFaultInTrace(kernel, entry));
     this.messaging = { transmission, delivery: parts.delivery, asyncOperations: parts.asyncOperations };
     this.verbs = new IncidentVerbs(this.faults, registry, this.lifecycle, () => this.now);
+    this.removal = new NodeRemoval(this, registry, this.lifecycle, this.truth);
   }
 
   // ---------------------------------------------------------------- nodes
 
   /**
-   * Adds a node that starts now: `behaviour(ctx)` builds its handlers and `onStart` runs as the
-   * node's first event. Node ids must be unique.
+   * Adds a node that starts now (or after `options.startDelayMs`): `behaviour(ctx)` builds its
+   * handlers and `onStart` runs as the node's first event. Node ids must be unique, and the id of
+   * a removed node is not reused. `options.domains` places it in failure domains.
+   *
+   * @example
+   * ```ts
+   * sim.addNode('s1', station, { domains: { zone: 'east', power: 'feed-a' } });
+   * sim.schedule(5_000, () => sim.addNode('s9', station, { startDelayMs: 30_000 })); // boots for 30 s
+   * ```
    */
   addNode<M = unknown, D = unknown>(id: string, behaviour: NodeBehaviour<M, D>, options: AddNodeOptions<D> = {}): void {
     requireString(id, 'id');
@@ -165,24 +179,66 @@ export class Simulation extends EventLoop {
     const clock = new NodeClock(this.now, options.clock === undefined ? {} : options.clock, `${field}.clock`);
     // immer's deep freeze recurses: bound the depth first, so a deep value is a typed error.
     requireBoundedShape(options.durable, `${field}.durable`);
+    // ---- failure domains, start delay (issue 15) ----
+    const domains = readNodeDomains(options.domains, `${field}.domains`);
+    const startDelayMs = readStartDelay(options.startDelayMs, this.now, `${field}.startDelayMs`);
+    // ---- end failure domains, start delay ----
     const durable = freeze(options.durable, true);
     const node = new NodeRuntime(this.registry.size, id, behaviour as NodeBehaviour<unknown, unknown>, clock, this.rng(`node:${id}`), options.region, durable, mailboxLimit);
     node.service = service;
+    node.domains = domains;
     this.registry.add(node);
     this.truth.registerNode(id, clock);
     try {
-      this.lifecycle.begin(node, 0);
+      this.lifecycle.begin(node, 0, startDelayMs);
     } catch (error) {
       // A node whose behaviour failed never existed: its id stays free and no peer sees it.
       this.registry.removeLast();
       throw error;
     }
+    this.truth.noteDomains(id, domains);
+    if (Object.keys(domains).length > 0 && !this.faults.kinds().includes(domainOutageModel.kind)) this.faults.register(domainOutageModel);
   }
 
-  /** Ids of every node, in the order they were added. */
+  /** Ids of every node not removed, in the order they were added. */
   nodeIds(): string[] {
-    return this.registry.ids();
+    return this.registry.liveIds();
   }
+
+  // ---- failure domains, removal (issue 15) ----
+  /**
+   * Takes a node out of the cluster for good. Abrupt (the default): it goes down now, like a
+   * crash that never recovers. Graceful: it drains for `drainMs` (refusing new messages and calls
+   * with `node-draining`, finishing what it holds, still receiving replies to its own calls),
+   * then goes. Either way messages to it are dropped as `node-removed`, it leaves `ctx.peers` and
+   * broadcasts, the truth records it (`truth.isRemoved`, `truth.isDraining`), and its id is never
+   * reused. An unknown node is an `UnknownNodeError`; one removed or draining already, an
+   * `InvalidStateError`.
+   *
+   * @example
+   * ```ts
+   * sim.schedule(10_000, () => sim.removeNode('worker-3', { graceful: true, drainMs: 2_000 }));
+   * ```
+   */
+  removeNode(id: string, options: RemoveNodeOptions = {}): void {
+    this.removal.remove(id, options);
+  }
+
+  /**
+   * Every node's failure domains, for nodes that declared some (removed ones included): the shape
+   * `nemesis` and `faultSchedule` take as `domains`.
+   *
+   * @example
+   * ```ts
+   * const arbitrary = faultSchedule({ nodes: sim.nodeIds(), domains: sim.domains(), horizonMs: 10_000 });
+   * ```
+   */
+  domains(): Record<string, NodeDomains> {
+    const result: Record<string, NodeDomains> = {};
+    for (const node of this.registry.nodes) if (Object.keys(node.domains).length > 0) result[node.id] = { ...node.domains };
+    return result;
+  }
+  // ---- end failure domains, removal ----
 
   /** A read-only view of a node: whether it is up, its handlers (volatile state) and durable state. */
   node<H = NodeHandlers, D = unknown>(id: string): NodeView<H, D> {
@@ -388,7 +444,11 @@ export class Simulation extends EventLoop {
    */
   nemesis(options: Omit<NemesisOptions, 'seed' | 'nodes'> & { seed?: NemesisOptions['seed'] }): FaultSchedule {
     requireObject(options as unknown, 'nemesis(options)');
-    return nemesis({ ...options, seed: options.seed === undefined ? this.seed : options.seed, nodes: this.nodeIds() });
+    // Only a cluster with domains gets them: a nemesis without domains draws as it always did.
+    const live = this.nodeIds();
+    const domains = Object.fromEntries(Object.entries(this.domains()).filter(([id]) => live.includes(id)));
+    const withDomains = Object.keys(domains).length > 0 && !('domains' in options) ? { domains } : {};
+    return nemesis({ ...withDomains, ...options, seed: options.seed === undefined ? this.seed : options.seed, nodes: live });
   }
 
   /**
@@ -447,3 +507,14 @@ function runUntilOf(options: unknown): number {
   const until: unknown = typeof options === 'object' && options !== null ? (options as RunOptions).until : undefined;
   return typeof until === 'number' ? until : Infinity;
 }
+
+// ---- start delay (issue 15) ----
+/** A start delay in [0, the kernel's last instant - now] ms; 0 when absent. */
+function readStartDelay(value: unknown, nowMs: number, field: string): number {
+  if (value === undefined) return 0;
+  requireNonNegative(value, field);
+  const latestMs = EventLoop.maxSimulatedTimeMs - nowMs;
+  if (value > latestMs) throw new InvalidArgumentError(field, value, `a delay in [0, ${latestMs}] ms, so the node starts by EventLoop.maxSimulatedTimeMs`);
+  return value;
+}
+// ---- end start delay ----

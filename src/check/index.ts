@@ -41,6 +41,7 @@ export type { Violation } from './case-run.js';
 export { Coverage, CoverageTally, FAULTS_APPLIED, FAULTS_HIT, OPERATIONS_COMPLETED, LINEARIZABILITY_DECIDED, type CoverageCount } from './coverage.js';
 export { faultSchedule, generatedKinds, type FaultScheduleOptions, type GeneratedKind, type GeneratedFailureModel } from './arbitraries/fault-schedule.js';
 export type { SwarmOptions } from './arbitraries/swarm.js';
+export { domainFaultKinds } from './arbitraries/domain-outage.js';
 export { clusterSeed } from './arbitraries/cluster-seed.js';
 export { workload, type WorkloadOptions } from './arbitraries/workload.js';
 export { sweepSeed, sweepModuleOf, type SweepModule, type SeedResult } from './sweep-seed.js';

@@ -5,6 +5,7 @@ import type { Adversary, BoundAdversary } from '../world/adversary.js';
 import type { DiskState } from '../world/disk-state.js';
 import type { ServiceModel } from '../world/service-model.js';
 import type { Fault } from './fault.js';
+import type { NodeDomains } from '../world/failure-domains.js';
 
 /**
  * The primitives failure models act through. `Simulation` provides them; a custom model gets the
@@ -81,6 +82,15 @@ export interface FaultWorld {
   schedule(delayMs: number, callback: () => void): number;
   /** Cancels a scheduled callback. */
   cancel(handle: number): boolean;
+  // ---- failure domains (issue 15) ----
+  /** The failure domains of a node (`{}` when it declared none). */
+  domainsOf(id: string): Readonly<NodeDomains>;
+  /**
+   * The nodes (not removed) in `domain`, in the order added. Throws `InvalidArgumentError` naming
+   * `field` for a malformed domain, an unknown kind of domain, or one no node belongs to.
+   */
+  nodesInDomain(domain: unknown, field: string): string[];
+  // ---- end failure domains ----
 }
 
 /**
@@ -94,6 +104,8 @@ export interface FaultWorld {
 export interface NodeList {
   /** Every node id. */
   nodeIds(): string[];
+  /** A node's failure domains, where the caller knows them (a correlated fault's nodes depend on them). */
+  domainsOf?(id: string): Readonly<NodeDomains> | undefined;
 }
 
 /**
@@ -126,12 +138,18 @@ export interface FailureModel {
   /**
    * What the fault occupies; two faults whose intervals overlap and that share a key are rejected
    * as ambiguous. Absent: overlapping faults of this kind combine (the model documents how).
+   * `world` is there for faults whose nodes depend on it (a domain outage's members).
    */
-  conflictKeys?(fault: Fault): string[];
+  conflictKeys?(fault: Fault, world?: NodeList): string[];
   /** Nodes the fault takes out of service, for budgets. */
   downNodes?(fault: Fault, world: NodeList): string[];
   /** Directed links the fault cuts, for budgets. */
   cuts?(fault: Fault, world: NodeList): Array<[string, string]>;
+  /**
+   * The nodes a fault that names no single target hit when it was applied (a domain outage's
+   * members), given what `apply` returned; the fault log lists them on the fault's entries.
+   */
+  affectedNodes?(fault: Fault, applied: unknown): readonly string[];
   /** True if the fault is meaningless without a duration (e.g. a traffic spike). */
   readonly requiresDuration?: boolean;
 }

@@ -54,4 +54,9 @@ export interface FaultLogEntry {
   faultId: number;
   /** The fault record (verbs record the same record a schedule would). */
   fault: Readonly<Fault>;
+  /**
+   * For a fault that names no single target but hits several nodes (a `domain-outage`): the
+   * nodes it hit, fixed when it was applied. Absent for every other fault.
+   */
+  nodes?: readonly string[];
 }

@@ -210,9 +210,9 @@ export class FaultInjector {
       }
       claims.set(key, [...earlier, { label, startMs, endMs }]);
     };
-    for (const tracked of this.tracked.values()) for (const key of tracked.model.conflictKeys?.(tracked.fault) ?? []) claim(key, `${tracked.label} (already injected)`, tracked.fault);
+    for (const tracked of this.tracked.values()) for (const key of tracked.model.conflictKeys?.(tracked.fault, this.world) ?? []) claim(key, `${tracked.label} (already injected)`, tracked.fault);
     for (const { fault, model, label } of faults) {
-      for (const key of model.conflictKeys?.(fault) ?? []) claim(key, label, fault);
+      for (const key of model.conflictKeys?.(fault, this.world) ?? []) claim(key, label, fault);
     }
   }
 
@@ -278,6 +278,8 @@ export class FaultInjector {
 
   private record(tracked: TrackedFault, phase: 'apply' | 'revert'): void {
     const entry: FaultLogEntry = { timeMs: this.world.now, phase, faultId: tracked.id, fault: tracked.fault };
+    const nodes = tracked.model.affectedNodes?.(tracked.fault, tracked.applied);
+    if (nodes !== undefined) entry.nodes = Object.freeze([...nodes]);
     this.log.push(entry);
     this.observe(entry);
     if (this.listeners.length > 0) this.notify(entry);

@@ -6,6 +6,10 @@ import { findBudgetViolation, validateBudget, type BudgetedFault, type FaultBudg
 import { builtInFailureModels } from './built-in-models.js';
 import type { FailureModel } from './failure-model.js';
 import type { Fault, FaultSchedule } from './fault.js';
+// ---- failure domains (issue 15) ----
+import { domainOutageModel } from './models/domain-outage.js';
+import { inDomain, knownDomains, readDomainMap, type DomainSelector, type NodeDomains } from '../world/failure-domains.js';
+// ---- end failure domains ----
 
 /**
  * Fault kinds the nemesis can draw.
@@ -25,7 +29,7 @@ export const nemesisKinds = ['crash', 'pause', 'partition', 'isolate', 'partitio
  * const kinds: NemesisKind[] = ['crash', 'partition'];
  * ```
  */
-export type NemesisKind = (typeof nemesisKinds)[number];
+export type NemesisKind = (typeof nemesisKinds)[number] | 'domain-outage';
 
 /**
  * What the nemesis draws from.
@@ -44,8 +48,19 @@ export interface NemesisOptions {
   horizonMs: number;
   /** Start no fault before this time. Default 0. */
   startMs?: number;
-  /** Kinds to draw. Default: all of {@link nemesisKinds}. */
+  /**
+   * Kinds to draw. Default: all of {@link nemesisKinds}, and `domain-outage` too when `domains`
+   * is given. `domain-outage` needs `domains`.
+   */
   kinds?: readonly NemesisKind[];
+  /**
+   * The nodes' failure domains (node id → `{ zone, rack, power }`; `sim.nemesis` passes the
+   * simulation's own). With them the nemesis can draw correlated faults: a `domain-outage` of
+   * one declared domain (uniform over the single-kind domains the nodes name), with effect
+   * `crash` or `partition` (even odds; `crash` when the domain holds every node). Naming a node
+   * not in `nodes` is an error.
+   */
+  domains?: Readonly<Record<string, NodeDomains>>;
   /** Mean faults per simulated second. Default 0.5. */
   ratePerSec?: number;
   /** Mean fault duration (exponential). Default 1,000 ms. */
@@ -60,8 +75,8 @@ export interface NemesisOptions {
 
 const MAX_ATTEMPTS_PER_FAULT = 100;
 const MAX_RATE_PER_SEC = 1_000;
-const OPTION_KEYS = ['seed', 'nodes', 'horizonMs', 'startMs', 'kinds', 'ratePerSec', 'meanDurationMs', 'budget', 'swarm', 'maxFaults'];
-const modelsByKind = new Map<string, FailureModel>(builtInFailureModels.map((model) => [model.kind, model]));
+const OPTION_KEYS = ['seed', 'nodes', 'horizonMs', 'startMs', 'kinds', 'ratePerSec', 'meanDurationMs', 'budget', 'swarm', 'maxFaults', 'domains'];
+const modelsByKind = new Map<string, FailureModel>([...builtInFailureModels, domainOutageModel].map((model) => [model.kind, model]));
 
 /**
  * Draws a random fault schedule from a seeded stream: Poisson arrivals, a kind per arrival,
@@ -80,7 +95,9 @@ export function nemesis(options: NemesisOptions): FaultSchedule {
   const rng = new Rng(settings.seed, 'nemesis');
   const { weights, ratePerSec } = settings.swarm ? swarmMix(rng, settings.kinds, settings.ratePerSec) : { weights: settings.kinds.map(() => 1), ratePerSec: settings.ratePerSec };
   const accepted: BudgetedFault[] = [];
-  const nodeList = { nodeIds: () => [...settings.nodes] };
+  const domains = settings.domains;
+  const nodeList = { nodeIds: () => [...settings.nodes], domainsOf: (id: string) => domains?.get(id) };
+  const outages = domains === undefined ? [] : knownDomains(settings.nodes, (id) => domains.get(id));
   let timeMs = settings.startMs;
   // Rejected draws (conflicts, budget) cost time too: bound the attempts, not only the faults.
   for (let attempt = 0; attempt < settings.maxFaults * MAX_ATTEMPTS_PER_FAULT && accepted.length < settings.maxFaults && ratePerSec > 0; attempt++) {
@@ -88,16 +105,19 @@ export function nemesis(options: NemesisOptions): FaultSchedule {
     if (timeMs >= settings.horizonMs - 1) break;
     const kind = settings.kinds[weightedIndex(rng, weights)]!;
     const durationMs = Math.max(1, Math.min(Math.round(rng.exponential(settings.meanDurationMs)), Math.floor(settings.horizonMs - timeMs)));
-    const fault: Fault = { kind, atMs: Math.round(timeMs * 1000) / 1000, durationMs, ...drawTargets(kind, rng, settings.nodes) };
+    const what = kind === 'domain-outage' ? drawOutage(rng, outages, settings.nodes, nodeList.domainsOf) : drawTargets(kind, rng, settings.nodes);
+    const fault: Fault = { kind, atMs: Math.round(timeMs * 1000) / 1000, durationMs, ...what };
     const candidate = { fault, model: modelsByKind.get(kind)! };
-    if (conflictsWithAccepted(candidate, accepted)) continue;
+    if (conflictsWithAccepted(candidate, accepted, nodeList)) continue;
     if (settings.budget !== undefined && findBudgetViolation([...accepted, candidate], nodeList, settings.budget) !== undefined) continue;
     accepted.push(candidate);
   }
   return accepted.map(({ fault }) => fault);
 }
 
-function readOptions(options: NemesisOptions): Required<Omit<NemesisOptions, 'budget'>> & { budget: FaultBudget | undefined } {
+type NemesisSettings = Required<Omit<NemesisOptions, 'budget' | 'domains'>> & { budget: FaultBudget | undefined; domains: Map<string, Readonly<NodeDomains>> | undefined };
+
+function readOptions(options: NemesisOptions): NemesisSettings {
   const raw: unknown = options;
   requireObject(raw, 'nemesis(options)');
   rejectUnknownKeys(raw, 'nemesis(options)', OPTION_KEYS);
@@ -107,12 +127,14 @@ function readOptions(options: NemesisOptions): Required<Omit<NemesisOptions, 'bu
   requirePositive(options.horizonMs, 'horizonMs');
   const startMs = orDefault(options.startMs, 0);
   requireNonNegative(startMs, 'startMs');
-  const kinds = orDefault(options.kinds, nemesisKinds);
-  if (!Array.isArray(kinds) || kinds.length === 0) throw new InvalidArgumentError('kinds', kinds, `a non-empty array of ${nemesisKinds.join(', ')}`);
+  const domains = options.domains === undefined ? undefined : readDomainMap(options.domains, options.nodes, 'domains');
+  const allowed: readonly NemesisKind[] = domains === undefined ? nemesisKinds : [...nemesisKinds, 'domain-outage'];
+  const kinds = orDefault<readonly NemesisKind[]>(options.kinds, allowed);
+  if (!Array.isArray(kinds) || kinds.length === 0) throw new InvalidArgumentError('kinds', kinds, `a non-empty array of ${allowed.join(', ')}`);
   kinds.forEach((kind, index) => {
-    if (!(nemesisKinds as readonly string[]).includes(kind)) throw new InvalidArgumentError(`kinds[${index}]`, kind, `one of ${nemesisKinds.join(', ')}`);
+    if (!(allowed as readonly string[]).includes(kind)) throw new InvalidArgumentError(`kinds[${index}]`, kind, `one of ${allowed.join(', ')}${domains === undefined ? " ('domain-outage' needs domains)" : ''}`);
   });
-  const networkKinds = kinds.filter((kind) => kind !== 'crash' && kind !== 'pause' && kind !== 'clock-skew' && kind !== 'clock-drift' && kind !== 'omission');
+  const networkKinds = kinds.filter((kind) => kind !== 'crash' && kind !== 'pause' && kind !== 'clock-skew' && kind !== 'clock-drift' && kind !== 'omission' && kind !== 'domain-outage');
   if (networkKinds.length > 0 && options.nodes.length < 2) throw new InvalidArgumentError('kinds', kinds, `only single-node kinds with one node (${networkKinds.join(', ')} need two)`);
   const ratePerSec = orDefault(options.ratePerSec, 0.5);
   requireNonNegative(ratePerSec, 'ratePerSec');
@@ -134,7 +156,16 @@ function readOptions(options: NemesisOptions): Required<Omit<NemesisOptions, 'bu
     budget: options.budget === undefined ? undefined : validateBudget(options.budget, 'budget'),
     swarm: orDefault(options.swarm, false),
     maxFaults,
+    domains,
   };
+}
+
+/** A domain-outage of one declared domain; a partition only of a domain that leaves some node outside. */
+function drawOutage(rng: Rng, outages: readonly DomainSelector[], nodes: readonly string[], domainsOf: (id: string) => Readonly<NodeDomains> | undefined): Pick<Fault, 'params'> {
+  const domain = rng.pick(outages);
+  const partial = nodes.some((id) => !inDomain(domainsOf(id), domain));
+  const effect = rng.random() < 0.5 || !partial ? 'crash' : 'partition';
+  return { params: { domain: { ...domain }, effect } };
 }
 
 /** Swarm testing: each run draws which kinds are on, their weights and the overall rate. */
@@ -154,7 +185,7 @@ function weightedIndex(rng: Rng, weights: readonly number[]): number {
   return weights.length - 1;
 }
 
-function drawTargets(kind: NemesisKind, rng: Rng, nodes: readonly string[]): Pick<Fault, 'target' | 'params'> {
+function drawTargets(kind: Exclude<NemesisKind, 'domain-outage'>, rng: Rng, nodes: readonly string[]): Pick<Fault, 'target' | 'params'> {
   const round = (value: number): number => Math.round(value * 100) / 100;
   switch (kind) {
     case 'crash':

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, InvalidStateError } from '../errors.js';
 import type { EventLoop } from '../kernel/event-loop.js';
 import type { Rng } from '../kernel/rng.js';
 import { rejectUnknownKeys, requireBoolean, requireFunction, requireObject, requireString } from '../validate.js';
@@ -6,6 +6,7 @@ import type { Adversary, BoundAdversary } from '../world/adversary.js';
 import type { ClockControl } from '../world/clock-control.js';
 import { linksOf, type CutBlock, type CutRecord } from '../world/cut-blocks.js';
 import type { DiskState } from '../world/disk-state.js';
+import { readDomainSelector, requireMembers, type NodeDomains } from '../world/failure-domains.js';
 import type { GroundTruth } from '../world/ground-truth.js';
 import type { NodeLifecycle } from '../world/lifecycle.js';
 import type { LinkModel } from '../world/link-model.js';
@@ -61,13 +62,27 @@ export class SimulatedFaultWorld implements FaultWorld {
     return this.parts.loop.now;
   }
 
+  /** The nodes not removed: faults, budgets and partitions' covers concern the cluster as it is. */
   nodeIds(): string[] {
-    return this.parts.registry.ids();
+    return this.parts.registry.liveIds();
   }
 
   requireNode(id: unknown, field: string): string {
-    return this.parts.registry.named(id, field).id;
+    const node = this.parts.registry.named(id, field);
+    if (node.removed) throw new InvalidStateError(`${field}: node '${node.id}' was removed (sim.removeNode); a fault cannot target it`);
+    return node.id;
   }
+
+  // ---- failure domains (issue 15) ----
+  domainsOf(id: string): Readonly<NodeDomains> {
+    return this.parts.registry.named(id).domains;
+  }
+
+  nodesInDomain(domain: unknown, field: string): string[] {
+    const selector = readDomainSelector(domain, field);
+    return requireMembers(this.nodeIds(), (id) => this.domainsOf(id), selector, field);
+  }
+  // ---- end failure domains ----
 
   isUp(id: string): boolean {
     return this.parts.registry.named(id).up;

@@ -8,6 +8,9 @@ import {
   DROP_MAILBOX_OVERFLOW,
   DROP_NO_CALL_HANDLER,
   DROP_NODE_DOWN,
+  DROP_NODE_DRAINING,
+  DROP_NODE_REMOVED,
+  DROP_NODE_STARTING,
   DROP_RECEIVE_OMISSION,
   DROP_STALE_REPLY,
   dropReasons,
@@ -51,7 +54,9 @@ export class Delivery {
   handleDeliver(to: number, from: number, linkIndex: number, messageId: number, message: unknown): void {
     const node = this.nodes[to]!;
     if (this.network.isCut(linkIndex)) return this.dropOnArrival(linkIndex, DROP_LINK_BLOCKED, messageId, message);
-    if (!node.up) return this.dropOnArrival(linkIndex, DROP_NODE_DOWN, messageId, message);
+    if (!node.up) return this.dropOnArrival(linkIndex, downReason(node), messageId, message);
+    // A draining node takes no new work; replies to its own calls are work it already has.
+    if (node.draining && !(message instanceof CallReply)) return this.dropOnArrival(linkIndex, DROP_NODE_DRAINING, messageId, message);
     if (node.receiveOmission > 0 && omissionRng(this.loop, node).random() < node.receiveOmission) {
       return this.dropOnArrival(linkIndex, DROP_RECEIVE_OMISSION, messageId, message);
     }
@@ -61,7 +66,7 @@ export class Delivery {
   /** A message that reached a paused node's inbox before the pause ended: no second trip over the link. */
   handleHeldDeliver(to: number, from: number, linkIndex: number, messageId: number, message: unknown): void {
     const node = this.nodes[to]!;
-    if (!node.up) return this.dropOnArrival(linkIndex, DROP_NODE_DOWN, messageId, message);
+    if (!node.up) return this.dropOnArrival(linkIndex, downReason(node), messageId, message);
     this.accept(node, linkIndex, from, messageId, message);
   }
 
@@ -191,4 +196,10 @@ export class Delivery {
       loop.trace.push({ timeMs: loop.now, type: 'drop', node: to, from, to, messageId, message, reason: dropReasons[code] });
     }
   }
+}
+
+/** Why a message to a node that is not up is dropped: removed, still starting, or crashed. */
+function downReason(node: NodeRuntime): number {
+  if (node.removed) return DROP_NODE_REMOVED;
+  return node.provisioning ? DROP_NODE_STARTING : DROP_NODE_DOWN;
 }

@@ -1,5 +1,6 @@
 import { requireFinite } from '../validate.js';
 import { CutRecord, LinkCutIndex, unionOfIntervals, type CutBlock } from './cut-blocks.js';
+import { readDomainSelector, requireMembers, type DomainSelector, type NodeDomains } from './failure-domains.js';
 
 /** A boolean that changes over true time, kept as its change points so any past time can be asked. */
 class BooleanHistory {
@@ -87,6 +88,12 @@ export class GroundTruth {
   /** What the partitions did to each link asked about, brought up to date on each question. */
   private readonly partitionCuts = new Map<string, LinkCutIndex>();
   private readonly clocks = new Map<string, ClockReader>();
+  // ---- failure domains and removal (issue 15) ----
+  /** Every node's domains, in the order nodes were added (removed nodes too: the truth is history). */
+  private readonly domains = new Map<string, Readonly<NodeDomains>>();
+  private readonly removed = new Map<string, BooleanHistory>();
+  private readonly draining = new Map<string, BooleanHistory>();
+  // ---- end failure domains and removal ----
   private readonly nowMs: () => number;
   private readonly knownNode: (id: string, field: string) => void;
 
@@ -171,9 +178,80 @@ export class GroundTruth {
     return unionOfIntervals([...byLink, ...byPartitions.intervals]);
   }
 
+  // ---- failure domains and removal (issue 15) ----
+  /** The failure domains node `id` belongs to (`{}` when it declared none). */
+  domainsOf(id: string): Readonly<NodeDomains> {
+    this.knownNode(id, 'id');
+    return this.domains.get(id) ?? {};
+  }
+
+  /**
+   * The nodes in `domain`, in the order they were added (removed ones included: they were
+   * members). A domain no node belongs to is an error, not an empty answer: it is a typo.
+   */
+  domainMembers(domain: DomainSelector): string[] {
+    const selector = readDomainSelector(domain, 'domain');
+    return requireMembers([...this.domains.keys()], (id) => this.domains.get(id), selector, 'domain');
+  }
+
+  /** Was every node of `domain` down (crashed, removed, or not started yet) at `atMs`? */
+  isDomainDown(domain: DomainSelector, atMs?: number): boolean {
+    const timeMs = this.time(atMs);
+    return this.domainMembers(domain).every((id) => !this.isUp(id, timeMs));
+  }
+
+  /**
+   * Intervals [fromMs, toMs) before `untilMs` in which every node of `domain` was down at once: a
+   * whole-domain outage, whether one fault or several made it.
+   */
+  domainDownIntervals(domain: DomainSelector, untilMs: number): Array<[number, number]> {
+    requireFinite(untilMs, 'untilMs');
+    const [first, ...rest] = this.domainMembers(domain).map((id) => this.downIntervals(id, untilMs));
+    return rest.reduce(intersectIntervals, first!);
+  }
+
+  /**
+   * Was `domain` cut off from every node outside it, both ways, at `atMs`? False when every node
+   * is in it (there is nothing to be cut off from).
+   */
+  isDomainIsolated(domain: DomainSelector, atMs?: number): boolean {
+    const timeMs = this.time(atMs);
+    const members = this.domainMembers(domain);
+    const outsiders = [...this.domains.keys()].filter((id) => !members.includes(id) && !this.isRemoved(id, timeMs));
+    if (outsiders.length === 0) return false;
+    return members.every((member) => outsiders.every((other) => this.isCut(member, other, timeMs) && this.isCut(other, member, timeMs)));
+  }
+
+  /** Had node `id` been removed by `sim.removeNode` at `atMs`? */
+  isRemoved(id: string, atMs?: number): boolean {
+    return this.historyOf(this.removed, id, false).at(this.time(atMs));
+  }
+
+  /** Was node `id` draining (a graceful `sim.removeNode` under way, refusing new messages) at `atMs`? */
+  isDraining(id: string, atMs?: number): boolean {
+    return this.historyOf(this.draining, id, false).at(this.time(atMs));
+  }
+
+  /** @internal */
+  noteRemoved(id: string): void {
+    this.historyOf(this.removed, id, false).set(this.nowMs(), true);
+    this.historyOf(this.draining, id, false).set(this.nowMs(), false);
+  }
+
+  /** @internal */
+  noteDraining(id: string): void {
+    this.historyOf(this.draining, id, false).set(this.nowMs(), true);
+  }
+  // ---- end failure domains and removal ----
+
   /** @internal */
   registerNode(id: string, clock: ClockReader): void {
     this.clocks.set(id, clock);
+  }
+
+  /** @internal Once the node exists (its behaviour built its handlers). */
+  noteDomains(id: string, domains: Readonly<NodeDomains>): void {
+    this.domains.set(id, domains);
   }
 
   /** @internal */
@@ -247,4 +325,19 @@ export class GroundTruth {
 
 function linkKey(from: string, to: string): string {
   return JSON.stringify([from, to]);
+}
+
+/** The times in both sorted lists of disjoint intervals, as a sorted list of disjoint intervals. */
+function intersectIntervals(first: Array<[number, number]>, second: Array<[number, number]>): Array<[number, number]> {
+  const result: Array<[number, number]> = [];
+  let i = 0;
+  let j = 0;
+  while (i < first.length && j < second.length) {
+    const fromMs = Math.max(first[i]![0], second[j]![0]);
+    const toMs = Math.min(first[i]![1], second[j]![1]);
+    if (fromMs < toMs) result.push([fromMs, toMs]);
+    if (first[i]![1] < second[j]![1]) i++;
+    else j++;
+  }
+  return result;
 }

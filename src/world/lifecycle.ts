@@ -13,6 +13,7 @@ const HANDLER_NAMES = ['onStart', 'onMessage', 'onTimer', 'onRecover', 'onCall']
 const HASH_CRASH = 0x63726173;
 const HASH_RESTART = 0x72657374;
 const HASH_PAUSE = 0x70617573;
+const HASH_REMOVE = 0x72656d76;
 
 /**
  * A node's life: each incarnation built from its behaviour and started, crashes that end it
@@ -27,15 +28,27 @@ export class NodeLifecycle {
     private readonly services: NodeServices,
   ) {}
 
-  /** Builds the node's handlers for its current incarnation; `onStart` or `onRecover` runs as its next event. */
-  begin(node: NodeRuntime, recovering: 0 | 1): void {
+  /**
+   * Builds the node's handlers for its current incarnation; `onStart` or `onRecover` runs as its
+   * next event, or after `startDelayMs` (the node is down, provisioning, until then).
+   */
+  begin(node: NodeRuntime, recovering: 0 | 1, startDelayMs = 0): void {
     node.handlers = this.buildHandlers(node);
     node.started = false;
-    this.kernel.loop.scheduleEvent(0, this.kinds.start, node.index, node.incarnation, recovering);
+    if (startDelayMs === 0) {
+      this.kernel.loop.scheduleEvent(0, this.kinds.start, node.index, node.incarnation, recovering);
+      return;
+    }
+    // ---- start delay (issue 15) ----
+    node.up = false;
+    node.provisioning = true;
+    this.truth.noteUp(node.id, false);
+    node.startHandle = this.kernel.loop.scheduleEvent(startDelayMs, this.kinds.start, node.index, node.incarnation, recovering);
   }
 
   handleStart(target: number, incarnation: number, recovering: number): void {
     const node = this.services.registry.nodes[target]!;
+    if (node.provisioning && node.incarnation === incarnation) this.finishProvisioning(node);
     if (!node.up || node.incarnation !== incarnation) return;
     if (node.paused) return node.hold(this.kinds.start, incarnation, recovering, 0, undefined);
     this.record(node, 'start', { incarnation, recovering: recovering === 1 });
@@ -48,8 +61,11 @@ export class NodeLifecycle {
     if (node.held.length > 0 && node.up && node.incarnation === incarnation && !node.paused) this.release(node);
   }
 
-  crash(node: NodeRuntime): void {
-    if (!node.up) return;
+  crash(node: NodeRuntime, detail?: Record<string, unknown>): void {
+    if (!node.up) {
+      if (node.provisioning) this.cancelProvisioning(node, detail);
+      return;
+    }
     node.up = false;
     const loop = this.kernel.loop;
     for (const handle of node.timers.values()) loop.cancel(handle);
@@ -63,11 +79,11 @@ export class NodeLifecycle {
     node.incarnation++;
     this.truth.noteUp(node.id, false);
     this.mixIntoHash(HASH_CRASH, node);
-    this.record(node, 'crash');
+    this.record(node, 'crash', detail);
   }
 
   restart(node: NodeRuntime): void {
-    if (node.up) return;
+    if (node.up || node.removed) return;
     node.up = true;
     this.truth.noteUp(node.id, true);
     this.mixIntoHash(HASH_RESTART, node);
@@ -92,6 +108,41 @@ export class NodeLifecycle {
     this.record(node, 'resume', { released: node.held.length });
     this.release(node);
   }
+
+  // ---- removal and start delay (issue 15) ----
+  /**
+   * Removes a node for good: it crashes (or stops provisioning) and never restarts; messages to
+   * it are dropped as `node-removed`.
+   */
+  remove(node: NodeRuntime, graceful: boolean): void {
+    const detail = { removed: true, graceful };
+    if (node.up || node.provisioning) this.crash(node, detail);
+    else this.record(node, 'crash', detail);
+    node.removed = true;
+    node.draining = false;
+    this.truth.noteRemoved(node.id);
+    this.mixIntoHash(HASH_REMOVE, node);
+  }
+
+  /** The start delay is over: the node is up from now on and its start handler runs. */
+  private finishProvisioning(node: NodeRuntime): void {
+    node.provisioning = false;
+    node.startHandle = -1;
+    node.up = true;
+    this.truth.noteUp(node.id, true);
+  }
+
+  /** A node that crashes while it boots never starts; a restart begins it afresh. */
+  private cancelProvisioning(node: NodeRuntime, detail: Record<string, unknown> | undefined): void {
+    node.provisioning = false;
+    this.kernel.loop.cancel(node.startHandle);
+    node.startHandle = -1;
+    node.resetVolatile();
+    node.incarnation++;
+    this.mixIntoHash(HASH_CRASH, node);
+    this.record(node, 'crash', { ...detail, provisioning: true });
+  }
+  // ---- end removal and start delay ----
 
   /** Schedules every held event now, in the order it was held. */
   private release(node: NodeRuntime): void {

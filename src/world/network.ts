@@ -65,7 +65,10 @@ export type DropReason =
   | 'stale-reply'
   | 'send-omission'
   | 'receive-omission'
-  | 'inbox-overflow';
+  | 'inbox-overflow'
+  | 'node-removed'
+  | 'node-draining'
+  | 'node-starting';
 
 /**
  * Every drop reason, in a stable order.
@@ -87,6 +90,9 @@ export const dropReasons: readonly DropReason[] = [
   'send-omission',
   'receive-omission',
   'inbox-overflow',
+  'node-removed',
+  'node-draining',
+  'node-starting',
 ];
 
 /**
@@ -165,6 +171,12 @@ export const DROP_STALE_REPLY = 6;
 export const DROP_SEND_OMISSION = 7;
 export const DROP_RECEIVE_OMISSION = 8;
 export const DROP_INBOX_OVERFLOW = 9;
+/** To a node `sim.removeNode` removed. */
+export const DROP_NODE_REMOVED = 10;
+/** A new message to a node being drained by a graceful `sim.removeNode`. */
+export const DROP_NODE_DRAINING = 11;
+/** To a node whose start delay has not run out yet (it is still provisioning). */
+export const DROP_NODE_STARTING = 12;
 /** Returned by `transmit` when the message is on its way. */
 export const SENT = -1;
 
@@ -635,6 +647,9 @@ function byReason(dropped: readonly number[]): Record<DropReason, number> {
     'send-omission': dropped[DROP_SEND_OMISSION]!,
     'receive-omission': dropped[DROP_RECEIVE_OMISSION]!,
     'inbox-overflow': dropped[DROP_INBOX_OVERFLOW]!,
+    'node-removed': dropped[DROP_NODE_REMOVED]!,
+    'node-draining': dropped[DROP_NODE_DRAINING]!,
+    'node-starting': dropped[DROP_NODE_STARTING]!,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ServiceModel } from './service-model.js';
+import type { NodeDomains } from './failure-domains.js';
 import type { ClockConfig } from './clock.js';
 import type { Draft } from 'immer';
 import type { Rng } from '../kernel/rng.js';
@@ -170,6 +171,20 @@ export interface AddNodeOptions<D = unknown> {
   mailboxLimit?: number;
   /** Limited service capacity (messages per second and a bounded inbox). Default: unlimited. */
   service?: ServiceModel;
+  // ---- failure domains, start delay (issue 15) ----
+  /**
+   * The failure domains the node belongs to (`zone`, `rack`, `power`): a `domain-outage` fault
+   * takes out every node of one at once. Separate from `region`, which picks link models:
+   * nodes of one region may hang off different racks and power feeds.
+   */
+  domains?: NodeDomains;
+  /**
+   * Provisioning time before the node starts, in ms (an autoscaler's boot delay). Until then it
+   * exists (peers can address it) but is down: `onStart` has not run and messages to it are
+   * dropped as `node-starting`, as a machine that is still booting refuses connections. Default 0.
+   */
+  startDelayMs?: number;
+  // ---- end failure domains, start delay ----
 }
 
 /**

@@ -37,6 +37,16 @@ export class NodeRegistry implements NodeDirectory {
     return this.nodes.map((node) => node.id);
   }
 
+  /** Ids of the nodes not removed, in the order added. */
+  liveIds(): string[] {
+    return this.nodes.filter((node) => !node.removed).map((node) => node.id);
+  }
+
+  /** A node left the cluster: peer lists are built afresh without it. */
+  forgetPeers(): void {
+    this.peersCache = [];
+  }
+
   /** The node with this id; throws UnknownNodeError naming `field` otherwise. */
   named(id: unknown, field = 'id'): NodeRuntime {
     return this.nodes[this.indexOf(id, field)]!;
@@ -61,11 +71,11 @@ export class NodeRegistry implements NodeDirectory {
     return this.nodes[index]!.region;
   }
 
-  /** Every other node's id, in the order added (frozen, cached until a node is added). */
+  /** Every other node's id that is not removed, in the order added (frozen, cached until a node is added or removed). */
   peersOf(node: NodeRuntime): readonly string[] {
     let peers = this.peersCache[node.index];
     if (peers === undefined) {
-      peers = Object.freeze(this.nodes.filter((other) => other !== node).map((other) => other.id));
+      peers = Object.freeze(this.nodes.filter((other) => other !== node && !other.removed).map((other) => other.id));
       this.peersCache[node.index] = peers;
     }
     return peers;

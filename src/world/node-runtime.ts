@@ -2,6 +2,7 @@ import type { Rng } from '../kernel/rng.js';
 import type { BoundAdversary } from './adversary.js';
 import type { NodeClock } from './clock.js';
 import type { DiskState } from './disk-state.js';
+import type { NodeDomains } from './failure-domains.js';
 import type { NodeBehaviour, NodeHandlers } from './node-context.js';
 import type { ServiceModel } from './service-model.js';
 
@@ -82,6 +83,18 @@ export class NodeRuntime {
   serviceScheduled = false;
   syncedDurable: unknown;
   readonly disk: DiskState = { cacheWrites: false, failProbability: 0, full: false };
+  // ---- failure domains, removal, start delay (issue 15) ----
+  /** The failure domains the node belongs to (frozen; empty when it declared none). */
+  domains: Readonly<NodeDomains> = {};
+  /** True while a start delay runs: the node exists (peers can address it) but has not started. */
+  provisioning = false;
+  /** The pending `start` event of a provisioning node, so a crash while it boots can cancel it. */
+  startHandle = -1;
+  /** True from a graceful `removeNode` until the node is removed: new messages are refused. */
+  draining = false;
+  /** True once removed: down for good, its id never reused. */
+  removed = false;
+  // ---- end failure domains, removal, start delay ----
 
   constructor(
     index: number,

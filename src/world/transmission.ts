@@ -51,7 +51,9 @@ export class Transmission {
 
   broadcast(node: NodeRuntime, message: unknown): void {
     const count = this.registry.size;
-    for (let index = 0; index < count; index++) if (index !== node.index) this.sendFrom(node, index, message);
+    const nodes = this.nodes;
+    // A removed node left the cluster: a broadcast no longer reaches for it.
+    for (let index = 0; index < count; index++) if (index !== node.index && !nodes[index]!.removed) this.sendFrom(node, index, message);
   }
 
   /** Sends as the node's code asked; a byzantine node's adversary rewrites it first. */

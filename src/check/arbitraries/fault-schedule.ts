@@ -9,6 +9,11 @@ import { orDefault, rejectUnknownKeys, requireBoolean, requireFinite, requireFun
 import { targetsOf, timing, type ByzantineNames, type KindDraw } from './fault-kinds.js';
 import { ScheduleArbitrary, type KindSource } from './schedule-arbitrary.js';
 import { readSwarm, type SwarmDimensions, type SwarmOptions } from './swarm.js';
+// ---- failure domains (issue 15) ----
+import { domainOutageModel } from '../../faults/models/domain-outage.js';
+import { readDomainMap, type NodeDomains } from '../../world/failure-domains.js';
+import { domainFaultKinds, domainOutageParams } from './domain-outage.js';
+// ---- end failure domains ----
 
 /**
  * Every built-in fault kind {@link faultSchedule} can generate: the nemesis kinds, and the
@@ -93,6 +98,7 @@ export interface FaultScheduleOptions {
    * another node), with probability 10–100 %; capacity 10–1,000 messages/s with an inbox of
    * 10–1,000; a traffic spike of 100–5,000 messages/s from another node; disk write failures
    * 10–100 %. A clock jump is permanent (no duration); every other fault ends by `horizonMs`.
+   * With `domains`, also `domain-outage` (see `domains`), which the default then includes.
    */
   kinds?: ReadonlyArray<GeneratedKind | (string & Record<never, never>)>;
   /** Relative chance of each kind (positive). Default 1 for every kind. */
@@ -157,9 +163,18 @@ export interface FaultScheduleOptions {
     /** Names of registered adversaries a `custom` fault may use. */
     adversaries?: readonly string[];
   };
+  /**
+   * The cluster's failure domains (node or client id → `{ zone, rack, power }`, as
+   * `sim.domains()` gives them). With them the generator can draw correlated faults: the kinds
+   * of `domainFaultKinds` (`domain-outage`), which the default `kinds` then include. A
+   * `domain-outage` names one of the single-kind domains the nodes declare and an effect, `crash`
+   * or `partition` (`crash` only for a domain holding every node); it shrinks towards the first
+   * domain (zones, then racks, then power feeds) and `crash`. Naming an unknown node is an error.
+   */
+  domains?: Readonly<Record<string, NodeDomains>>;
 }
 
-const OPTION_KEYS = ['nodes', 'clients', 'kinds', 'weights', 'targets', 'minFaults', 'maxFaults', 'horizonMs', 'startMs', 'latestStartMs', 'minDurationMs', 'maxDurationMs', 'durations', 'swarm', 'budget', 'models', 'byzantine'];
+const OPTION_KEYS = ['nodes', 'clients', 'kinds', 'weights', 'targets', 'minFaults', 'maxFaults', 'horizonMs', 'startMs', 'latestStartMs', 'minDurationMs', 'maxDurationMs', 'durations', 'swarm', 'budget', 'models', 'byzantine', 'domains'];
 const DEFAULT_KINDS: readonly GeneratedKind[] = ['crash', 'pause', 'partition'];
 /** A fault shorter than this rarely outlasts a message's hop (the default latency is tens of ms). */
 const DEFAULT_MIN_DURATION_MS = 10;
@@ -189,6 +204,11 @@ export function faultSchedule(options: FaultScheduleOptions): fc.Arbitrary<Fault
   const sourceOf = (kind: string, nodes: readonly string[]): KindSource => {
     const model = settings.models.get(kind);
     const draw: KindDraw = { ...settings, nodes, allNodes: settings.nodes, everyone };
+    // ---- failure domains (issue 15): a domain outage names a domain, not nodes ----
+    if (kind === domainOutageModel.kind && settings.domains !== undefined) {
+      const what = domainOutageParams(everyone, settings.domains);
+      return { kind, weight: settings.weights[kind] ?? 1, arbitrary: wholeFault(kind, draw, what, false), model: domainOutageModel, nodes, movable: false };
+    }
     const what = model === undefined ? targetsOf(kind, draw) : model.arbitrary({ nodes, clients: settings.clients });
     return { kind, weight: settings.weights[kind] ?? 1, arbitrary: wholeFault(kind, draw, what, isPermanent(kind, model)), model: model ?? builtInByKind.get(kind)!, nodes, movable: model === undefined };
   };
@@ -196,8 +216,8 @@ export function faultSchedule(options: FaultScheduleOptions): fc.Arbitrary<Fault
   // One source per (kind, focused nodes), made at first need: a few per search.
   const focused = new Map<string, KindSource>();
   const focus = (source: KindSource, subset: readonly string[]): KindSource => {
-    // A custom model's arbitrary may assume its whole node list: it is not focused.
-    if (settings.models.has(source.kind)) return source;
+    // A custom model's arbitrary may assume its whole node list, and a domain outage names a domain: neither is focused.
+    if (settings.models.has(source.kind) || source.kind === domainOutageModel.kind) return source;
     const nodes = source.nodes.filter((id) => subset.includes(id));
     const needed = PAIR_KINDS.includes(source.kind) ? 2 : 1;
     if (nodes.length < needed || nodes.length === source.nodes.length) return source;
@@ -206,7 +226,9 @@ export function faultSchedule(options: FaultScheduleOptions): fc.Arbitrary<Fault
     if (found === undefined) focused.set(key, (found = { ...sourceOf(source.kind, nodes), whole: source }));
     return found;
   };
-  return new ScheduleArbitrary({ sources, minFaults: settings.minFaults, maxFaults: settings.maxFaults, swarm: settings.swarm, focus, nodes: settings.nodes, minDurationMs: settings.minDurationMs, maxDurationMs: settings.maxDurationMs, everyone, budget: settings.budget });
+  const domains = settings.domains;
+  const domainsOf = domains === undefined ? undefined : (id: string): Readonly<NodeDomains> | undefined => domains.get(id);
+  return new ScheduleArbitrary({ sources, minFaults: settings.minFaults, maxFaults: settings.maxFaults, swarm: settings.swarm, focus, nodes: settings.nodes, minDurationMs: settings.minDurationMs, maxDurationMs: settings.maxDurationMs, everyone, budget: settings.budget, ...(domainsOf === undefined ? {} : { domainsOf }) });
 }
 
 /** A clock jump, or a custom model without `revert`, has no end: it is a step, not a state. */
@@ -236,6 +258,7 @@ interface Settings {
   swarm: SwarmDimensions;
   byzantine: ByzantineNames;
   budget: FaultBudget | undefined;
+  domains: Map<string, Readonly<NodeDomains>> | undefined;
 }
 
 function readOptions(options: FaultScheduleOptions): Settings {
@@ -245,17 +268,19 @@ function readOptions(options: FaultScheduleOptions): Settings {
   const nodes = nodeIds(options.nodes, 'nodes', 1);
   const clients = nodeIds(orDefault<unknown>(options.clients, []), 'clients', 0);
   const models = readModels(options.models);
-  const kinds = readKinds(options.kinds, models, nodes.length);
+  const domains = options.domains === undefined ? undefined : readDomainMap(options.domains, [...nodes, ...clients], 'domains');
+  const kinds = readKinds(options.kinds, models, nodes.length, domains !== undefined);
   const { minFaults, maxFaults } = readCounts(options);
   const window = readWindow(options);
   return {
     nodes, clients, kinds, models, minFaults, maxFaults, ...window,
     weights: readWeights(options.weights, kinds),
-    targets: readTargets(options.targets, kinds, nodes),
+    targets: readTargets(options.targets, kinds.filter((kind) => kind !== domainOutageModel.kind), nodes),
     durations: readDurations(options.durations),
     swarm: readSwarm(options.swarm),
     byzantine: readByzantine(options.byzantine),
     budget: options.budget === undefined ? undefined : validateBudget(options.budget, 'budget'),
+    domains,
   };
 }
 
@@ -282,11 +307,13 @@ function readModels(value: unknown): Map<string, GeneratedFailureModel> {
   return models;
 }
 
-function readKinds(value: unknown, models: ReadonlyMap<string, GeneratedFailureModel>, nodeCount: number): string[] {
-  const kinds = orDefault(value, DEFAULT_KINDS);
-  const known = [...generatedKinds, ...models.keys()];
+function readKinds(value: unknown, models: ReadonlyMap<string, GeneratedFailureModel>, nodeCount: number, hasDomains: boolean): string[] {
+  // A cluster with domains gets correlated faults by default; one without draws exactly as before.
+  const kinds = orDefault(value, hasDomains ? [...DEFAULT_KINDS, ...domainFaultKinds] : DEFAULT_KINDS);
+  const known = [...generatedKinds, ...(hasDomains ? domainFaultKinds : []), ...models.keys()];
   if (!Array.isArray(kinds) || kinds.length === 0) throw new InvalidArgumentError('kinds', kinds, `a non-empty array of ${known.join(', ')}`);
   kinds.forEach((kind: unknown, index) => {
+    if (!hasDomains && (domainFaultKinds as readonly unknown[]).includes(kind)) throw new InvalidArgumentError(`kinds[${index}]`, kind, `one of ${known.join(', ')} ('${String(kind)}' needs the cluster's domains: pass domains)`);
     if (!known.includes(kind as string)) throw new InvalidArgumentError(`kinds[${index}]`, kind, `one of ${known.join(', ')}`);
     if (nodeCount < 2 && (PAIR_KINDS.includes(kind as string) || kind === 'partition' || kind === 'isolate')) throw new InvalidArgumentError(`kinds[${index}]`, kind, 'a single-node kind: it needs two nodes');
     if (nodeCount < 3 && kind === 'bridge') throw new InvalidArgumentError(`kinds[${index}]`, kind, 'a kind for fewer nodes: a bridge needs three');

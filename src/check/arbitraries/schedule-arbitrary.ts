@@ -4,6 +4,7 @@ import { findBudgetViolation, type BudgetedFault, type FaultBudget } from '../..
 import type { FailureModel } from '../../faults/failure-model.js';
 import type { Fault, FaultSchedule } from '../../faults/fault.js';
 import type { SwarmDimensions } from './swarm.js';
+import type { NodeDomains } from '../../world/failure-domains.js';
 
 /**
  * One kind the generator may draw, as {@link ScheduleArbitrary} needs it. Internal.
@@ -56,6 +57,8 @@ export interface ScheduleShape {
   /** Every node and client, for budget checks. */
   readonly everyone: readonly string[];
   readonly budget: FaultBudget | undefined;
+  /** The nodes' failure domains, when the cluster has some: a domain outage's nodes depend on them (issue 15). */
+  readonly domainsOf?: (id: string) => Readonly<NodeDomains> | undefined;
 }
 
 /** A fault as the shrinker keeps it: its kind's source and fast-check's context, if it has one. */
@@ -215,10 +218,10 @@ export class ScheduleArbitrary extends fc.Arbitrary<FaultSchedule> {
     const sorted = genes.map((gene, index) => ({ gene, index })).sort((first, second) => first.gene.fault.atMs - second.gene.fault.atMs || first.index - second.index);
     const accepted: BudgetedFault[] = [];
     const kept: Gene[] = [];
-    const nodeList = { nodeIds: () => [...this.shape.everyone] };
+    const nodeList = { nodeIds: () => [...this.shape.everyone], domainsOf: this.shape.domainsOf };
     for (const { gene } of sorted) {
       const candidate = { fault: gene.fault, model: gene.source.model };
-      if (conflictsWithAccepted(candidate, accepted)) continue;
+      if (conflictsWithAccepted(candidate, accepted, nodeList)) continue;
       if (this.shape.budget !== undefined && findBudgetViolation([...accepted, candidate], nodeList, this.shape.budget) !== undefined) continue;
       accepted.push(candidate);
       kept.push(gene);
