@@ -157,3 +157,28 @@ export { queryLogs, type LogQuery } from './observe/logs/log-query.js';
 export { toChromeTrace, type ChromeTrace, type ChromeTraceEvent, type ChromeTraceInput } from './observe/export/chrome-trace.js';
 export { toJsonLines, parseJsonLines } from './observe/export/jsonl.js';
 // ---- end observe: tracing ----
+
+// --- Recover: client resilience and load shedding (issue 15) ---
+export { Backoff, type BackoffOptions, type BackoffJitter, type UniformSource } from './patterns/client/backoff.js';
+export { RetryBudget, type RetryBudgetOptions } from './patterns/client/retry-budget.js';
+export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState, type BreakerPermit } from './patterns/client/circuit-breaker.js';
+export { ResilientCallError, FailedReplyError, type ResilientCallFailure } from './patterns/client/client-errors.js';
+export {
+  ResilientClient,
+  resilientClient,
+  type ResilientClientOptions,
+  type ResilientClientStats,
+  type HedgeOptions,
+} from './patterns/client/resilient-client.js';
+export { CoDel, type CoDelOptions } from './patterns/shedding/codel.js';
+export {
+  AdmissionController,
+  type AdmissionOptions,
+  type Admission,
+  type AdmissionRelease,
+  type AdmissionStats,
+  type ShedReason,
+  type ShedRequest,
+} from './patterns/shedding/admission-controller.js';
+export { withLoadShedding, ShedReply, type LoadSheddingOptions, type LoadSheddingHandlers } from './patterns/shedding/load-shedding.js';
+// --- end client resilience and load shedding ---
