@@ -174,3 +174,28 @@ export { domainKeys, type DomainKey, type NodeDomains, type DomainSelector } fro
 export { domainOutageModel, domainOutageEffects, type DomainOutageEffect } from './faults/models/domain-outage.js';
 export type { RemoveNodeOptions } from './world/node-removal.js';
 // ---- end recover: failure domains ----
+
+// --- Recover: client resilience and load shedding (issue 15) ---
+export { Backoff, type BackoffOptions, type BackoffJitter, type UniformSource } from './patterns/client/backoff.js';
+export { RetryBudget, type RetryBudgetOptions } from './patterns/client/retry-budget.js';
+export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState, type BreakerPermit } from './patterns/client/circuit-breaker.js';
+export { ResilientCallError, FailedReplyError, type ResilientCallFailure } from './patterns/client/client-errors.js';
+export {
+  ResilientClient,
+  resilientClient,
+  type ResilientClientOptions,
+  type ResilientClientStats,
+  type HedgeOptions,
+} from './patterns/client/resilient-client.js';
+export { CoDel, type CoDelOptions } from './patterns/shedding/codel.js';
+export {
+  AdmissionController,
+  type AdmissionOptions,
+  type Admission,
+  type AdmissionRelease,
+  type AdmissionStats,
+  type ShedReason,
+  type ShedRequest,
+} from './patterns/shedding/admission-controller.js';
+export { withLoadShedding, ShedReply, type LoadSheddingOptions, type LoadSheddingHandlers } from './patterns/shedding/load-shedding.js';
+// --- end client resilience and load shedding ---
