@@ -104,12 +104,15 @@ export function loadBalancerProxy(balancer: LoadBalancer, options: ProxyOptions)
  */
 export function addLoadBalancer(sim: Simulation, id: string, options: AddLoadBalancerOptions): LoadBalancer {
   requireString(id, 'id');
-  const resolved = resolveBalancerOptions(options, ['timeoutMs', 'isError']);
+  const raw: unknown = options;
+  requireObject(raw, 'options');
+  const withRng = { ...options, rng: options.rng ?? sim.rng(`balancer:${id}`) };
+  const resolved = resolveBalancerOptions(withRng, ['timeoutMs', 'isError']);
   readTargets(sim, resolved.backends.map((backend) => backend.id), 'options.backends');
-  const { timeoutMs, isError, ...balancerOptions } = options;
+  const { timeoutMs, isError, ...balancerOptions } = withRng;
   const proxyOptions: ProxyOptions = isError === undefined ? { timeoutMs } : { timeoutMs, isError };
   readProxyOptions(proxyOptions);
-  const balancer = new LoadBalancer({ ...balancerOptions, rng: resolved.rng ?? sim.rng(`balancer:${id}`) });
+  const balancer = new LoadBalancer(balancerOptions);
   const proxy = loadBalancerProxy(balancer, proxyOptions);
   const feed = options.verdicts === undefined ? undefined : verdictFeed(options.verdicts, 'options.verdicts', ['liveness', 'readiness']);
   sim.addNode(id, feed !== undefined && feed.id === id ? feed.embedIn(proxy) : proxy);
