@@ -59,7 +59,7 @@ interface Backend extends BackendState {
  * A load balancer's state machine: which backend the next request goes to, under one of three
  * {@link BalancingPolicy | policies}, among the backends in rotation: up by its verdict source
  * (health checks or a detector) and not ejected as an outlier. Pure over time: every call takes
- * the caller's clock. A node runs it with {@link LoadBalancer.proxy}, or client code calls
+ * the caller's clock. A node runs it with {@link loadBalancerProxy}, or client code calls
  * `pick` and `finish` itself (client-side balancing).
  *
  * @example

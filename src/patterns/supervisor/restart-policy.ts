@@ -40,19 +40,31 @@ export interface RestartIntensityOptions {
 const MAX_RESTARTS = 10_000;
 const MAX_MULTIPLIER = 100;
 
-/** A policy's options with every default filled in. */
+/**
+ * A restart policy's options with every default filled in.
+ *
+ * @example
+ * ```ts
+ * const { initialMs, maxRestarts }: ResolvedRestartPolicy = new RestartPolicy().options; // 100, 3
+ * ```
+ */
 export interface ResolvedRestartPolicy {
+  /** Wait before the first restart, in ms. */
   initialMs: number;
+  /** Longest wait, in ms. */
   maxMs: number;
+  /** Growth per restart in the window. */
   multiplier: number;
+  /** Restarts allowed in any window. */
   maxRestarts: number;
+  /** The window's length, in ms. */
   windowMs: number;
 }
 
 /** Validates back-off and intensity options, naming the field under `field`. */
 export function resolveRestartPolicy(backoff: unknown, intensity: unknown, field: string): ResolvedRestartPolicy {
-  const b = (backoff ?? {}) as Record<string, unknown>;
-  const i = (intensity ?? {}) as Record<string, unknown>;
+  const b = orDefault(backoff, {}) as Record<string, unknown>;
+  const i = orDefault(intensity, {}) as Record<string, unknown>;
   requireObject(b, `${field}.backoff`);
   rejectUnknownKeys(b, `${field}.backoff`, ['initialMs', 'maxMs', 'multiplier']);
   requireObject(i, `${field}.intensity`);
