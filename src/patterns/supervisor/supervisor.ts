@@ -60,6 +60,8 @@ const RESTART_TIMER = 'faultline.supervisor.restart:';
 interface ChildState {
   policy: RestartPolicy;
   phase: 'trusted' | 'waiting' | 'gave-up';
+  /** True between `detected` and the first attempt: only then is a cancellation news (later timers are re-checks). */
+  firstAttemptPending: boolean;
 }
 
 /**
@@ -103,7 +105,7 @@ export class Supervisor {
     makePolicy: () => RestartPolicy,
     private readonly sim: Simulation,
   ) {
-    for (const child of childIds) this.children.set(child, { policy: makePolicy(), phase: 'trusted' });
+    for (const child of childIds) this.children.set(child, { policy: makePolicy(), phase: 'trusted', firstAttemptPending: false });
     feed.subscribe((target, down) => this.onVerdict(target, down));
   }
 
@@ -174,12 +176,13 @@ export class Supervisor {
     const state = this.children.get(child);
     if (state === undefined || state.phase === 'gave-up' || this.ctx === undefined) return;
     if (!down) {
-      if (state.phase === 'waiting' && this.ctx.cancelTimer(RESTART_TIMER + child)) this.emit('cancelled', child, state);
+      if (state.phase === 'waiting' && this.ctx.cancelTimer(RESTART_TIMER + child) && state.firstAttemptPending) this.emit('cancelled', child, state);
       state.phase = 'trusted';
       return;
     }
     if (state.phase === 'waiting') return;
     state.phase = 'waiting';
+    state.firstAttemptPending = true;
     const delayMs = state.policy.delayMs(this.sim.now);
     this.ctx.setTimer(delayMs, RESTART_TIMER + child);
     this.emit('detected', child, state, delayMs);
@@ -189,6 +192,7 @@ export class Supervisor {
   private attempt(child: string): void {
     const state = this.state(child);
     if (state.phase !== 'waiting') return;
+    state.firstAttemptPending = false;
     if (!this.sim.isUp(child)) {
       if (!state.policy.tryRestart(this.sim.now)) {
         state.phase = 'gave-up';

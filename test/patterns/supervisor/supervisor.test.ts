@@ -58,3 +58,12 @@ describe('supervisor', () => {
     expect(sim.isUp('w2')).toBe(true);
   });
 });
+
+describe('supervisor events', () => {
+  it('reports detected then restarted, and no cancellation when the restarted child is seen up', () => {
+    const { sim, supervisor } = supervisedCluster(5, { backoff: { initialMs: 200 } });
+    sim.schedule(1_000, () => sim.crash('w1'));
+    sim.run({ until: 3_000 });
+    expect(supervisor.events.map((event) => event.kind)).toEqual(['detected', 'restarted']);
+  });
+});
