@@ -199,3 +199,19 @@ export {
 } from './patterns/shedding/admission-controller.js';
 export { withLoadShedding, ShedReply, type LoadSheddingOptions, type LoadSheddingHandlers } from './patterns/shedding/load-shedding.js';
 // --- end client resilience and load shedding ---
+
+// --- Recover: supervisor, failover, load balancer (issue 15) ---
+export { RestartPolicy, type RestartBackoffOptions, type RestartIntensityOptions, type ResolvedRestartPolicy } from './patterns/supervisor/restart-policy.js';
+export { Supervisor, createSupervisor, addSupervisor, type SupervisorOptions, type SupervisorEvent } from './patterns/supervisor/supervisor.js';
+export { DetectorWatch, createDetectorWatch, withHeartbeats, type DetectorWatchOptions, type DetectorVerdict } from './patterns/supervisor/detector-watch.js';
+export type { VerdictSource } from './patterns/supervisor/verdicts.js';
+export { LeaseTable, type LeaseRecord, type LeaseAnswer } from './patterns/failover/lease-table.js';
+export { FencedWrite, FencedWriteReply } from './patterns/failover/messages.js';
+export { FencedStore, addFencedStore, type StoreWrite, type FencedStoreState, type FencedStoreOptions } from './patterns/failover/fenced-store.js';
+export { LeaseAuthority, addLeaseAuthority, type LeaseGrant } from './patterns/failover/lease-authority.js';
+export { withLease, type Lease, type LeaseHolderOptions, type LeasedBehaviour } from './patterns/failover/lease-holder.js';
+export { addPrimaryBackup, type PrimaryBackupOptions, type PrimaryBackup } from './patterns/failover/primary-backup.js';
+export { LoadBalancer, type BalancerEvent, type BackendState } from './patterns/balancer/load-balancer.js';
+export type { BalancingPolicy, BackendOptions, OutlierDetectionOptions, LoadBalancerOptions } from './patterns/balancer/balancer-options.js';
+export { BalancerFailure, loadBalancerProxy, addLoadBalancer, type ProxyOptions, type AddLoadBalancerOptions } from './patterns/balancer/balancer-proxy.js';
+// --- end Recover: supervisor, failover, load balancer ---

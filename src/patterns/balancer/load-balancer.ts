@@ -1,0 +1,240 @@
+import { InvalidArgumentError } from '../../errors.js';
+import { requireBoolean, requireFinite, requireFunction, requireNonNegative, requireObject, rejectUnknownKeys } from '../../validate.js';
+import { verdictFeed } from '../supervisor/verdicts.js';
+import { resolveBalancerOptions, type BalancingPolicy, type LoadBalancerOptions, type ResolvedBalancerOptions, type ResolvedOutlierDetection } from './balancer-options.js';
+import { OutlierWindow } from './outlier-window.js';
+
+/**
+ * A change in a backend's place in the rotation: `down` / `up` by the balancer's verdict
+ * source, `ejected` by outlier detection (with the reason), `readmitted` when its ejection ends.
+ *
+ * @example
+ * ```ts
+ * balancer.events.filter((event: BalancerEvent) => event.kind === 'ejected');
+ * ```
+ */
+export interface BalancerEvent {
+  /** What changed. */
+  kind: 'down' | 'up' | 'ejected' | 'readmitted';
+  /** The backend. */
+  backend: string;
+  /** When, in ms: for `down` and `up` the verdict's true time; otherwise the clock the caller passes to `pick` and `finish` (a proxy's local time). */
+  atMs: number;
+  /** For `ejected`: `error rate` or `latency`. */
+  reason?: 'error rate' | 'latency';
+}
+
+/**
+ * One backend as the balancer sees it.
+ *
+ * @example
+ * ```ts
+ * const { up, ejectedUntilMs, outstanding }: BackendState = balancer.backend('b1');
+ * ```
+ */
+export interface BackendState {
+  /** The backend's id. */
+  id: string;
+  /** Its weight. */
+  weight: number;
+  /** False while its verdict source says it is down. */
+  up: boolean;
+  /** Out of rotation until this time (outlier ejection); -Infinity when not ejected. */
+  ejectedUntilMs: number;
+  /** Requests picked for it and not finished. */
+  outstanding: number;
+  /** Requests picked for it in total. */
+  picks: number;
+}
+
+interface Backend extends BackendState {
+  window: OutlierWindow | undefined;
+  /** Ejections in a row (reset by a clean window): the next ejection lasts this many times ejectionMs. */
+  ejections: number;
+  /** Smooth weighted round-robin's running score. */
+  currentWeight: number;
+}
+
+/**
+ * A load balancer's state machine: which backend the next request goes to, under one of three
+ * {@link BalancingPolicy | policies}, among the backends in rotation: up by its verdict source
+ * (health checks or a detector) and not ejected as an outlier. Pure over time: every call takes
+ * the caller's clock. A node runs it with {@link loadBalancerProxy}, or client code calls
+ * `pick` and `finish` itself (client-side balancing).
+ *
+ * @example
+ * ```ts
+ * const balancer = new LoadBalancer({ backends: ['b1', 'b2', 'b3'], policy: 'least-outstanding' });
+ * const backend = balancer.pick(0);        // 'b1'
+ * balancer.pick(0);                         // 'b2': b1 has one in flight
+ * balancer.finish(backend!, { ok: true, latencyMs: 12 }, 12);
+ * ```
+ */
+export class LoadBalancer {
+  /** Every change of a backend's place in the rotation, in order. */
+  readonly events: BalancerEvent[] = [];
+  /** The policy. */
+  readonly policy: BalancingPolicy;
+  private readonly backends: Backend[];
+  private readonly options: ResolvedBalancerOptions;
+  private readonly pickListeners: Array<(backend: string) => void> = [];
+  /** Position of the last pick, for least-outstanding's rotating tie-break. */
+  private lastPicked = -1;
+
+  constructor(options: LoadBalancerOptions) {
+    this.options = resolveBalancerOptions(options);
+    this.policy = this.options.policy;
+    const outliers = this.options.outlierDetection;
+    this.backends = this.options.backends.map(({ id, weight }) => ({
+      id, weight, up: true, ejectedUntilMs: -Infinity, outstanding: 0, picks: 0,
+      window: outliers === undefined ? undefined : new OutlierWindow(outliers), ejections: 0, currentWeight: 0,
+    }));
+    if (this.options.verdicts !== undefined) this.follow(this.options.verdicts);
+  }
+
+  /** The backend `id` as the balancer sees it now (a copy). */
+  backend(id: string): BackendState {
+    const { window: _window, ejections: _ejections, currentWeight: _score, ...state } = this.named(id);
+    return state;
+  }
+
+  /** Ids of the backends in rotation at `nowMs`, in list order. */
+  inRotation(nowMs: number): string[] {
+    this.readmit(nowMs);
+    return this.backends.filter((backend) => this.available(backend, nowMs)).map((backend) => backend.id);
+  }
+
+  /**
+   * Chooses the backend for one request at `nowMs` and counts it as in flight, or returns
+   * undefined when none is in rotation. Call {@link LoadBalancer.finish} when it completes.
+   */
+  pick(nowMs: number): string | undefined {
+    requireFinite(nowMs, 'nowMs');
+    this.readmit(nowMs);
+    const candidates = this.backends.filter((backend) => this.available(backend, nowMs));
+    if (candidates.length === 0) return undefined;
+    const chosen = this.choose(candidates);
+    chosen.outstanding++;
+    chosen.picks++;
+    this.lastPicked = this.backends.indexOf(chosen);
+    for (const listener of [...this.pickListeners]) listener(chosen.id);
+    return chosen.id;
+  }
+
+  /**
+   * Records how a request picked for `backend` ended: `ok` false for an error or a timeout, and
+   * its latency. With outlier detection on, this may eject the backend.
+   */
+  finish(backend: string, outcome: { ok: boolean; latencyMs: number }, nowMs: number): void {
+    const entry = this.named(backend);
+    requireObject(outcome, 'outcome');
+    rejectUnknownKeys(outcome, 'outcome', ['ok', 'latencyMs']);
+    requireBoolean(outcome.ok, 'outcome.ok');
+    requireNonNegative(outcome.latencyMs, 'outcome.latencyMs');
+    requireFinite(nowMs, 'nowMs');
+    if (entry.outstanding === 0) throw new InvalidArgumentError('backend', backend, 'a backend with a request in flight (finish once per pick)');
+    entry.outstanding--;
+    this.readmit(nowMs);
+    if (entry.window === undefined || entry.ejectedUntilMs > nowMs) return;
+    entry.window.add(outcome.ok, outcome.latencyMs);
+    const reason = entry.window.verdict();
+    if (reason === undefined) {
+      if (entry.window.fullAndClean) entry.ejections = 0;
+      return;
+    }
+    this.eject(entry, reason, nowMs);
+  }
+
+  /** Takes `backend` out of rotation (`up` false) or puts it back, as a verdict source does. */
+  setUp(backend: string, up: boolean, nowMs: number): void {
+    const entry = this.named(backend);
+    requireBoolean(up, 'up');
+    if (entry.up === up) return;
+    entry.up = up;
+    this.events.push({ kind: up ? 'up' : 'down', backend, atMs: nowMs });
+  }
+
+  /** Forgets every request in flight: for a balancer process that restarted and lost them. */
+  resetOutstanding(): void {
+    for (const backend of this.backends) backend.outstanding = 0;
+  }
+
+  /** Calls `listener` with each backend picked. Returns a function that unsubscribes it. */
+  onPick(listener: (backend: string) => void): () => void {
+    requireFunction(listener, 'listener');
+    this.pickListeners.push(listener);
+    return () => {
+      const position = this.pickListeners.indexOf(listener);
+      if (position >= 0) this.pickListeners.splice(position, 1);
+    };
+  }
+
+  private follow(source: unknown): void {
+    const feed = verdictFeed(source, 'options.verdicts', ['liveness', 'readiness']);
+    this.backends.forEach((backend, index) => {
+      if (!feed.targets.includes(backend.id)) throw new InvalidArgumentError(`options.backends[${index}]`, backend.id, `a node the verdict source watches (${feed.targets.join(', ')})`);
+      backend.up = !feed.isDown(backend.id);
+    });
+    feed.subscribe((target, down, timeMs) => {
+      if (this.backends.some((backend) => backend.id === target)) this.setUp(target, !down, timeMs);
+    });
+  }
+
+  private choose(candidates: Backend[]): Backend {
+    if (candidates.length === 1) return candidates[0]!;
+    if (this.policy === 'round-robin') return smoothWeightedRoundRobin(candidates);
+    const load = (backend: Backend): number => backend.outstanding / backend.weight;
+    if (this.policy === 'power-of-two-choices') {
+      const rng = this.options.rng!;
+      const first = rng.int(0, candidates.length - 1);
+      let second = rng.int(0, candidates.length - 2);
+      if (second >= first) second++;
+      return load(candidates[second]!) < load(candidates[first]!) ? candidates[second]! : candidates[first]!;
+    }
+    const least = Math.min(...candidates.map(load));
+    const tied = candidates.filter((backend) => load(backend) === least);
+    return tied.find((backend) => this.backends.indexOf(backend) > this.lastPicked) ?? tied[0]!;
+  }
+
+  private available(backend: Backend, nowMs: number): boolean {
+    return backend.up && backend.ejectedUntilMs <= nowMs;
+  }
+
+  private eject(backend: Backend, reason: 'error rate' | 'latency', nowMs: number): void {
+    const outliers = this.options.outlierDetection as ResolvedOutlierDetection;
+    const ejectedNow = this.backends.filter((other) => other.ejectedUntilMs > nowMs).length;
+    if (ejectedNow + 1 > Math.floor(outliers.maxEjectedFraction * this.backends.length)) return;
+    backend.ejections++;
+    backend.ejectedUntilMs = nowMs + Math.min(outliers.maxEjectionMs, outliers.ejectionMs * backend.ejections);
+    backend.window!.clear();
+    this.events.push({ kind: 'ejected', backend: backend.id, atMs: nowMs, reason });
+  }
+
+  /** Notes ejections that have ended by `nowMs` (they end on their own; this only records them). */
+  private readmit(nowMs: number): void {
+    for (const backend of this.backends) {
+      if (backend.ejectedUntilMs === -Infinity || backend.ejectedUntilMs > nowMs) continue;
+      this.events.push({ kind: 'readmitted', backend: backend.id, atMs: backend.ejectedUntilMs });
+      backend.ejectedUntilMs = -Infinity;
+    }
+  }
+
+  private named(id: string): Backend {
+    const backend = this.backends.find((candidate) => candidate.id === id);
+    if (backend === undefined) throw new InvalidArgumentError('backend', id, `one of the balancer's backends (${this.backends.map((b) => b.id).join(', ')})`);
+    return backend;
+  }
+}
+
+/** nginx's smooth weighted round-robin: even spreading, exact shares; ties go to the first listed. */
+function smoothWeightedRoundRobin(candidates: Backend[]): Backend {
+  let total = 0;
+  let best = candidates[0]!;
+  for (const backend of candidates) {
+    backend.currentWeight += backend.weight;
+    total += backend.weight;
+    if (backend.currentWeight > best.currentWeight) best = backend;
+  }
+  best.currentWeight -= total;
+  return best;
+}

@@ -1,0 +1,71 @@
+import { InvalidArgumentError } from '../../errors.js';
+import { HealthChecker } from '../../observe/health/health-checker.js';
+import type { HealthCheckKind } from '../../observe/health/health-check-options.js';
+import type { NodeBehaviour } from '../../world/node-context.js';
+import { DetectorWatch } from './detector-watch.js';
+
+/**
+ * Where a supervisor or a load balancer learns that a node is down or back: health checks
+ * ({@link HealthChecker}) or a failure detector's verdicts ({@link DetectorWatch}).
+ *
+ * @example
+ * ```ts
+ * const source: VerdictSource = addHealthChecker(sim, 'checker', { checks });
+ * ```
+ */
+export type VerdictSource = HealthChecker | DetectorWatch;
+
+/** A verdict source seen the same way whatever it is: per target, down or not, and its flips. */
+export interface VerdictFeed {
+  /** The node that runs the checks or the detector. */
+  readonly id: string;
+  /** The targets it watches. */
+  readonly targets: readonly string[];
+  /** True while `target` is believed down. */
+  isDown(target: string): boolean;
+  /** Calls `listener` whenever `target`'s verdict flips; returns an unsubscribe function. */
+  subscribe(listener: (target: string, down: boolean, timeMs: number) => void): () => void;
+  /** Runs the source's probing inside the node's behaviour. */
+  embedIn<M, D>(behaviour: NodeBehaviour<M, D>): NodeBehaviour<M, D>;
+}
+
+const SOURCE_EXPECTED = 'a HealthChecker (addHealthChecker / createHealthChecker) or a DetectorWatch (createDetectorWatch)';
+
+/**
+ * The feed of a verdict source. For health checks, a target is down while any of its checks of
+ * the kinds in `kinds` is unhealthy (a supervisor passes `['liveness']`: a node that fails
+ * readiness is busy, not dead).
+ */
+export function verdictFeed(source: unknown, field: string, kinds: readonly HealthCheckKind[]): VerdictFeed {
+  if (source instanceof DetectorWatch) return detectorFeed(source);
+  if (source instanceof HealthChecker) return healthFeed(source, field, kinds);
+  throw new InvalidArgumentError(field, source, SOURCE_EXPECTED);
+}
+
+function detectorFeed(watch: DetectorWatch): VerdictFeed {
+  return {
+    id: watch.id,
+    targets: watch.targets,
+    isDown: (target) => !watch.isTrusted(target),
+    subscribe: (listener) => watch.onChange((verdict) => listener(verdict.target, !verdict.trusted, verdict.timeMs)),
+    embedIn: (behaviour) => watch.embedIn(behaviour),
+  };
+}
+
+function healthFeed(checker: HealthChecker, field: string, kinds: readonly HealthCheckKind[]): VerdictFeed {
+  const checks = checker.checkNames.map((name) => checker.checkOptions(name)).filter((check) => kinds.includes(check.kind));
+  if (checks.length === 0) throw new InvalidArgumentError(field, checker, `a HealthChecker with at least one ${kinds.join(' or ')} check`);
+  const targets = [...new Set(checks.map((check) => check.target))];
+  const isDown = (target: string): boolean => checks.some((check) => check.target === target && checker.status(check.name) === 'unhealthy');
+  return {
+    id: checker.id,
+    targets,
+    isDown,
+    subscribe: (listener) =>
+      checker.onChange((transition) => {
+        if (!kinds.includes(transition.kind)) return;
+        listener(transition.target, isDown(transition.target), transition.timeMs);
+      }),
+    embedIn: (behaviour) => checker.embedIn(behaviour),
+  };
+}
