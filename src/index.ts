@@ -215,3 +215,20 @@ export { LoadBalancer, type BalancerEvent, type BackendState } from './patterns/
 export type { BalancingPolicy, BackendOptions, OutlierDetectionOptions, LoadBalancerOptions } from './patterns/balancer/balancer-options.js';
 export { BalancerFailure, loadBalancerProxy, addLoadBalancer, type ProxyOptions, type AddLoadBalancerOptions } from './patterns/balancer/balancer-proxy.js';
 // --- end Recover: supervisor, failover, load balancer ---
+
+// --- Reconcile: clocks, CRDTs, anti-entropy (issue 16) ---
+export { lamportClock, type LamportTimestamp } from './consistency/lamport-clock.js';
+export { versionVector, type VersionVector, type CausalOrder } from './consistency/version-vector.js';
+export { hybridLogicalClock, type HlcTimestamp, type PhysicalClock } from './consistency/hybrid-logical-clock.js';
+export { gCounter, type GCounterState } from './consistency/g-counter.js';
+export { pnCounter, type PnCounterState } from './consistency/pn-counter.js';
+export { lwwRegister, type LwwRegisterState } from './consistency/lww-register.js';
+export { mvRegister, type MvRegisterState, type MvRegisterEntry } from './consistency/mv-register.js';
+export { orSet, type OrSetState } from './consistency/or-set.js';
+export { mergeCrdt, crdtTypes, type CrdtState } from './consistency/crdt.js';
+export { mergeStores, storeDigest, differingBuckets, storeSlice, MAX_BUCKET_COUNT, type ReplicaStore, type StoreDigest } from './consistency/replica-store.js';
+export type { AntiEntropyMessage, AntiEntropyCost, AntiEntropyHost, StoreAccess, ExchangeOptions, AntiEntropyExchange } from './consistency/anti-entropy.js';
+export { createStateExchange } from './consistency/state-exchange.js';
+export { createDigestExchange, type DigestExchangeOptions } from './consistency/digest-exchange.js';
+export { planReadRepair, createReadRepair, type ReadReply, type ReadRepairPlan, type ReadRepair } from './consistency/read-repair.js';
+// --- end Reconcile ---
