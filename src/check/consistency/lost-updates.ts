@@ -129,6 +129,8 @@ export function checkLostUpdates(history: ReadonlyArray<Operation<unknown, unkno
   if (keyed) requireObject(final, 'final');
   const lost: LostUpdate[] = [];
   let acknowledged = 0;
+  // An empty unkeyed history still has one object, whose final state must have the rule's shape.
+  if (!keyed && byKey.size === 0) byKey.set('', []);
   for (const [key, operations] of byKey) {
     const state = keyed ? (final as Record<string, unknown>)[key] : final;
     acknowledged += operations.filter((operation) => operation.status === 'ok' && isUpdate(rule, operation.input)).length;
