@@ -17,11 +17,34 @@ import { canonicalText, describeOperation, STATE_CHARS_SHOWN } from './describe.
  * ```
  */
 export type UpdateInput =
-  | { readonly kind: 'write'; readonly value: RegisterValue }
-  | { readonly kind: 'add'; readonly value: RegisterValue }
-  | { readonly kind: 'remove'; readonly value: RegisterValue }
-  | { readonly kind: 'increment'; readonly amount: number }
-  | { readonly kind: 'read' };
+  | {
+      /** Set a register. */
+      readonly kind: 'write';
+      /** The value written. */
+      readonly value: RegisterValue;
+    }
+  | {
+      /** Add a member to a set. */
+      readonly kind: 'add';
+      /** The member. */
+      readonly value: RegisterValue;
+    }
+  | {
+      /** Remove a member from a set. */
+      readonly kind: 'remove';
+      /** The member. */
+      readonly value: RegisterValue;
+    }
+  | {
+      /** Add to a counter. */
+      readonly kind: 'increment';
+      /** How much (negative: a decrement). */
+      readonly amount: number;
+    }
+  | {
+      /** Read the object (not checked). */
+      readonly kind: 'read';
+    };
 
 /**
  * A rule for a data type's own updates: whether an acknowledged update survives in a final state.
