@@ -45,3 +45,10 @@ export { domainFaultKinds } from './arbitraries/domain-outage.js';
 export { clusterSeed } from './arbitraries/cluster-seed.js';
 export { workload, type WorkloadOptions } from './arbitraries/workload.js';
 export { sweepSeed, sweepModuleOf, type SweepModule, type SeedResult } from './sweep-seed.js';
+
+// --- Reconcile: consistency checkers (issue 16) ---
+export { convergence, type ConvergenceCheck, type ConvergenceMeasure, type ConvergenceOptions } from './consistency/convergence.js';
+export type { ReplicaStates } from './consistency/replica-states.js';
+export { checkLostUpdates, type CustomUpdateRule, type LostUpdate, type LostUpdatesResult, type UpdateInput, type UpdateRule } from './consistency/lost-updates.js';
+export { checkSessionGuarantees, type SessionCheckOptions, type SessionCheckResult, type SessionGuarantee, type SessionViolation, type SessionViolationReason } from './consistency/session-guarantees.js';
+export { noLostUpdates, sessionGuarantees, type NoLostUpdatesOptions, type SessionGuaranteesOptions } from './consistency/history-invariants.js';
