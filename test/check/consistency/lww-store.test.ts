@@ -34,7 +34,7 @@ describe('a last-writer-wins replicated set on skewed clocks', () => {
     expect(() => checkCluster(lwwStoreScenario(true), replayed)).not.toThrow();
   });
 
-  it('its CRDT fix (a union merge) passes the same budget', async () => {
+  it('its CRDT fix (the library OR-Set) passes the same budget', async () => {
     for (const { seed } of searches) expect(await search(true, seed)).toBeUndefined();
   });
 });

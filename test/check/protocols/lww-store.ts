@@ -5,15 +5,19 @@
  * stamps its state with its own (skewable) clock and acknowledges at once. Buggy variant: the
  * state is a last-writer-wins register, so a merge keeps the state with the higher
  * (stamp, replica) and drops the other's members: a replica whose clock is behind stamps its
- * newer state lower, and its acknowledged add is lost. Fixed variant: the state is a grow-only
- * set CRDT (a minimal one, written here: merge is union), whose merge keeps concurrent adds.
+ * newer state lower, and its acknowledged add is lost. Fixed variant: each replica keeps the
+ * library's OR-Set CRDT (`orSet`) and merges the state it receives, which keeps concurrent adds.
  */
 import { noLostUpdates, type ClusterScenario } from '../../../src/check/index.js';
 import { HistoryRecorder } from '../../../src/history/history-recorder.js';
-import type { NodeBehaviour, Simulation } from '../../../src/index.js';
+import { orSet, type NodeBehaviour, type OrSetState, type Simulation } from '../../../src/index.js';
 
 type Stamp = { timeMs: number; replica: number };
-type Message = { type: 'add'; value: string; id: number } | { type: 'ack'; id: number } | { type: 'state'; members: string[]; stamp: Stamp };
+type Message =
+  | { type: 'add'; value: string; id: number }
+  | { type: 'ack'; id: number }
+  | { type: 'state'; members: string[]; stamp: Stamp }
+  | { type: 'crdt-state'; set: OrSetState };
 
 export interface LwwStore {
   members: Record<string, string[]>;
@@ -33,25 +37,30 @@ function replica(index: number, store: LwwStore, crdt: boolean): NodeBehaviour<M
   const other = REPLICAS[1 - index]!;
   return (ctx) => {
     let stamp: Stamp = { timeMs: -Infinity, replica: index };
+    let set = orSet.empty();
+    const keep = (next: OrSetState) => {
+      set = next;
+      store.members[id] = orSet.elements(set);
+    };
     return {
       onStart() {
         ctx.setTimer(EXCHANGE_EVERY_MS, 'exchange');
       },
       onTimer() {
-        ctx.send(other, { type: 'state', members: store.members[id]!, stamp });
+        ctx.send(other, crdt ? { type: 'crdt-state', set } : { type: 'state', members: store.members[id]!, stamp });
         ctx.setTimer(EXCHANGE_EVERY_MS, 'exchange');
       },
       onMessage(from, message) {
         if (message.type === 'add') {
-          store.members[id] = union(store.members[id]!, [message.value]);
+          if (crdt) keep(orSet.add(set, id, message.value));
+          else store.members[id] = union(store.members[id]!, [message.value]);
           stamp = { timeMs: ctx.now(), replica: index };
           ctx.send(from, { type: 'ack', id: message.id });
-        } else if (message.type === 'state') {
-          if (crdt) store.members[id] = union(store.members[id]!, message.members);
-          else if (later(message.stamp, stamp)) {
-            store.members[id] = message.members;
-            stamp = message.stamp;
-          }
+        } else if (message.type === 'crdt-state') {
+          keep(orSet.merge(set, message.set));
+        } else if (message.type === 'state' && later(message.stamp, stamp)) {
+          store.members[id] = message.members;
+          stamp = message.stamp;
         }
       },
     };
@@ -82,7 +91,7 @@ function client(store: LwwStore, sim: Simulation): NodeBehaviour<Message> {
 /** The scenario; `crdt` picks the fixed variant. */
 export function lwwStoreScenario(crdt: boolean): ClusterScenario<LwwStore> {
   return {
-    name: crdt ? 'replicated set with a union merge (CRDT)' : 'replicated set with a last-writer-wins merge on local clocks',
+    name: crdt ? 'replicated set merged as an OR-Set (CRDT)' : 'replicated set with a last-writer-wins merge on local clocks',
     simulation: { network: { link: { latency: { kind: 'constant', ms: 5 } } } },
     setup(sim) {
       const store: LwwStore = { members: { r1: [], r2: [] }, history: new HistoryRecorder() };
