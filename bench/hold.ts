@@ -8,7 +8,7 @@
  * identical (zero) for both. One op = one pop + one push.
  */
 import FlatQueue from 'flatqueue';
-import { EventQueue } from '../src/index.js';
+import { EventQueue } from '../src/kernel/event-queue.js';
 import type { BenchCase, Workload } from './measure.js';
 import { exponentialDraws } from './random.js';
 

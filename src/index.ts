@@ -42,10 +42,8 @@ export {
   type RunOptions,
   type RunResult,
 } from './kernel/event-loop.js';
-export { EventQueue } from './kernel/event-queue.js';
 export { Rng, type Seed } from './kernel/rng.js';
 export {
-  DistributionSampler,
   distributionKinds,
   MAX_DRAW_MS,
   type Distribution,
@@ -57,12 +55,10 @@ export {
   type LogNormalDistribution,
   type ParetoDistribution,
 } from './kernel/distribution.js';
-export { TraceHash } from './kernel/trace-hash.js';
-export { TraceRecorder, type TraceRecord, type TraceRecordType } from './kernel/trace-recorder.js';
-export { RingBuffer } from './kernel/ring-buffer.js';
-export { NodeClock, type ClockConfig } from './world/clock.js';
+export type { TraceRecorder, TraceRecord, TraceRecordType } from './kernel/trace-recorder.js';
+export type { NodeClock, ClockConfig } from './world/clock.js';
 export { baseLinkModel, type LinkModel } from './world/link-model.js';
-export { Network, dropReasons, type NetworkConfig, type RegionLink, type DropReason, type LinkStats } from './world/network.js';
+export { dropReasons, type Network, type NetworkConfig, type RegionLink, type DropReason, type LinkStats } from './world/network.js';
 export type { NodeContext, NodeHandlers, NodeBehaviour, AddNodeOptions, NodeView, Received } from './world/node-context.js';
 export { Simulation, type SimulationOptions } from './simulation.js';
 export type { LogEntry } from './world/event-log.js';
@@ -75,7 +71,7 @@ export { majorityMinority } from './faults/models/partition.js';
 export { validateBudget, findBudgetViolation, type FaultBudget, type BudgetedFault, type BudgetViolation } from './faults/budget.js';
 export type { InjectOptions, FaultEvent, FaultListener } from './faults/injector.js';
 export { nemesis, nemesisKinds, type NemesisKind, type NemesisOptions } from './faults/nemesis.js';
-export { GroundTruth, type ClockReader } from './world/ground-truth.js';
+export type { GroundTruth, ClockReader } from './world/ground-truth.js';
 export type { CutBlock } from './world/cut-blocks.js';
 export type { Adversary, AdversaryContext, AdversaryOutput, BoundAdversary } from './world/adversary.js';
 export { equivocation, type Derivation } from './faults/models/equivocation.js';
@@ -100,7 +96,6 @@ export { measureQoS, summarise, mistakeCauses, type MistakeCause, type Mistake, 
 export { analyticQoS, type AnalyticQoS, type AnalyticQoSOptions, type AnalyticDelay } from './detectors/analytic.js';
 export {
   swimNode,
-  resolveSwimOptions,
   swimSuspicionTimeoutMs,
   swimSuspicionTimeoutAfter,
   swimRetransmitLimit,

@@ -357,7 +357,10 @@ export class EventLoop {
     return this.hash.hex();
   }
 
-  /** The running trace hash itself, for world code that mixes in what the kernel cannot see. */
+  /**
+   * The running trace hash itself, for world code that mixes in what the kernel cannot see.
+   * @internal
+   */
   protected get runningHash(): TraceHash {
     return this.hash;
   }

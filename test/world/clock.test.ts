@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, NodeClock, Simulation, type NodeContext } from '../../src/index.js';
+import { InvalidArgumentError, Simulation, type NodeContext } from '../../src/index.js';
+import { NodeClock } from '../../src/world/clock.js';
 import { thrownBy } from './helpers.js';
 
 describe('NodeClock', () => {
