@@ -72,8 +72,8 @@ export type ResolvedScalingPolicy = Required<ScalingPolicyOptions>;
 
 export const SCALING_POLICY_KEYS = ['targetValue', 'minSize', 'maxSize', 'tolerance', 'scaleOutCooldownMs', 'scaleInCooldownMs'];
 const MAX_POOL = 10_000;
-/** Absorbs float error in size × ratio (3 × 0.3 / 0.1 is 9.000000000000002, not 10 nodes). */
-const CEIL_SLACK = 1e-9;
+/** Absorbs float error: 3 × 0.3 / 0.1 is 9.000000000000002 (9 nodes, not 10), and 11 / 10 - 1 is just over 0.1. */
+const FLOAT_SLACK = 1e-9;
 
 /** Validates a scaling policy's options, naming each field under `field`. */
 export function resolveScalingPolicy(options: unknown, field: string, extraKeys: readonly string[] = []): ResolvedScalingPolicy {
@@ -150,8 +150,8 @@ export class ScalingPolicy {
     if (Number.isNaN(metric) || serving === 0) return undefined;
     requireNonNegative(metric, 'reading.metric');
     const ratio = metric / this.options.targetValue;
-    if (Math.abs(ratio - 1) <= this.options.tolerance) return { capacity, withinTolerance: true };
-    return { capacity: Math.ceil(serving * ratio - CEIL_SLACK), withinTolerance: false };
+    if (Math.abs(ratio - 1) <= this.options.tolerance + FLOAT_SLACK) return { capacity, withinTolerance: true };
+    return { capacity: Math.ceil(serving * ratio - FLOAT_SLACK), withinTolerance: false };
   }
 
   private scaleOut(nowMs: number, count: number, desired: number): ScalingDecision {
