@@ -106,13 +106,12 @@ const AUTOSCALER_KEYS = ['pool', 'behaviour', 'idPrefix', 'nodeOptions', 'metric
 const NODE_OPTION_KEYS = ['service', 'region', 'domains', 'mailboxLimit'];
 const MAX_DELAY_MS = EventLoop.maxSimulatedTimeMs;
 
-/** Validates an autoscaler's options against the simulation (the pool must exist). */
+/** Validates an autoscaler's options against the simulation (the pool must exist; the autoscaler's own node, `id`, does not yet). */
 export function resolveAutoscalerOptions(sim: Simulation, id: string, options: unknown): ResolvedAutoscalerOptions {
   requireObject(options, 'options');
   rejectUnknownKeys(options, 'options', AUTOSCALER_KEYS.concat(['targetValue', 'minSize', 'maxSize', 'tolerance', 'scaleOutCooldownMs', 'scaleInCooldownMs']));
   const policy = resolveScalingPolicy(options, 'options', AUTOSCALER_KEYS);
   const pool = readTargets(sim, options['pool'], 'options.pool');
-  if (pool.includes(id)) throw new InvalidArgumentError('options.pool', id, 'nodes other than the autoscaler itself');
   if (pool.length < policy.minSize || pool.length > policy.maxSize) throw new InvalidArgumentError('options.pool', pool, `between minSize (${policy.minSize}) and maxSize (${policy.maxSize}) nodes`);
   requireFunction(options['behaviour'], 'options.behaviour');
   const idPrefix = orDefault(options['idPrefix'], `${id}-`);
