@@ -1,4 +1,5 @@
 import { Simulation } from '../../../src/simulation.js';
+import { watchWorld } from '../../../src/observe/metrics/world-metrics.js';
 import { addLoadBalancer } from '../../../src/patterns/balancer/balancer-proxy.js';
 import type { LoadBalancer } from '../../../src/patterns/balancer/load-balancer.js';
 import { addAutoscaler, type Autoscaler } from '../../../src/patterns/autoscaler/autoscaler.js';
@@ -52,15 +53,32 @@ export const worker: NodeBehaviour = (ctx) => ({
   },
 });
 
-/** Runs the story with or without the autoscaler (options merged over {@link SCALING}). */
-export async function runSpike(options: { autoscale: boolean; scaling?: Partial<AutoscalerOptions>; seed?: number }): Promise<SpikeRun> {
+/** Options of {@link runSpike}. */
+export interface SpikeOptions {
+  /** Run the autoscaler (options merged over {@link SCALING}). */
+  autoscale: boolean;
+  scaling?: Partial<AutoscalerOptions>;
+  seed?: number;
+  /** Workers at the start (default 2: w1, w2). */
+  poolSize?: number;
+  /** Register watchWorld's metrics, sampled every 250 ms (for a queue-length metric). */
+  watchWorld?: boolean;
+}
+
+/** Runs the story with or without the autoscaler. */
+export async function runSpike(options: SpikeOptions): Promise<SpikeRun> {
   const sim = new Simulation({ seed: options.seed ?? SEED, trace: true, network: { link: { latency: { kind: 'uniform', minMs: 1, maxMs: 4 } } } });
-  for (const id of STARTING_POOL) sim.addNode(id, worker, { service: WORKER_SERVICE });
-  const balancer = addLoadBalancer(sim, 'lb', { backends: STARTING_POOL, policy: 'least-outstanding', timeoutMs: PROXY_TIMEOUT_MS });
+  if (options.watchWorld === true) {
+    sim.metrics.configure({ intervalMs: 250 });
+    watchWorld(sim);
+  }
+  const pool = options.poolSize === undefined ? STARTING_POOL : Array.from({ length: options.poolSize }, (_, index) => `w${index + 1}`);
+  for (const id of pool) sim.addNode(id, worker, { service: WORKER_SERVICE });
+  const balancer = addLoadBalancer(sim, 'lb', { backends: pool, policy: 'least-outstanding', timeoutMs: PROXY_TIMEOUT_MS });
   const autoscaler = options.autoscale
-    ? addAutoscaler(sim, 'scaler', { ...SCALING, ...options.scaling, pool: STARTING_POOL, behaviour: worker, balancer })
+    ? addAutoscaler(sim, 'scaler', { ...SCALING, ...options.scaling, pool, behaviour: worker, balancer })
     : undefined;
-  const poolSizes = [{ timeMs: 0, size: STARTING_POOL.length }];
+  const poolSizes = [{ timeMs: 0, size: pool.length }];
   autoscaler?.onEvent((event) => poolSizes.push({ timeMs: event.timeMs, size: event.poolSize }));
   const requests: RequestRecord[] = [];
   sim.addNode('c', (ctx) => ({
@@ -104,13 +122,23 @@ export function percentile(values: readonly number[], fraction: number): number 
 }
 
 /** The figures the bench prints and the scenario test pins. */
-export function summarise(run: SpikeRun): { requests: number; errorRate: number; p50Ms: number; p99Ms: number; lost: number; recoverMs: number; peakPool: number } {
+export function summarise(run: SpikeRun): { requests: number; errorRate: number; p50Ms: number; p99Ms: number; lost: number; recoverMs: number; peakPool: number; nodeSeconds: number } {
   // Requests sent in the last CLIENT_TIMEOUT_MS may still be waiting when the run stops: left out.
   const settled = run.requests.filter((request) => request.sentMs < UNTIL_MS - CLIENT_TIMEOUT_MS);
   const lost = settled.filter((request) => !request.ok).length;
   const latencies = settled.map((request) => request.latencyMs);
   return {
     requests: settled.length, errorRate: lost / settled.length, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99),
-    lost, recoverMs: timeToRecoverMs(settled), peakPool: Math.max(...run.poolSizes.map((entry) => entry.size)),
+    lost, recoverMs: timeToRecoverMs(settled), peakPool: Math.max(...run.poolSizes.map((entry) => entry.size)), nodeSeconds: nodeSeconds(run.poolSizes),
   };
+}
+
+/** Pool size integrated over the run, in node-seconds: what the pool cost (booting nodes count; draining ones do not). */
+function nodeSeconds(poolSizes: ReadonlyArray<{ timeMs: number; size: number }>): number {
+  let total = 0;
+  poolSizes.forEach((entry, index) => {
+    const endMs = poolSizes[index + 1]?.timeMs ?? UNTIL_MS;
+    total += (entry.size * (endMs - entry.timeMs)) / 1000;
+  });
+  return total;
 }
