@@ -109,7 +109,7 @@ const MAX_DELAY_MS = EventLoop.maxSimulatedTimeMs;
 /** Validates an autoscaler's options against the simulation (the pool must exist; the autoscaler's own node, `id`, does not yet). */
 export function resolveAutoscalerOptions(sim: Simulation, id: string, options: unknown): ResolvedAutoscalerOptions {
   requireObject(options, 'options');
-  rejectUnknownKeys(options, 'options', AUTOSCALER_KEYS.concat(['targetValue', 'minSize', 'maxSize', 'tolerance', 'scaleOutCooldownMs', 'scaleInCooldownMs']));
+  // Checks every key, the policy's and these: an unknown one is refused there.
   const policy = resolveScalingPolicy(options, 'options', AUTOSCALER_KEYS);
   const pool = readTargets(sim, options['pool'], 'options.pool');
   if (pool.length < policy.minSize || pool.length > policy.maxSize) throw new InvalidArgumentError('options.pool', pool, `between minSize (${policy.minSize}) and maxSize (${policy.maxSize}) nodes`);

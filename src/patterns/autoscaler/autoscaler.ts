@@ -32,6 +32,8 @@ export interface AutoscalerEvent {
 }
 
 const EVALUATE_TIMER = 'faultline.autoscaler.evaluate';
+/** Decisions kept: one is made per evaluation, so a long run would otherwise grow the list without bound. */
+const MAX_DECISIONS = 10_000;
 
 interface Member {
   id: string;
@@ -71,7 +73,7 @@ interface Member {
 export class Autoscaler {
   /** Everything it did, in time order. */
   readonly events: AutoscalerEvent[] = [];
-  /** Its decisions, one per evaluation: what the policy said, and when. */
+  /** Its latest decisions (at most 10,000; older ones are dropped), one per evaluation: what the policy said, on what metric, and when. */
   readonly decisions: Array<ScalingDecision & { timeMs: number; metric: number }> = [];
   private readonly members: Member[];
   private readonly policy: ScalingPolicy;
@@ -134,6 +136,7 @@ export class Autoscaler {
     const metric = this.metricReader.read(serving);
     const reading = { metric, serving: serving.length, provisioning: this.provisioning().length, members: this.members.length };
     const decision = this.policy.decide(this.sim.now, reading);
+    if (this.decisions.length >= MAX_DECISIONS) this.decisions.splice(0, this.decisions.length - MAX_DECISIONS + 1);
     this.decisions.push({ ...decision, timeMs: this.sim.now, metric });
     if (decision.action === 'out') this.scaleOut(decision, metric);
     else if (decision.action === 'in') this.scaleIn(decision, metric);

@@ -144,6 +144,14 @@ describe('autoscaler: bounds and its own node', () => {
     expect(autoscaler.pool()).toEqual(['w1', 'w2']);
   });
 
+  it('keeps at most its latest 10,000 decisions', async () => {
+    const { sim, autoscaler } = pool({ evaluationIntervalMs: 1 });
+    await sim.runAsync({ until: 10_500 });
+    expect(autoscaler.decisions).toHaveLength(10_000);
+    expect(autoscaler.decisions[0]!.timeMs).toBe(501);
+    expect(autoscaler.decisions.at(-1)!.timeMs).toBe(10_500);
+  });
+
   it('scales nothing while its own node is down', async () => {
     const { sim, autoscaler, load } = pool();
     sim.schedule(50, () => sim.crash('scaler'));
