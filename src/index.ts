@@ -236,5 +236,5 @@ export { planReadRepair, createReadRepair, type ReadReply, type ReadRepairPlan, 
 // ---- recover: autoscaler ----
 export { ScalingPolicy, type ScalingPolicyOptions, type PoolReading, type ScalingDecision } from './patterns/autoscaler/scaling-policy.js';
 export type { AutoscalerOptions, PoolMetric, PoolNodeOptions } from './patterns/autoscaler/autoscaler-options.js';
-export { Autoscaler, addAutoscaler, type AutoscalerEvent } from './patterns/autoscaler/autoscaler.js';
+export { Autoscaler, addAutoscaler, type AutoscalerEvent, type AutoscalerDecision } from './patterns/autoscaler/autoscaler.js';
 // ---- end recover: autoscaler ----

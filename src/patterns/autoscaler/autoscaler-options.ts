@@ -30,9 +30,18 @@ import { resolveScalingPolicy, type ResolvedScalingPolicy, type ScalingPolicyOpt
  * ```
  */
 export type PoolMetric =
-  | { gauge: string }
-  | { counterRate: string }
-  | { read: (serving: readonly string[], nowMs: number) => number };
+  | {
+    /** The name of a gauge with a `node` label. */
+    gauge: string;
+  }
+  | {
+    /** The name of a counter with a `node` label. */
+    counterRate: string;
+  }
+  | {
+    /** Returns the per-node value over the serving nodes at `nowMs` (true time): >= 0, or NaN for no data. */
+    read: (serving: readonly string[], nowMs: number) => number;
+  };
 
 /**
  * Options of the nodes an autoscaler launches (the rest of `sim.addNode`'s options: the start

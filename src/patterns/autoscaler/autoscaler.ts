@@ -31,6 +31,21 @@ export interface AutoscalerEvent {
   desired?: number;
 }
 
+/**
+ * One evaluation of an autoscaler: the policy's decision, the metric it read, and when.
+ *
+ * @example
+ * ```ts
+ * autoscaler.decisions.filter((decision: AutoscalerDecision) => decision.reason === 'cooling down').length;
+ * ```
+ */
+export interface AutoscalerDecision extends ScalingDecision {
+  /** True (simulated) time, in ms. */
+  timeMs: number;
+  /** The metric read, per serving node (NaN for no data). */
+  metric: number;
+}
+
 const EVALUATE_TIMER = 'faultline.autoscaler.evaluate';
 /** Decisions kept: one is made per evaluation, so a long run would otherwise grow the list without bound. */
 const MAX_DECISIONS = 10_000;
@@ -74,7 +89,7 @@ export class Autoscaler {
   /** Everything it did, in time order. */
   readonly events: AutoscalerEvent[] = [];
   /** Its latest decisions (at most 10,000; older ones are dropped), one per evaluation: what the policy said, on what metric, and when. */
-  readonly decisions: Array<ScalingDecision & { timeMs: number; metric: number }> = [];
+  readonly decisions: AutoscalerDecision[] = [];
   private readonly members: Member[];
   private readonly policy: ScalingPolicy;
   private readonly metricReader: PoolMetricReader;

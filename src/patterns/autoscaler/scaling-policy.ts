@@ -116,7 +116,7 @@ export function resolveScalingPolicy(options: unknown, field: string, extraKeys:
  */
 export class ScalingPolicy {
   /** The options with defaults filled in. */
-  readonly options: Readonly<ResolvedScalingPolicy>;
+  readonly options: Readonly<Required<ScalingPolicyOptions>>;
   private lastOutMs = -Infinity;
   private lastInMs = -Infinity;
 
