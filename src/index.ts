@@ -227,3 +227,9 @@ export { createStateExchange } from './consistency/state-exchange.js';
 export { createDigestExchange, type DigestExchangeOptions } from './consistency/digest-exchange.js';
 export { planReadRepair, createReadRepair, type ReadReply, type ReadRepairPlan, type ReadRepair } from './consistency/read-repair.js';
 // --- end Reconcile ---
+
+// ---- recover: autoscaler ----
+export { ScalingPolicy, type ScalingPolicyOptions, type PoolReading, type ScalingDecision } from './patterns/autoscaler/scaling-policy.js';
+export type { AutoscalerOptions, PoolMetric, PoolNodeOptions } from './patterns/autoscaler/autoscaler-options.js';
+export { Autoscaler, addAutoscaler, type AutoscalerEvent, type AutoscalerDecision } from './patterns/autoscaler/autoscaler.js';
+// ---- end recover: autoscaler ----

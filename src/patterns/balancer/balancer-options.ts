@@ -100,7 +100,8 @@ export interface ResolvedBalancerOptions {
 export const BALANCER_KEYS = ['backends', 'policy', 'rng', 'verdicts', 'outlierDetection'];
 const OUTLIER_KEYS = ['windowSize', 'minRequests', 'maxErrorRate', 'maxMeanLatencyMs', 'ejectionMs', 'maxEjectionMs', 'maxEjectedFraction'];
 const POLICIES: readonly BalancingPolicy[] = ['round-robin', 'least-outstanding', 'power-of-two-choices'];
-const MAX_BACKENDS = 10_000;
+/** Backends one balancer holds at most. */
+export const MAX_BACKENDS = 10_000;
 const MAX_WINDOW = 10_000;
 const MAX_WEIGHT = 1e6;
 
@@ -125,17 +126,23 @@ function readBackends(value: unknown): Array<{ id: string; weight: number }> {
   const seen = new Set<string>();
   return value.map((entry: unknown, index) => {
     const field = `options.backends[${index}]`;
-    const backend = typeof entry === 'string' ? { id: entry } : entry;
-    requireObject(backend, field);
-    rejectUnknownKeys(backend, field, ['id', 'weight']);
-    requireString(backend['id'], `${field}.id`);
-    const weight = orDefault(backend['weight'], 1);
-    requirePositive(weight, `${field}.weight`);
-    if (weight > MAX_WEIGHT) throw new InvalidArgumentError(`${field}.weight`, weight, `a finite number in (0, ${MAX_WEIGHT}]`);
-    if (seen.has(backend['id'])) throw new InvalidArgumentError(`${field}.id`, backend['id'], 'an id no other backend has');
-    seen.add(backend['id']);
-    return { id: backend['id'], weight };
+    const backend = readBackend(entry, field);
+    if (seen.has(backend.id)) throw new InvalidArgumentError(`${field}.id`, backend.id, 'an id no other backend has');
+    seen.add(backend.id);
+    return backend;
   });
+}
+
+/** Validates one backend, given by id or with a weight. */
+export function readBackend(entry: unknown, field: string): { id: string; weight: number } {
+  const backend = typeof entry === 'string' ? { id: entry } : entry;
+  requireObject(backend, field);
+  rejectUnknownKeys(backend, field, ['id', 'weight']);
+  requireString(backend['id'], `${field}.id`);
+  const weight = orDefault(backend['weight'], 1);
+  requirePositive(weight, `${field}.weight`);
+  if (weight > MAX_WEIGHT) throw new InvalidArgumentError(`${field}.weight`, weight, `a finite number in (0, ${MAX_WEIGHT}]`);
+  return { id: backend['id'], weight };
 }
 
 function readOutlierDetection(value: unknown): ResolvedOutlierDetection {

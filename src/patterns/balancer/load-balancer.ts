@@ -1,12 +1,13 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { requireBoolean, requireFinite, requireFunction, requireNonNegative, requireObject, rejectUnknownKeys } from '../../validate.js';
-import { verdictFeed } from '../supervisor/verdicts.js';
-import { resolveBalancerOptions, type BalancingPolicy, type LoadBalancerOptions, type ResolvedBalancerOptions, type ResolvedOutlierDetection } from './balancer-options.js';
+import { verdictFeed, type VerdictFeed } from '../supervisor/verdicts.js';
+import { readBackend, resolveBalancerOptions, MAX_BACKENDS, type BackendOptions, type BalancingPolicy, type LoadBalancerOptions, type ResolvedBalancerOptions, type ResolvedOutlierDetection } from './balancer-options.js';
 import { OutlierWindow } from './outlier-window.js';
 
 /**
  * A change in a backend's place in the rotation: `down` / `up` by the balancer's verdict
- * source, `ejected` by outlier detection (with the reason), `readmitted` when its ejection ends.
+ * source, `ejected` by outlier detection (with the reason), `readmitted` when its ejection ends,
+ * `added` / `removed` by {@link LoadBalancer.addBackend} and {@link LoadBalancer.removeBackend}.
  *
  * @example
  * ```ts
@@ -15,10 +16,10 @@ import { OutlierWindow } from './outlier-window.js';
  */
 export interface BalancerEvent {
   /** What changed. */
-  kind: 'down' | 'up' | 'ejected' | 'readmitted';
+  kind: 'down' | 'up' | 'ejected' | 'readmitted' | 'added' | 'removed';
   /** The backend. */
   backend: string;
-  /** When, in ms: for `down` and `up` the verdict's true time; otherwise the clock the caller passes to `pick` and `finish` (a proxy's local time). */
+  /** When, in ms: for `down` and `up` the verdict's true time; otherwise the clock the caller passes (to `pick`, `finish`, `addBackend`, `removeBackend`). */
   atMs: number;
   /** For `ejected`: `error rate` or `latency`. */
   reason?: 'error rate' | 'latency';
@@ -53,6 +54,8 @@ interface Backend extends BackendState {
   ejections: number;
   /** Smooth weighted round-robin's running score. */
   currentWeight: number;
+  /** Taken out by `removeBackend`: never picked again, forgotten once its last request finishes. */
+  leaving: boolean;
 }
 
 /**
@@ -78,6 +81,7 @@ export class LoadBalancer {
   private readonly backends: Backend[];
   private readonly options: ResolvedBalancerOptions;
   private readonly pickListeners: Array<(backend: string) => void> = [];
+  private feed: VerdictFeed | undefined;
   /** Position of the last pick, for least-outstanding's rotating tie-break. */
   private lastPicked = -1;
 
@@ -87,16 +91,63 @@ export class LoadBalancer {
     const outliers = this.options.outlierDetection;
     this.backends = this.options.backends.map(({ id, weight }) => ({
       id, weight, up: true, ejectedUntilMs: -Infinity, outstanding: 0, picks: 0,
-      window: outliers === undefined ? undefined : new OutlierWindow(outliers), ejections: 0, currentWeight: 0,
+      window: outliers === undefined ? undefined : new OutlierWindow(outliers), ejections: 0, currentWeight: 0, leaving: false,
     }));
     if (this.options.verdicts !== undefined) this.follow(this.options.verdicts);
   }
 
   /** The backend `id` as the balancer sees it now (a copy). */
   backend(id: string): BackendState {
-    const { window: _window, ejections: _ejections, currentWeight: _score, ...state } = this.named(id);
+    const { window: _window, ejections: _ejections, currentWeight: _score, leaving: _leaving, ...state } = this.named(id);
     return state;
   }
+
+  // ---- recover: autoscaler (issue 15) ----
+  /**
+   * Adds a backend at run time (an autoscaler's new node, once it serves): it joins the rotation
+   * now, up unless the verdict source watches it and believes it down. A backend the source does
+   * not watch stays up until removed. Its id must not be a backend's already (one still finishing
+   * requests after `removeBackend` included).
+   *
+   * @example
+   * ```ts
+   * balancer.addBackend('w4', sim.now);
+   * balancer.addBackend({ id: 'big', weight: 2 }, sim.now);
+   * ```
+   */
+  addBackend(backend: string | BackendOptions, nowMs: number): void {
+    requireFinite(nowMs, 'nowMs');
+    if (this.backends.length >= MAX_BACKENDS) throw new InvalidArgumentError('backend', backend, `a backend beyond the ${MAX_BACKENDS} a balancer holds (remove one first)`);
+    const { id, weight } = readBackend(backend, 'backend');
+    if (this.backends.some((other) => other.id === id)) throw new InvalidArgumentError('backend.id', id, 'an id no other backend has (a removed backend still finishing requests included)');
+    const outliers = this.options.outlierDetection;
+    const feed = this.feed;
+    this.backends.push({
+      id, weight, up: feed === undefined || !feed.targets.includes(id) || !feed.isDown(id), ejectedUntilMs: -Infinity, outstanding: 0, picks: 0,
+      window: outliers === undefined ? undefined : new OutlierWindow(outliers), ejections: 0, currentWeight: 0, leaving: false,
+    });
+    this.events.push({ kind: 'added', backend: id, atMs: nowMs });
+  }
+
+  /**
+   * Takes a backend out for good (an autoscaler's node about to drain): it is never picked again;
+   * requests already in flight to it still `finish`, and it is forgotten after the last one.
+   *
+   * @example
+   * ```ts
+   * balancer.removeBackend('w4', sim.now);
+   * sim.removeNode('w4', { graceful: true, drainMs: 1_000 });
+   * ```
+   */
+  removeBackend(id: string, nowMs: number): void {
+    requireFinite(nowMs, 'nowMs');
+    const entry = this.named(id);
+    if (entry.leaving) throw new InvalidArgumentError('backend', id, 'a backend not already removed');
+    entry.leaving = true;
+    this.events.push({ kind: 'removed', backend: id, atMs: nowMs });
+    this.forgetIfDone(entry);
+  }
+  // ---- end recover: autoscaler ----
 
   /** Ids of the backends in rotation at `nowMs`, in list order. */
   inRotation(nowMs: number): string[] {
@@ -134,6 +185,7 @@ export class LoadBalancer {
     requireFinite(nowMs, 'nowMs');
     if (entry.outstanding === 0) throw new InvalidArgumentError('backend', backend, 'a backend with a request in flight (finish once per pick)');
     entry.outstanding--;
+    if (this.forgetIfDone(entry)) return;
     this.readmit(nowMs);
     if (entry.window === undefined || entry.ejectedUntilMs > nowMs) return;
     entry.window.add(outcome.ok, outcome.latencyMs);
@@ -156,7 +208,10 @@ export class LoadBalancer {
 
   /** Forgets every request in flight: for a balancer process that restarted and lost them. */
   resetOutstanding(): void {
-    for (const backend of this.backends) backend.outstanding = 0;
+    for (const backend of [...this.backends]) {
+      backend.outstanding = 0;
+      this.forgetIfDone(backend);
+    }
   }
 
   /** Calls `listener` with each backend picked. Returns a function that unsubscribes it. */
@@ -171,6 +226,7 @@ export class LoadBalancer {
 
   private follow(source: unknown): void {
     const feed = verdictFeed(source, 'options.verdicts', ['liveness', 'readiness']);
+    this.feed = feed;
     this.backends.forEach((backend, index) => {
       if (!feed.targets.includes(backend.id)) throw new InvalidArgumentError(`options.backends[${index}]`, backend.id, `a node the verdict source watches (${feed.targets.join(', ')})`);
       backend.up = !feed.isDown(backend.id);
@@ -197,7 +253,16 @@ export class LoadBalancer {
   }
 
   private available(backend: Backend, nowMs: number): boolean {
-    return backend.up && backend.ejectedUntilMs <= nowMs;
+    return backend.up && !backend.leaving && backend.ejectedUntilMs <= nowMs;
+  }
+
+  /** Drops a removed backend once nothing is in flight to it; true if it was dropped. */
+  private forgetIfDone(backend: Backend): boolean {
+    if (!backend.leaving || backend.outstanding > 0) return false;
+    const position = this.backends.indexOf(backend);
+    this.backends.splice(position, 1);
+    if (this.lastPicked >= position) this.lastPicked--;
+    return true;
   }
 
   private eject(backend: Backend, reason: 'error rate' | 'latency', nowMs: number): void {

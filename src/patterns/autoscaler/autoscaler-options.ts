@@ -1,0 +1,192 @@
+import { InvalidArgumentError } from '../../errors.js';
+import { EventLoop } from '../../kernel/event-loop.js';
+import { requireMetricName } from '../../observe/metrics/metric-name.js';
+import type { Simulation } from '../../simulation.js';
+import { orDefault, rejectUnknownKeys, requireFunction, requireNonNegative, requireObject, requirePositive, requirePositiveInteger, requireString } from '../../validate.js';
+import { readNodeDomains, type NodeDomains } from '../../world/failure-domains.js';
+import type { NodeBehaviour } from '../../world/node-context.js';
+import { readServiceModel, type ServiceModel } from '../../world/service-model.js';
+import { LoadBalancer } from '../balancer/load-balancer.js';
+import { readTargets } from '../supervisor/detector-watch.js';
+import { resolveScalingPolicy, type ResolvedScalingPolicy, type ScalingPolicyOptions } from './scaling-policy.js';
+
+/**
+ * Where an autoscaler reads its metric, per serving node:
+ * - `{ gauge }`: a gauge in `sim.metrics` with a `node` label, averaged over the serving nodes
+ *   (a node with no series counts as 0; no series at all is no data). `watchWorld`'s
+ *   `faultline_inbox_length` (queue length) and `faultline_service_queue_delay_seconds`
+ *   (queueing latency) are such gauges, and so is any gauge nodes set through `ctx.metrics`.
+ * - `{ counterRate }`: a counter with a `node` label (one nodes count through `ctx.metrics`):
+ *   its increase per second since the previous evaluation, per serving node. Requests served per
+ *   second per node is utilisation in requests (as AWS's request count per target).
+ * - `{ read }`: your reader, given the serving nodes and the true time; it returns the per-node
+ *   value (>= 0), or NaN for no data.
+ *
+ * @example
+ * ```ts
+ * const queueLength: PoolMetric = { gauge: worldMetricNames.inboxLength };
+ * const servedPerSecond: PoolMetric = { counterRate: 'requests_total' }; // ctx.metrics.counter('requests_total').inc() in onCall
+ * const inFlight: PoolMetric = { read: (serving) => serving.reduce((sum, id) => sum + balancer.backend(id).outstanding, 0) / serving.length };
+ * ```
+ */
+export type PoolMetric =
+  | {
+    /** The name of a gauge with a `node` label. */
+    gauge: string;
+  }
+  | {
+    /** The name of a counter with a `node` label. */
+    counterRate: string;
+  }
+  | {
+    /** Returns the per-node value over the serving nodes at `nowMs` (true time): >= 0, or NaN for no data. */
+    read: (serving: readonly string[], nowMs: number) => number;
+  };
+
+/**
+ * Options of the nodes an autoscaler launches (the rest of `sim.addNode`'s options: the start
+ * delay is the autoscaler's `startDelayMs`).
+ *
+ * @example
+ * ```ts
+ * const nodeOptions: PoolNodeOptions = { service: { messagesPerSec: 100 }, domains: { zone: 'east' } };
+ * ```
+ */
+export interface PoolNodeOptions {
+  /** The service model (capacity) of each launched node. */
+  service?: ServiceModel;
+  /** Its region. */
+  region?: string;
+  /** Its failure domains. */
+  domains?: NodeDomains;
+  /** Its mailbox bound. */
+  mailboxLimit?: number;
+}
+
+/**
+ * Options of {@link addAutoscaler}: a {@link ScalingPolicyOptions | scaling policy}, the pool it
+ * starts with, what it launches, how it reads its metric, and the balancer in front of the pool.
+ *
+ * @example
+ * ```ts
+ * const options: AutoscalerOptions = {
+ *   pool: ['w1', 'w2'], behaviour: worker, idPrefix: 'w', nodeOptions: { service: { messagesPerSec: 100 } },
+ *   metric: { gauge: worldMetricNames.inboxLength }, targetValue: 4, minSize: 2, maxSize: 8,
+ *   startDelayMs: 2_000, drainMs: 1_000, balancer,
+ * };
+ * ```
+ */
+export interface AutoscalerOptions extends ScalingPolicyOptions {
+  /** The pool's nodes at the start: existing nodes, between minSize and maxSize of them (and backends of `balancer`, if given). */
+  pool: string[];
+  /** What each launched node runs. */
+  behaviour: NodeBehaviour;
+  /** Launched nodes are named `${idPrefix}${n}`, n = 1, 2, … skipping ids in use. Default: the autoscaler's id and `-`. */
+  idPrefix?: string;
+  /** `sim.addNode` options of each launched node. */
+  nodeOptions?: PoolNodeOptions;
+  /** The metric target tracking holds at `targetValue`. */
+  metric: PoolMetric;
+  /** Time between evaluations, on the autoscaler's clock, in ms (> 0). Default 1,000. */
+  evaluationIntervalMs?: number;
+  /** The provisioning delay: a launched node boots (down, serving nothing) this long, in ms (>= 0). Default 1,000. */
+  startDelayMs?: number;
+  /** A node scaled in drains this long (finishing what it holds, refusing new work) before it is removed, in ms (> 0). Default 1,000. */
+  drainMs?: number;
+  /** The balancer in front of the pool: a launched node joins its rotation once it serves; a node scaled in leaves it before it drains. */
+  balancer?: LoadBalancer;
+}
+
+/** Options with defaults filled in. */
+export interface ResolvedAutoscalerOptions {
+  policy: ResolvedScalingPolicy;
+  pool: string[];
+  behaviour: NodeBehaviour;
+  idPrefix: string;
+  nodeOptions: PoolNodeOptions;
+  metric: PoolMetric;
+  evaluationIntervalMs: number;
+  startDelayMs: number;
+  drainMs: number;
+  balancer: LoadBalancer | undefined;
+}
+
+const AUTOSCALER_KEYS = ['pool', 'behaviour', 'idPrefix', 'nodeOptions', 'metric', 'evaluationIntervalMs', 'startDelayMs', 'drainMs', 'balancer'];
+const NODE_OPTION_KEYS = ['service', 'region', 'domains', 'mailboxLimit'];
+const MAX_DELAY_MS = EventLoop.maxSimulatedTimeMs;
+
+/** Validates an autoscaler's options against the simulation (the pool must exist; the autoscaler's own node, `id`, does not yet). */
+export function resolveAutoscalerOptions(sim: Simulation, id: string, options: unknown): ResolvedAutoscalerOptions {
+  requireObject(options, 'options');
+  // Checks every key, the policy's and these: an unknown one is refused there.
+  const policy = resolveScalingPolicy(options, 'options', AUTOSCALER_KEYS);
+  const pool = readTargets(sim, options['pool'], 'options.pool');
+  if (pool.length < policy.minSize || pool.length > policy.maxSize) throw new InvalidArgumentError('options.pool', pool, `between minSize (${policy.minSize}) and maxSize (${policy.maxSize}) nodes`);
+  requireFunction(options['behaviour'], 'options.behaviour');
+  const idPrefix = orDefault(options['idPrefix'], `${id}-`);
+  requireString(idPrefix, 'options.idPrefix');
+  const balancer = options['balancer'];
+  if (balancer !== undefined) readBalancer(balancer, pool);
+  return {
+    policy, pool, idPrefix, balancer: balancer as LoadBalancer | undefined,
+    behaviour: options['behaviour'] as NodeBehaviour,
+    nodeOptions: readNodeOptions(options['nodeOptions']),
+    metric: readMetric(options['metric']),
+    evaluationIntervalMs: readDuration(options['evaluationIntervalMs'], 1_000, 'options.evaluationIntervalMs', requirePositive),
+    startDelayMs: readDuration(options['startDelayMs'], 1_000, 'options.startDelayMs', requireNonNegative),
+    drainMs: readDuration(options['drainMs'], 1_000, 'options.drainMs', requirePositive),
+  };
+}
+
+function readDuration(value: unknown, fallback: number, field: string, check: (value: unknown, field: string) => void): number {
+  const duration = orDefault(value, fallback);
+  check(duration, field);
+  if ((duration as number) > MAX_DELAY_MS) throw new InvalidArgumentError(field, duration, `a duration of at most ${MAX_DELAY_MS} ms`);
+  return duration as number;
+}
+
+const METRIC_KEYS = ['gauge', 'counterRate', 'read'];
+
+function readMetric(value: unknown): PoolMetric {
+  requireObject(value, 'options.metric');
+  rejectUnknownKeys(value, 'options.metric', METRIC_KEYS);
+  const given = METRIC_KEYS.filter((key) => value[key] !== undefined);
+  if (given.length !== 1) throw new InvalidArgumentError('options.metric', value, 'an object with exactly one of gauge or counterRate (a metric name) or read (a function)');
+  if (given[0] === 'read') {
+    requireFunction(value['read'], 'options.metric.read');
+    return { read: value['read'] as (serving: readonly string[], nowMs: number) => number };
+  }
+  const name = value[given[0]!];
+  requireMetricName(name, `options.metric.${given[0]!}`);
+  return given[0] === 'gauge' ? { gauge: name } : { counterRate: name };
+}
+
+function readNodeOptions(value: unknown): PoolNodeOptions {
+  if (value === undefined) return {};
+  const field = 'options.nodeOptions';
+  requireObject(value, field);
+  rejectUnknownKeys(value, field, NODE_OPTION_KEYS);
+  const result: PoolNodeOptions = {};
+  if (value['service'] !== undefined) result.service = readServiceModel(value['service'], `${field}.service`);
+  if (value['region'] !== undefined) {
+    requireString(value['region'], `${field}.region`);
+    result.region = value['region'];
+  }
+  if (value['domains'] !== undefined) result.domains = { ...readNodeDomains(value['domains'], `${field}.domains`) };
+  if (value['mailboxLimit'] !== undefined) {
+    requirePositiveInteger(value['mailboxLimit'], `${field}.mailboxLimit`);
+    result.mailboxLimit = value['mailboxLimit'];
+  }
+  return result;
+}
+
+function readBalancer(value: unknown, pool: readonly string[]): void {
+  if (!(value instanceof LoadBalancer)) throw new InvalidArgumentError('options.balancer', value, 'a LoadBalancer (new LoadBalancer or addLoadBalancer)');
+  pool.forEach((member, index) => {
+    try {
+      value.backend(member);
+    } catch {
+      throw new InvalidArgumentError(`options.pool[${index}]`, member, "a backend of options.balancer (the pool starts as the balancer's backends)");
+    }
+  });
+}
