@@ -58,11 +58,9 @@ export class AsyncOperations {
     const timeoutMs = readTimeout(options, field, false);
     const trueTimeoutMs = timeoutMs === undefined ? undefined : trueDelayOf(this.kernel.loop, node, timeoutMs, 'ctx.receive', 'options.timeoutMs');
     const position = node.mailbox.findIndex((entry) => filter === undefined || filter(entry.message, entry.from));
+    // Taken from the mailbox: the continuation runs in this step, in the span current now.
+    if (position >= 0) return Promise.resolve(node.mailbox.splice(position, 1)[0]!);
     const tap = this.tap;
-    if (position >= 0) {
-      if (tap !== undefined) tap.resumeIn(node, tap.contextOf(node));
-      return Promise.resolve(node.mailbox.splice(position, 1)[0]!);
-    }
     return new Promise((resolve, reject) => {
       const waiter: ReceiveWaiter =
         tap === undefined

@@ -200,4 +200,18 @@ describe('the current span across an await', () => {
     const outer = spans.find((span) => span.name === 'outer')!;
     expect(tree(spans.filter((span) => span.traceId === outer.traceId))).toEqual(['a:outer < root', 'a:wait for b < outer', 'a:send → c < outer']);
   });
+
+  it('continues a receive made outside any span in the trace of the message it takes', async () => {
+    const sim = network();
+    const tracing = sim.enableTracing();
+    sim.addNode('a', (ctx) => ({ onStart: () => ctx.setTimer(5, 'ask'), onTimer: () => ctx.span('ask', () => ctx.send('b', 'question')) }));
+    sim.addNode('b', (ctx) => ({
+      async onStart() {
+        const { from } = await ctx.receive();
+        ctx.send(from, 'answer');
+      },
+    }));
+    await sim.runAsync({ until: 100 });
+    expect(tree(tracing.spans())).toEqual(['a:ask < root', 'a:send → b < ask', 'b:send → a < send → b']);
+  });
 });
