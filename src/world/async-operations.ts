@@ -7,15 +7,18 @@ import type { NodeRuntime, ReceiveWaiter } from './node-runtime.js';
 import type { Transmission } from './transmission.js';
 import type { WorldEventKinds } from './world-events.js';
 import type { WorldKernel } from './world-kernel.js';
-import type { MessageTap } from './span-api.js';
+import type { AwaitTap, MessageTap, SpanHandle } from './span-api.js';
 
 /**
  * Node code under `runAsync`: handlers that return promises, `ctx.sleep`, `ctx.receive` and
  * `ctx.call`, and the events that wake, time out or answer them.
  */
 export class AsyncOperations {
-  /** Tracing's view of calls ending; undefined (and never called) unless tracing is on. */
-  tap: MessageTap | undefined = undefined;
+  /**
+   * Tracing's view of calls ending and of awaits (each resumes in the span current when it was
+   * created); undefined (and never called) unless tracing is on.
+   */
+  tap: (MessageTap & AwaitTap) | undefined = undefined;
 
   constructor(
     private readonly kernel: WorldKernel,
@@ -41,8 +44,10 @@ export class AsyncOperations {
     this.kernel.asyncRuns.require(`ctx.sleep on '${node.id}'`);
     requireNonNegative(delayMs, `ctx.sleep on '${node.id}': delayMs`);
     const trueDelayMs = trueDelayOf(this.kernel.loop, node, delayMs, 'ctx.sleep', 'delayMs');
+    const tap = this.tap;
     return new Promise((resolve) => {
-      this.kernel.loop.scheduleEvent(trueDelayMs, this.kinds.wake, node.index, node.incarnation, 0, 0, resolve);
+      const wake = tap === undefined ? resolve : resumingIn(tap, node, tap.contextOf(node), resolve);
+      this.kernel.loop.scheduleEvent(trueDelayMs, this.kinds.wake, node.index, node.incarnation, 0, 0, wake);
     });
   }
 
@@ -53,9 +58,14 @@ export class AsyncOperations {
     const timeoutMs = readTimeout(options, field, false);
     const trueTimeoutMs = timeoutMs === undefined ? undefined : trueDelayOf(this.kernel.loop, node, timeoutMs, 'ctx.receive', 'options.timeoutMs');
     const position = node.mailbox.findIndex((entry) => filter === undefined || filter(entry.message, entry.from));
+    // Taken from the mailbox: the continuation runs in this step, in the span current now.
     if (position >= 0) return Promise.resolve(node.mailbox.splice(position, 1)[0]!);
+    const tap = this.tap;
     return new Promise((resolve, reject) => {
-      const waiter: ReceiveWaiter = { filter, resolve, reject, timeoutMs: timeoutMs ?? Infinity, timeoutHandle: -1 };
+      const waiter: ReceiveWaiter =
+        tap === undefined
+          ? { filter, resolve, reject, timeoutMs: timeoutMs ?? Infinity, timeoutHandle: -1 }
+          : { filter, ...receivingIn(tap, node, resolve, reject), timeoutMs: timeoutMs ?? Infinity, timeoutHandle: -1 };
       node.receivers.push(waiter);
       if (trueTimeoutMs === undefined) return;
       waiter.timeoutHandle = this.kernel.loop.scheduleEvent(trueTimeoutMs, this.kinds.receiveTimeout, node.index, node.incarnation, 0, 0, waiter);
@@ -69,9 +79,14 @@ export class AsyncOperations {
     const timeoutMs = readTimeout(options, field, true)!;
     const trueTimeoutMs = trueDelayOf(this.kernel.loop, node, timeoutMs, 'ctx.call', 'options.timeoutMs');
     const callId = node.nextCallId++;
+    const tap = this.tap;
     return new Promise((resolve, reject) => {
       const timeoutHandle = this.kernel.loop.scheduleEvent(trueTimeoutMs, this.kinds.callTimeout, node.index, node.incarnation, callId);
-      node.calls.set(callId, { to, timeoutMs, resolve, reject, timeoutHandle });
+      if (tap === undefined) node.calls.set(callId, { to, timeoutMs, resolve, reject, timeoutHandle });
+      else {
+        const context = tap.contextOf(node);
+        node.calls.set(callId, { to, timeoutMs, resolve: resumingIn(tap, node, context, resolve), reject: resumingIn(tap, node, context, reject), timeoutHandle });
+      }
       this.transmission.sendFrom(node, toIndex, new CallRequest(callId, request));
     });
   }
@@ -149,6 +164,34 @@ export class AsyncOperations {
     call.resolve(envelope.reply);
     this.kernel.asyncRuns.noteWork();
   }
+}
+
+/** Wraps a settle function (a promise's resolve or reject) so its continuation runs in `context`. */
+function resumingIn<V>(tap: AwaitTap, node: NodeRuntime, context: SpanHandle | undefined, settle: (value: V) => void): (value: V) => void {
+  return (value) => {
+    tap.resumeIn(node, context);
+    settle(value);
+  };
+}
+
+/**
+ * A receive's settle functions under tracing. A receive made outside any span continues in the
+ * trace of the message it takes (the hop is current while that message is delivered).
+ */
+function receivingIn(
+  tap: AwaitTap,
+  node: NodeRuntime,
+  resolve: ReceiveWaiter['resolve'],
+  reject: ReceiveWaiter['reject'],
+): Pick<ReceiveWaiter, 'resolve' | 'reject'> {
+  const context = tap.contextOf(node);
+  return {
+    resolve: (received) => {
+      tap.resumeIn(node, context ?? tap.contextOf(node));
+      resolve(received);
+    },
+    reject: resumingIn(tap, node, context, reject),
+  };
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

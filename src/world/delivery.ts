@@ -96,6 +96,17 @@ export class Delivery {
       if (held.kind === this.kinds.heldDeliver || held.kind === this.kinds.deliver) this.network.linkAt(held.b).dropped[DROP_NODE_DOWN]!++;
     }
     for (const queued of node.inbox) this.network.linkAt(queued.linkIndex).dropped[DROP_NODE_DOWN]!++;
+    if (this.tap !== undefined) this.endSpansAtCrash(this.tap, node);
+  }
+
+  /** The hops of the messages a crash loses end as dropped, then the spans the node had open. */
+  private endSpansAtCrash(tap: MessageTap, node: NodeRuntime): void {
+    const reason = dropReasons[DROP_NODE_DOWN]!;
+    for (const held of node.held) {
+      if (held.kind === this.kinds.heldDeliver || held.kind === this.kinds.deliver) tap.droppedOnArrival(held.c, reason);
+    }
+    for (const queued of node.inbox) tap.droppedOnArrival(queued.messageId, reason);
+    tap.crashed(node);
   }
 
   private accept(node: NodeRuntime, linkIndex: number, from: number, messageId: number, message: unknown): void {
@@ -121,17 +132,8 @@ export class Delivery {
 
   /** Hands the message to the node's code, inside its trace context when tracing is on. */
   private consume(node: NodeRuntime, linkIndex: number, from: number, messageId: number, message: unknown): void {
-    if (this.tap === undefined) return this.consumeMessage(node, linkIndex, from, messageId, message);
-    this.consumeTraced(this.tap, node, linkIndex, from, messageId, message);
-  }
-
-  private consumeTraced(tap: MessageTap, node: NodeRuntime, linkIndex: number, from: number, messageId: number, message: unknown): void {
-    tap.enter(node, messageId);
-    try {
-      this.consumeMessage(node, linkIndex, from, messageId, message);
-    } finally {
-      tap.exit(node);
-    }
+    if (this.tap !== undefined) this.tap.enter(node, messageId);
+    this.consumeMessage(node, linkIndex, from, messageId, message);
   }
 
   private consumeMessage(node: NodeRuntime, linkIndex: number, from: number, messageId: number, message: unknown): void {

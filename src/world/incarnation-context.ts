@@ -100,7 +100,7 @@ export class IncarnationContext implements NodeContext<unknown, unknown> {
     const spans = this.#services.spans;
     if (body === undefined) return spans === undefined ? disabledSpan : spans.start(this.#node, name);
     if (spans === undefined) return body();
-    return runInSpan(spans.start(this.#node, name), body);
+    return spans.run(this.#node, name, body);
   }
 
   persist(recipe: (draft: Draft<unknown>) => unknown): void {
@@ -154,32 +154,4 @@ export class IncarnationContext implements NodeContext<unknown, unknown> {
       `ctx.${operation} on node '${this.id}' from incarnation ${this.incarnation}, which has crashed (current incarnation ${node.incarnation}, ${node.up ? 'up' : 'down'})`,
     );
   }
-}
-
-/** Runs `body` as the span's current work: ends it on return, or when a returned promise settles. */
-function runInSpan<T>(span: SpanHandle, body: () => T): T {
-  let result: T;
-  try {
-    result = body();
-  } catch (error) {
-    span.setError(error instanceof Error ? error.message : String(error));
-    span.end();
-    throw error;
-  }
-  if (!isPromiseLike(result)) {
-    span.end();
-    return result;
-  }
-  return result.then(
-    (value) => (span.end(), value),
-    (error: unknown) => {
-      span.setError(error instanceof Error ? error.message : String(error));
-      span.end();
-      throw error;
-    },
-  ) as T;
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

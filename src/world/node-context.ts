@@ -89,11 +89,50 @@ export interface NodeContext<M = unknown, D = unknown> {
   // ---- tracing (issue 13, observe: tracing) ----
   /**
    * Starts a span (a no-op handle when tracing is off, see `sim.enableTracing`). Until it ends it
-   * is the node's current span: spans it starts and messages and calls it sends are its children,
-   * carried across the network so a request through several nodes is one trace.
+   * is the current span of the code that started it: spans that code starts and messages and
+   * calls it sends are its children, carried across the network so a request through several
+   * nodes is one trace. The current span is scoped to the code that runs, not to the node: every
+   * event starts with none (a timer, `onStart`), or with the hop of the message it delivers
+   * (`onMessage`, `onCall`), so requests that overlap on one node stay separate traces.
+   *
+   * Across `await` (there is no portable async context, so faultline carries it itself): the
+   * awaitables faultline makes, `ctx.sleep`, `ctx.call`, `ctx.receive` and the promise
+   * `ctx.span(name, body)` returns, resume their continuation in the span that was current when
+   * they were made, so do awaits built only on them (`Promise.all` of calls, an `async` helper
+   * that awaits them). A `ctx.receive` made outside any span resumes in the trace of the message
+   * it takes. Limit: after awaiting a promise faultline did not make (your own, or a library's),
+   * the code continues in the span of the code that settled it. That is the awaiting code's own
+   * span when it settled it itself or the promise had already settled, but another request's
+   * span, or a handler's, when that one settled it (a queue or lock shared by requests, a
+   * promise resolved from `onMessage`). Around such a wait, use `ctx.span(name, () => wait)`:
+   * its promise always returns to the caller's span. A handle that is never ended stays current
+   * for the rest of the code that started it, after its awaits too.
+   *
+   * @example
+   * ```ts
+   * async onTimer() {
+   *   const span = ctx.span('checkout');
+   *   await ctx.sleep(5);
+   *   await ctx.call('stock', { item: 42 }, { timeoutMs: 50 }); // a child of 'checkout'
+   *   span.end();
+   * }
+   * ```
    */
   span(name: string): SpanHandle;
-  /** Runs `body` inside a new span, ending it when `body` returns or its promise settles. */
+  /**
+   * Runs `body` inside a new span, ending it when `body` returns or its promise settles (failed,
+   * with the error's message, when it throws or rejects). The span is current for `body`,
+   * including after its awaits (see the other overload for the rules and limits); the code
+   * after `ctx.span` returns, and whoever awaits its promise, continues in the span around it.
+   *
+   * @example
+   * ```ts
+   * await ctx.span('checkout', async () => {
+   *   await ctx.sleep(5);
+   *   await ctx.call('payments', order, { timeoutMs: 100 }); // a child of 'checkout'
+   * });
+   * ```
+   */
   span<T>(name: string, body: () => T): T;
   // ---- end tracing ----
   /** Updates durable state through an immer recipe (structural sharing, no deep copy). */

@@ -2,7 +2,9 @@ import type { NodeRuntime } from './node-runtime.js';
 
 /**
  * A span started with `ctx.span(name)`: end it when the work it times is done. Until then it is
- * the node's current span, so the messages and calls the node sends carry it as their parent.
+ * the current span of the code that started it (the rest of that handler or continuation, and
+ * what follows its `ctx.sleep`, `ctx.call` and `ctx.receive`), so the messages and calls that code
+ * sends carry it as their parent. Other handlers of the node do not see it.
  *
  * @example
  * ```ts
@@ -29,7 +31,23 @@ export interface SpanHandle {
 
 /** The tracing a node's context reaches (installed by `sim.enableTracing`). @internal */
 export interface NodeSpans {
+  /** `ctx.span(name)`: a span current for the code that started it, until it ends. */
   start(node: NodeRuntime, name: string): SpanHandle;
+  /** `ctx.span(name, body)`: runs `body` inside a new span, ended when `body` returns or its promise settles. */
+  run<T>(node: NodeRuntime, name: string, body: () => T): T;
+}
+
+/**
+ * What the async operations tell tracing, so that a span survives an `await`: each awaitable
+ * takes the node's current span when it is created, and hands it back just before it settles.
+ *
+ * @internal
+ */
+export interface AwaitTap {
+  /** The node's current span (what an awaitable created now resumes in). */
+  contextOf(node: NodeRuntime): SpanHandle | undefined;
+  /** The continuation of an awaitable about to settle runs with `context` current on the node. */
+  resumeIn(node: NodeRuntime, context: SpanHandle | undefined): void;
 }
 
 /**
@@ -43,10 +61,13 @@ export interface MessageTap {
   sent(sender: NodeRuntime, to: number, messageId: number, message: unknown, outcome: number): void;
   /** A message in flight was dropped on arrival. */
   droppedOnArrival(messageId: number, reason: string): void;
-  /** The receiver's code is about to handle the message. */
+  /**
+   * The receiver's code is about to handle the message: its hop (or no span, for an untraced
+   * message) is the node's current span for the rest of this event.
+   */
   enter(node: NodeRuntime, messageId: number): void;
-  /** The receiver's code returned (its synchronous part). */
-  exit(node: NodeRuntime): void;
   /** A `ctx.call` on `node` ended: answered, or timed out. */
   callSettled(node: NodeRuntime, callId: number, timedOut: boolean): void;
+  /** `node` crashed: what it had open (spans, calls) will never end by itself. */
+  crashed(node: NodeRuntime): void;
 }

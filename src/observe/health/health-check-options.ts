@@ -2,8 +2,9 @@ import { InvalidArgumentError } from '../../errors.js';
 import { rejectUnknownKeys, requireFunction, requireObject, requireOneOf, requirePositive, requirePositiveInteger, requireString } from '../../validate.js';
 
 /**
- * What a probe asks. `liveness`: does the process run? The target's health endpoint answers at
- * once, without the node's own handlers, so any reply in time counts. `readiness`: can it serve?
+ * What a probe asks. `liveness`: does the process run? The target's health endpoint answers it
+ * without the node's own handlers (after the probe's wait in the node's inbox, behind any
+ * backlog, as every message), so any reply in time counts. `readiness`: can it serve?
  * The probe is the user's `request`, answered by the target's own `onCall` handler (the one
  * `ctx.call` reaches), and judged by `isHealthy` on the reply and its latency: a slow, lossy or
  * overloaded target fails it while a liveness ping still passes.

@@ -22,10 +22,13 @@ export class HealthProbeReply {
 }
 
 /**
- * Wraps a node's behaviour with a health endpoint, as a service exposes `/livez` and `/readyz`:
- * a liveness probe is answered at once, without the node's handlers; a readiness probe is
- * answered by the node's own `onCall` handler with the check's request, so it takes the path a
- * client's `ctx.call` takes (the inbox, the service model, the handler). Every other message
+ * Wraps a node's behaviour with a health endpoint, as a service exposes `/livez` and `/readyz`.
+ * Both probes arrive as messages, so like every message they wait while the node is paused and
+ * queue in its inbox behind a backlog when it has a limited service (as a real `/livez` waits
+ * for the saturated server that serves it: an overloaded node can fail liveness too). Then a
+ * liveness probe is answered without the node's handlers, and a readiness probe by the node's
+ * own `onCall` handler with the check's request, so it takes the whole path a client's
+ * `ctx.call` takes (the inbox, the service model, the handler). Every other message
  * reaches the node's `onMessage` unchanged. A `ctx.receive` waiting with no filter would take a
  * probe first: give it a filter.
  *

@@ -3,10 +3,8 @@ import type { SpanRecord } from './span-record.js';
 
 /** A span node code holds: writes go to its record until it ends. */
 export class OpenSpan implements SpanHandle {
-  /** The span current on the node before this one started: current again when this one ends. */
+  /** The span current when this one started (its parent): current again when this one ends. */
   previous: OpenSpan | undefined;
-  /** True between `tap.enter` and `tap.exit` for a message hop, while the receiver handles it. */
-  handling = false;
 
   constructor(
     readonly record: SpanRecord,

@@ -3,35 +3,45 @@ import type { EventLoop } from '../../kernel/event-loop.js';
 import { CallReply, CallRequest } from '../../world/call-envelope.js';
 import { dropReasons, SENT } from '../../world/network.js';
 import type { NodeRuntime } from '../../world/node-runtime.js';
-import type { MessageTap, NodeSpans, SpanHandle } from '../../world/span-api.js';
+import type { AwaitTap, MessageTap, NodeSpans, SpanHandle } from '../../world/span-api.js';
+import { ContextSwitches } from './context-switches.js';
 import { OpenSpan } from './open-span.js';
 import { SpanIds } from './span-ids.js';
 import type { SpanKind, SpanRecord } from './span-record.js';
 
 /**
  * Records spans and carries their context on messages. A node's *current* span is the parent of
- * what it starts or sends: the last span it started and has not ended, else (while its code
- * handles a traced message) that message's hop. A send with no current span is not traced.
+ * what its code starts or sends. It is scoped to the code that runs, not to the node: each event
+ * starts with none (or, for a delivered message, the message's hop); `ctx.span` makes its span
+ * current for the code inside it; and each awaitable (`ctx.sleep`, `ctx.call`, `ctx.receive`,
+ * the promise `ctx.span` returns) resumes its continuation in the span that was current when it
+ * was created. A send with no current span is not traced.
  */
-export class SimulationTracer implements MessageTap, NodeSpans {
+export class SimulationTracer implements MessageTap, NodeSpans, AwaitTap {
   private readonly recorded: RingBuffer<SpanRecord>;
   private readonly ids: SpanIds;
+  // The current span of each node, valid only during the event that set it and the continuations
+  // that event releases: `currentEpoch` holds the loop's event count when it was set.
   private readonly current: Array<OpenSpan | undefined> = [];
-  // Hops in flight by message id, and open calls by caller and call id. Bounded: the oldest are
-  // forgotten past `spanLimit` (a message queued at a node that then crashed never reports back).
+  private readonly currentEpoch: number[] = [];
+  private readonly switches: ContextSwitches;
+  // Hops in flight by message id, open calls by caller and call id, and spans node code opened and
+  // has not ended (for a crash to end them). Bounded: the oldest are forgotten past `spanLimit`.
   private readonly inFlight = new Map<number, OpenSpan>();
   private readonly openCalls = new Map<string, OpenSpan>();
+  private readonly openInternal = new Set<OpenSpan>();
   private readonly nowMs: () => number;
   private readonly endSpan = (span: OpenSpan): void => this.noteEnded(span);
 
   constructor(
-    loop: EventLoop,
+    private readonly loop: EventLoop,
     private readonly nodes: readonly NodeRuntime[],
     private readonly spanLimit: number,
   ) {
     this.recorded = new RingBuffer(spanLimit);
     this.ids = new SpanIds(loop.rng('faultline:tracing'));
     this.nowMs = () => loop.now;
+    this.switches = new ContextSwitches(spanLimit, (nodeIndex, span) => this.setCurrent(nodeIndex, span));
   }
 
   /** Copies of the recorded spans (the most recent `spanLimit`), in the order they started: open ones still change. */
@@ -40,14 +50,55 @@ export class SimulationTracer implements MessageTap, NodeSpans {
   }
 
   start(node: NodeRuntime, name: string): SpanHandle {
-    const span = this.open(node.index, String(name), 'internal', this.current[node.index]);
-    this.makeCurrent(span);
+    const span = this.open(node.index, String(name), 'internal', this.currentOf(node.index));
+    this.switchTo(node.index, span);
     return span;
+  }
+
+  run<T>(node: NodeRuntime, name: string, body: () => T): T {
+    const index = node.index;
+    const outer = this.currentOf(index);
+    const span = this.open(index, String(name), 'internal', outer);
+    this.switchTo(index, span);
+    let result: T;
+    try {
+      result = body();
+    } catch (error) {
+      endFailed(span, error);
+      throw error;
+    } finally {
+      this.switchTo(index, outer);
+    }
+    if (!isPromiseLike(result)) {
+      span.end();
+      return result;
+    }
+    // Whoever awaits the returned promise continues in the span that was current around `ctx.span`.
+    return result.then(
+      (value) => {
+        span.end();
+        this.switches.queue(index, outer);
+        return value;
+      },
+      (error: unknown) => {
+        endFailed(span, error);
+        this.switches.queue(index, outer);
+        throw error;
+      },
+    ) as T;
+  }
+
+  contextOf(node: NodeRuntime): OpenSpan | undefined {
+    return this.currentOf(node.index);
+  }
+
+  resumeIn(node: NodeRuntime, context: OpenSpan | undefined): void {
+    this.switches.queue(node.index, context);
   }
 
   sent(sender: NodeRuntime, to: number, messageId: number, message: unknown, outcome: number): void {
     // A reply belongs to its call, even when an async `onCall` answers after its context is gone.
-    const parent = message instanceof CallReply ? this.openCalls.get(callKey(to, message.callId)) : this.current[sender.index];
+    const parent = message instanceof CallReply ? this.openCalls.get(callKey(to, message.callId)) : this.currentOf(sender.index);
     if (parent === undefined) return;
     const toId = this.nodes[to]!.id;
     const isCall = message instanceof CallRequest;
@@ -69,20 +120,13 @@ export class SimulationTracer implements MessageTap, NodeSpans {
 
   enter(node: NodeRuntime, messageId: number): void {
     const hop = this.inFlight.get(messageId);
-    if (hop === undefined) return;
-    this.inFlight.delete(messageId);
-    if (hop.record.kind === 'call') hop.addEvent('delivered');
-    else hop.end();
-    hop.handling = true;
-    hop.previous = this.current[node.index];
-    this.current[node.index] = hop;
-  }
-
-  exit(node: NodeRuntime): void {
-    const span = this.current[node.index];
-    if (span === undefined || !span.handling) return;
-    span.handling = false;
-    this.current[node.index] = span.previous;
+    if (hop !== undefined) {
+      this.inFlight.delete(messageId);
+      if (hop.record.kind === 'call') hop.addEvent('delivered');
+      else hop.end();
+    }
+    // Nothing of this event ran on the node before: no switch to queue ahead of its continuations.
+    this.setCurrent(node.index, hop);
   }
 
   callSettled(node: NodeRuntime, callId: number, timedOut: boolean): void {
@@ -95,6 +139,15 @@ export class SimulationTracer implements MessageTap, NodeSpans {
       span.setError('timeout');
     }
     span.end();
+  }
+
+  crashed(node: NodeRuntime): void {
+    for (const [key, span] of this.openCalls) {
+      if (span.nodeIndex !== node.index) continue;
+      this.openCalls.delete(key);
+      endCrashed(span);
+    }
+    for (const span of this.openInternal) if (span.nodeIndex === node.index) endCrashed(span);
   }
 
   private open(nodeIndex: number, name: string, kind: SpanKind, parent: OpenSpan | undefined): OpenSpan {
@@ -111,20 +164,38 @@ export class SimulationTracer implements MessageTap, NodeSpans {
     };
     if (parent !== undefined) record.parentSpanId = parent.spanId;
     this.recorded.push(record);
-    return new OpenSpan(record, nodeIndex, this.nowMs, this.endSpan);
+    const span = new OpenSpan(record, nodeIndex, this.nowMs, this.endSpan);
+    span.previous = parent;
+    if (kind === 'internal') this.rememberOpen(span);
+    return span;
   }
 
-  private makeCurrent(span: OpenSpan): void {
-    span.previous = this.current[span.nodeIndex];
-    this.current[span.nodeIndex] = span;
+  private currentOf(nodeIndex: number): OpenSpan | undefined {
+    return this.currentEpoch[nodeIndex] === this.loop.eventsProcessed ? this.current[nodeIndex] : undefined;
   }
 
-  /** A current span that ends hands the node back to the span before it, if that one still stands. */
+  private setCurrent(nodeIndex: number, span: OpenSpan | undefined): void {
+    this.current[nodeIndex] = span;
+    this.currentEpoch[nodeIndex] = this.loop.eventsProcessed;
+  }
+
+  /**
+   * Changes the current span now, for the code running, and again once the microtasks queued so
+   * far have run: a continuation this code queues after the switch (an await of a promise that
+   * has already settled) then starts in the same span as the code after the switch.
+   */
+  private switchTo(nodeIndex: number, span: OpenSpan | undefined): void {
+    this.setCurrent(nodeIndex, span);
+    this.switches.queue(nodeIndex, span);
+  }
+
+  /** A current span that ends hands its code back to the span it started in (skipping ended ones). */
   private noteEnded(span: OpenSpan): void {
-    if (this.current[span.nodeIndex] !== span) return;
+    if (span.record.kind === 'internal') this.openInternal.delete(span);
+    if (this.currentOf(span.nodeIndex) !== span) return;
     let previous = span.previous;
-    while (previous !== undefined && !isStanding(previous)) previous = previous.previous;
-    this.current[span.nodeIndex] = previous;
+    while (previous !== undefined && previous.record.kind === 'internal' && previous.ended) previous = previous.previous;
+    this.switchTo(span.nodeIndex, previous);
   }
 
   private noteDrop(span: OpenSpan, reason: string): void {
@@ -138,6 +209,11 @@ export class SimulationTracer implements MessageTap, NodeSpans {
     map.set(key, span);
     if (map.size > this.spanLimit) map.delete(map.keys().next().value as K);
   }
+
+  private rememberOpen(span: OpenSpan): void {
+    this.openInternal.add(span);
+    if (this.openInternal.size > this.spanLimit) this.openInternal.delete(this.openInternal.values().next().value!);
+  }
 }
 
 function copySpan(span: SpanRecord): SpanRecord {
@@ -148,7 +224,17 @@ function callKey(nodeIndex: number, callId: number): string {
   return `${nodeIndex}:${callId}`;
 }
 
-/** A span that may still parent new work: an internal span not yet ended, or a hop being handled. */
-function isStanding(span: OpenSpan): boolean {
-  return span.handling || (span.record.kind === 'internal' && !span.ended);
+function endFailed(span: OpenSpan, error: unknown): void {
+  span.setError(error instanceof Error ? error.message : String(error));
+  span.end();
+}
+
+function endCrashed(span: OpenSpan): void {
+  span.addEvent('crash');
+  span.setError('node crashed');
+  span.end();
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
