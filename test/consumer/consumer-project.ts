@@ -113,3 +113,14 @@ export function readmeFirstProgram(readme: string): string {
   if (block === null) throw new Error('README.md has no ```ts block after "## Quick start"');
   return block[1]!;
 }
+
+/**
+ * The output a README program shows in the `//` comment lines that end it (none: undefined),
+ * one printed line per comment line.
+ */
+export function documentedOutput(program: string): string | undefined {
+  const lines = program.trimEnd().split('\n');
+  const comments: string[] = [];
+  while (lines.length > 0 && /^\/\/ ?/.test(lines.at(-1)!)) comments.unshift(lines.pop()!.replace(/^\/\/ ?/, ''));
+  return comments.length === 0 ? undefined : `${comments.join('\n')}\n`;
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Simulation } from 'faultline';
 import { CORE_RUN, PLANTED_SWEEP, SUBPATHS_CJS, SUBPATHS_ESM, TYPED_SUBPATHS, tsconfig, type ModuleResolution } from './consumer-files.js';
-import { ConsumerProject, REPOSITORY, readmeFirstProgram, repositoryVersionOf, type CommandResult } from './consumer-project.js';
+import { ConsumerProject, REPOSITORY, documentedOutput, readmeFirstProgram, repositoryVersionOf, type CommandResult } from './consumer-project.js';
 
 const TSC = join(REPOSITORY, 'node_modules', 'typescript', 'bin', 'tsc');
 const VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
@@ -95,17 +95,23 @@ describe('the packed package, installed in a fresh project', () => {
     });
 
     describe("the README's first program", () => {
+      const program = readmeFirstProgram(readFileSync('README.md', 'utf8'));
+
       beforeAll(() => {
-        project.write('main.ts', readmeFirstProgram(readFileSync('README.md', 'utf8')));
+        project.write('main.ts', program);
       });
 
       it.each(['node16', 'bundler'] as const)('type-checks under strict TypeScript with moduleResolution %s', (resolution) => {
         expect(typeCheck(project, resolution, ['main.ts'], resolution === 'node16' ? 'out' : undefined)).toBe('');
       });
 
-      it('runs as written, printing the same twice', () => {
+      // Runs what the node16 check above emitted (out/main.js); the closing comments, when the
+      // README shows the program's output there, must be what it prints.
+      it('runs as written, printing the same twice, and what its closing comments say it prints', () => {
         const first = expectSuccess(project.node('out/main.js'));
         expect(expectSuccess(project.node('out/main.js'))).toBe(first);
+        const documented = documentedOutput(program);
+        if (documented !== undefined) expect(first).toBe(documented);
       });
     });
   });
