@@ -232,3 +232,10 @@ export { createStateExchange } from './consistency/state-exchange.js';
 export { createDigestExchange, type DigestExchangeOptions } from './consistency/digest-exchange.js';
 export { planReadRepair, createReadRepair, type ReadReply, type ReadRepairPlan, type ReadRepair } from './consistency/read-repair.js';
 // --- end Reconcile ---
+
+// ---- predict: degradation faults ----
+export { degradationKinds, type DegradationKind } from './faults/models/degradation/kinds.js';
+export type { RampShape, DegradationOutcome } from './faults/models/degradation/ramp.js';
+export { degradationIncidents, type DegradationIncident } from './faults/models/degradation/incidents.js';
+export { watchDegradation, degradationMetricNames, type WatchDegradationOptions } from './observe/metrics/degradation-metrics.js';
+// ---- end predict: degradation faults ----
