@@ -1,6 +1,6 @@
 // Shared fixtures for the degradation tests: a small fleet of storage nodes watched by the
 // degradation metrics, and readers of what a monitor saw.
-import { degradationMetricNames, DiskError, Simulation, watchDegradation, type Fault, type WatchDegradationOptions } from '../../../src/index.js';
+import { degradationMetricNames, DiskError, Simulation, watchDegradation, type AddNodeOptions, type Fault, type WatchDegradationOptions } from '../../../src/index.js';
 import { addProbe, type Probe } from '../../world/helpers.js';
 
 export const NODES = ['n1', 'n2', 'n3'] as const;
@@ -10,12 +10,12 @@ export interface Fleet {
   probes: Record<string, Probe>;
 }
 
-/** Three nodes with durable state, signals sampled every `intervalMs` (noise-free baselines unless given), `faults` injected. */
-export function fleet(faults: Fault[], options: { seed?: number; intervalMs?: number; watch?: WatchDegradationOptions; trace?: boolean } = {}): Fleet {
+/** Three nodes with durable state (and `service`, when given), signals sampled every `intervalMs` (noise-free baselines unless given), `faults` injected. */
+export function fleet(faults: Fault[], options: { seed?: number; intervalMs?: number; watch?: WatchDegradationOptions; trace?: boolean; service?: AddNodeOptions['service'] } = {}): Fleet {
   const sim = new Simulation({ seed: options.seed ?? 1, trace: options.trace ?? false });
   sim.metrics.configure({ intervalMs: options.intervalMs ?? 1_000, maxSamplesPerSeries: 100_000 });
   const probes: Record<string, Probe> = {};
-  for (const id of NODES) probes[id] = addProbe(sim, id, { durable: { writes: 0 } });
+  for (const id of NODES) probes[id] = addProbe(sim, id, { durable: { writes: 0 }, ...(options.service === undefined ? {} : { service: options.service }) });
   watchDegradation(sim, { baselineNoise: 0, ...options.watch });
   sim.inject(faults);
   return { sim, probes };
