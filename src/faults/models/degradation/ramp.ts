@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../../errors.js';
 import { EventLoop } from '../../../kernel/event-loop.js';
-import { requireOneOf, requirePositive, requireProbability } from '../../../validate.js';
+import { orDefault, requireOneOf, requirePositive, requireProbability } from '../../../validate.js';
 import type { Fault } from '../../fault.js';
 import { paramsOf } from '../params.js';
 
@@ -61,13 +61,13 @@ export function readRampParams(fault: Fault, field: string, ownKeys: readonly st
   requirePositive(timeToFailureMs, at('timeToFailureMs'));
   const latestMs = EventLoop.maxSimulatedTimeMs - fault.atMs;
   if (timeToFailureMs > latestMs) throw new InvalidArgumentError(at('timeToFailureMs'), timeToFailureMs, `a time in (0, ${latestMs}] ms, so the failure falls by EventLoop.maxSimulatedTimeMs`);
-  const shape = params['shape'] ?? 'linear';
+  const shape = orDefault(params['shape'], 'linear');
   requireOneOf(shape, at('shape'), RAMP_SHAPES);
-  const outcome = params['outcome'] ?? 'crash';
+  const outcome = orDefault(params['outcome'], 'crash');
   requireOneOf(outcome, at('outcome'), OUTCOMES);
-  const noise = params['noise'] ?? DEFAULT_NOISE;
+  const noise = orDefault(params['noise'], DEFAULT_NOISE);
   requireProbability(noise, at('noise'));
-  const stepMs = stepped ? readStep(params['stepMs'] ?? Math.min(DEFAULT_STEP_MS, timeToFailureMs), timeToFailureMs, at('stepMs')) : undefined;
+  const stepMs = stepped ? readStep(orDefault(params['stepMs'], Math.min(DEFAULT_STEP_MS, timeToFailureMs)), timeToFailureMs, at('stepMs')) : undefined;
   return { ramp: { timeToFailureMs, shape, outcome, noise, stepMs }, params };
 }
 
@@ -80,7 +80,7 @@ function readStep(stepMs: unknown, timeToFailureMs: number, field: string): numb
 
 /** A peak parameter: a finite number in (0, max], or its default when absent. */
 export function readPeak(params: Record<string, unknown>, key: string, field: string, fallback: number, max: number): number {
-  const value = params[key] ?? fallback;
+  const value = orDefault(params[key], fallback);
   const expected = `a number in (0, ${max}]`;
   requirePositive(value, `${field}.params.${key}`);
   if (value > max) throw new InvalidArgumentError(`${field}.params.${key}`, value, expected);
