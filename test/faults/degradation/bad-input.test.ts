@@ -88,6 +88,11 @@ describe('degradation bad input', () => {
     expect(fieldOf(valid('memory-leak', { stepMs: 10 }))).toBe('schedule[1].params.stepMs'); // a leak has no effect to step
   });
 
+  it('a ramp longer than 100,000 default steps gets a coarser default step instead of an error', () => {
+    const sim = sim3();
+    expect(() => sim.inject([valid('latency-creep', { timeToFailureMs: 1e8 }), { ...valid('error-ramp', { timeToFailureMs: 3e7 + 0.1 }), target: 'c' }])).not.toThrow();
+  });
+
   it('watchDegradation refuses bad options and a second call', () => {
     const field = (options: unknown): string => (thrownBy(() => watchDegradation(sim3(), options as never)) as InvalidArgumentError).field;
     expect(field(null)).toBe('watchDegradation options');

@@ -36,7 +36,7 @@ export function writeErrorEffect(world: FaultWorld, target: string, peakProbabil
  *
  * Params: `timeToFailureMs` (required, > 0), `shape` (`'linear'` | `'exponential'`, default
  * linear), `outcome` (`'crash'` | `'degrade'`, default crash), `noise` ([0, 1], default 0.05),
- * `stepMs` (default min(100, timeToFailureMs); at most 100,000 steps), `extraWriteLatencyMs`
+ * `stepMs` (default 100, or timeToFailureMs if shorter; at most 100,000 steps, so coarser for a ramp over 10,000 s), `extraWriteLatencyMs`
  * ((0, 3,600,000], default 100), `peakErrorProbability` ((0, 1], default 0.5).
  *
  * @example

@@ -67,14 +67,20 @@ export function readRampParams(fault: Fault, field: string, ownKeys: readonly st
   requireOneOf(outcome, at('outcome'), OUTCOMES);
   const noise = orDefault(params['noise'], DEFAULT_NOISE);
   requireProbability(noise, at('noise'));
-  const stepMs = stepped ? readStep(orDefault(params['stepMs'], Math.min(DEFAULT_STEP_MS, timeToFailureMs)), timeToFailureMs, at('stepMs')) : undefined;
+  const stepMs = stepped ? readStep(orDefault(params['stepMs'], defaultStepMs(timeToFailureMs)), timeToFailureMs, at('stepMs')) : undefined;
   return { ramp: { timeToFailureMs, shape, outcome, noise, stepMs }, params };
+}
+
+/** 100 ms, or the whole ramp when shorter, or coarser when 100 ms would be more than `MAX_STEPS` steps. */
+function defaultStepMs(timeToFailureMs: number): number {
+  return Math.max(Math.min(DEFAULT_STEP_MS, timeToFailureMs), timeToFailureMs / MAX_STEPS);
 }
 
 function readStep(stepMs: unknown, timeToFailureMs: number, field: string): number {
   const expected = `a step in [${timeToFailureMs / MAX_STEPS}, ${timeToFailureMs}] ms (at most ${MAX_STEPS} steps up to timeToFailureMs)`;
   requirePositive(stepMs, field);
-  if (stepMs > timeToFailureMs || timeToFailureMs / stepMs > MAX_STEPS) throw new InvalidArgumentError(field, stepMs, expected);
+  // A hair of slack: the default step for a long ramp is exactly timeToFailureMs / MAX_STEPS, up to rounding.
+  if (stepMs > timeToFailureMs || timeToFailureMs / stepMs > MAX_STEPS * (1 + 1e-9)) throw new InvalidArgumentError(field, stepMs, expected);
   return stepMs;
 }
 
