@@ -35,7 +35,7 @@ export function writeErrorEffect(world: FaultWorld, target: string, peakProbabil
  * in faultline, so no write waits for it.
  *
  * Params: `timeToFailureMs` (required, > 0), `shape` (`'linear'` | `'exponential'`, default
- * linear), `outcome` (`'crash'` | `'degrade'`, default crash), `noise` ([0, 1], default 0.05),
+ * linear), `outcome` (`'crash'` | `'degrade'`, default crash), `noise` ([0, 1], default 0.05: the relative standard deviation of a monitor's readings of the rise, drawn from the stream `fault:<kind>:<target>:<atMs>:noise`; the effect itself follows the ramp exactly),
  * `stepMs` (default 100, or timeToFailureMs if shorter; at most 100,000 steps, so coarser for a ramp over 10,000 s), `extraWriteLatencyMs`
  * ((0, 3,600,000], default 100), `peakErrorProbability` ((0, 1], default 0.5).
  *

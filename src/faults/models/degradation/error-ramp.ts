@@ -20,7 +20,7 @@ export function readErrorRamp(fault: Fault, field: string): DegradationSpec {
  * `faultline_disk_write_error_ratio` (see `watchDegradation`).
  *
  * Params: `timeToFailureMs` (required, > 0), `shape` (`'linear'` | `'exponential'`), `outcome`
- * (`'crash'` | `'degrade'`), `noise` ([0, 1], default 0.05), `stepMs` (default 100, or
+ * (`'crash'` | `'degrade'`), `noise` ([0, 1], default 0.05: the relative standard deviation of a monitor's readings of the rise, drawn from the stream `fault:<kind>:<target>:<atMs>:noise`; the effect itself follows the ramp exactly), `stepMs` (default 100, or
  * timeToFailureMs if shorter; at most 100,000 steps), `peakErrorProbability` ((0, 1], default 0.5).
  *
  * @example

@@ -38,7 +38,7 @@ function serviceEffect(world: FaultWorld, target: string, extraServiceMs: number
  * It conflicts with a `capacity` fault on the same target.
  *
  * Params: `timeToFailureMs` (required, > 0), `shape` (`'linear'` | `'exponential'`), `outcome`
- * (`'crash'` | `'degrade'`), `noise` ([0, 1], default 0.05), `stepMs` (default 100, or
+ * (`'crash'` | `'degrade'`), `noise` ([0, 1], default 0.05: the relative standard deviation of a monitor's readings of the rise, drawn from the stream `fault:<kind>:<target>:<atMs>:noise`; the effect itself follows the ramp exactly), `stepMs` (default 100, or
  * timeToFailureMs if shorter; at most 100,000 steps), `extraServiceMs` ((0, 3,600,000], default 50).
  *
  * @example

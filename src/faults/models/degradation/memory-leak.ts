@@ -21,7 +21,7 @@ export function readMemoryLeak(fault: Fault, field: string): DegradationSpec {
  * monitor reads (`faultline_node_memory_bytes`, see `watchDegradation`); the crash is the effect.
  *
  * Params: `timeToFailureMs` (required, > 0), `shape` (`'linear'` | `'exponential'`), `outcome`
- * (`'crash'` | `'degrade'`), `noise` ([0, 1], default 0.05), `leakBytes` ((0, 2^50], default 1 GiB).
+ * (`'crash'` | `'degrade'`), `noise` ([0, 1], default 0.05: the relative standard deviation of a monitor's readings of the rise, drawn from the stream `fault:<kind>:<target>:<atMs>:noise`; the effect itself follows the ramp exactly), `leakBytes` ((0, 2^50], default 1 GiB).
  *
  * @example
  * ```ts
