@@ -233,3 +233,10 @@ export { ScalingPolicy, type ScalingPolicyOptions, type PoolReading, type Scalin
 export type { AutoscalerOptions, PoolMetric, PoolNodeOptions } from './patterns/autoscaler/autoscaler-options.js';
 export { Autoscaler, addAutoscaler, type AutoscalerEvent, type AutoscalerDecision } from './patterns/autoscaler/autoscaler.js';
 // ---- end recover: autoscaler ----
+
+// ---- predict: degradation faults ----
+export { degradationKinds, type DegradationKind } from './faults/models/degradation/kinds.js';
+export type { RampShape, DegradationOutcome } from './faults/models/degradation/ramp.js';
+export { degradationIncidents, type DegradationIncident } from './faults/models/degradation/incidents.js';
+export { watchDegradation, degradationMetricNames, type WatchDegradationOptions } from './observe/metrics/degradation-metrics.js';
+// ---- end predict: degradation faults ----

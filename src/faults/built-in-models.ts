@@ -2,6 +2,7 @@ import type { FailureModel } from './failure-model.js';
 import { byzantineModel } from './models/byzantine.js';
 import { clockDriftModel, clockJumpModel, clockSkewModel } from './models/clock-fault.js';
 import { crashModel, pauseModel } from './models/crash.js';
+import { degradationModels } from './models/degradation/kinds.js';
 import { diskFullModel, diskUnsyncedLossModel, diskWriteFailModel } from './models/disk.js';
 import { linkFaultModel, slowNodeModel } from './models/link-fault.js';
 import { omissionModel } from './models/omission.js';
@@ -35,4 +36,5 @@ export const builtInFailureModels: readonly FailureModel[] = [
   diskUnsyncedLossModel,
   diskWriteFailModel,
   diskFullModel,
+  ...degradationModels,
 ];

@@ -10,6 +10,9 @@ import type { Fault, FaultSchedule } from './fault.js';
 import { domainOutageModel } from './models/domain-outage.js';
 import { inDomain, knownDomains, readDomainMap, type DomainSelector, type NodeDomains } from '../world/failure-domains.js';
 // ---- end failure domains ----
+// ---- predict: degradation faults ----
+import { degradationKinds, isDegradationKind, type DegradationKind } from './models/degradation/kinds.js';
+// ---- end predict: degradation faults ----
 
 /**
  * Fault kinds the nemesis can draw.
@@ -29,7 +32,7 @@ export const nemesisKinds = ['crash', 'pause', 'partition', 'isolate', 'partitio
  * const kinds: NemesisKind[] = ['crash', 'partition'];
  * ```
  */
-export type NemesisKind = (typeof nemesisKinds)[number] | 'domain-outage';
+export type NemesisKind = (typeof nemesisKinds)[number] | 'domain-outage' | DegradationKind;
 
 /**
  * What the nemesis draws from.
@@ -50,7 +53,11 @@ export interface NemesisOptions {
   startMs?: number;
   /**
    * Kinds to draw. Default: all of {@link nemesisKinds}, and `domain-outage` too when `domains`
-   * is given. `domain-outage` needs `domains`.
+   * is given. `domain-outage` needs `domains`. The `degradationKinds` are drawn only when named
+   * here: time to failure 20–120 % of the fault's duration (so some strike and restart at the
+   * end, some are repaired first), linear or exponential, crash or degrade (even odds), noise
+   * 0–20 %, a leak of 64 MiB–4 GiB, write latency +10–500 ms, a peak error rate of 10–100 %,
+   * service time +1–100 ms.
    */
   kinds?: readonly NemesisKind[];
   /**
@@ -105,7 +112,7 @@ export function nemesis(options: NemesisOptions): FaultSchedule {
     if (timeMs >= settings.horizonMs - 1) break;
     const kind = settings.kinds[weightedIndex(rng, weights)]!;
     const durationMs = Math.max(1, Math.min(Math.round(rng.exponential(settings.meanDurationMs)), Math.floor(settings.horizonMs - timeMs)));
-    const what = kind === 'domain-outage' ? drawOutage(rng, outages, settings.nodes, nodeList.domainsOf) : drawTargets(kind, rng, settings.nodes);
+    const what = kind === 'domain-outage' ? drawOutage(rng, outages, settings.nodes, nodeList.domainsOf) : isDegradationKind(kind) ? drawDegradation(kind, rng, settings.nodes, durationMs) : drawTargets(kind, rng, settings.nodes);
     const fault: Fault = { kind, atMs: Math.round(timeMs * 1000) / 1000, durationMs, ...what };
     const candidate = { fault, model: modelsByKind.get(kind)! };
     if (conflictsWithAccepted(candidate, accepted, nodeList)) continue;
@@ -128,13 +135,15 @@ function readOptions(options: NemesisOptions): NemesisSettings {
   const startMs = orDefault(options.startMs, 0);
   requireNonNegative(startMs, 'startMs');
   const domains = options.domains === undefined ? undefined : readDomainMap(options.domains, options.nodes, 'domains');
-  const allowed: readonly NemesisKind[] = domains === undefined ? nemesisKinds : [...nemesisKinds, 'domain-outage'];
-  const kinds = orDefault<readonly NemesisKind[]>(options.kinds, allowed);
+  const usual: readonly NemesisKind[] = domains === undefined ? nemesisKinds : [...nemesisKinds, 'domain-outage'];
+  // Degradations only when asked for: the default mix, and every schedule drawn from it, stays as it was.
+  const allowed: readonly NemesisKind[] = [...usual, ...degradationKinds];
+  const kinds = orDefault<readonly NemesisKind[]>(options.kinds, usual);
   if (!Array.isArray(kinds) || kinds.length === 0) throw new InvalidArgumentError('kinds', kinds, `a non-empty array of ${allowed.join(', ')}`);
   kinds.forEach((kind, index) => {
     if (!(allowed as readonly string[]).includes(kind)) throw new InvalidArgumentError(`kinds[${index}]`, kind, `one of ${allowed.join(', ')}${domains === undefined ? " ('domain-outage' needs domains)" : ''}`);
   });
-  const networkKinds = kinds.filter((kind) => kind !== 'crash' && kind !== 'pause' && kind !== 'clock-skew' && kind !== 'clock-drift' && kind !== 'omission' && kind !== 'domain-outage');
+  const networkKinds = kinds.filter((kind) => kind !== 'crash' && kind !== 'pause' && kind !== 'clock-skew' && kind !== 'clock-drift' && kind !== 'omission' && kind !== 'domain-outage' && !isDegradationKind(kind));
   if (networkKinds.length > 0 && options.nodes.length < 2) throw new InvalidArgumentError('kinds', kinds, `only single-node kinds with one node (${networkKinds.join(', ')} need two)`);
   const ratePerSec = orDefault(options.ratePerSec, 0.5);
   requireNonNegative(ratePerSec, 'ratePerSec');
@@ -185,7 +194,25 @@ function weightedIndex(rng: Rng, weights: readonly number[]): number {
   return weights.length - 1;
 }
 
-function drawTargets(kind: Exclude<NemesisKind, 'domain-outage'>, rng: Rng, nodes: readonly string[]): Pick<Fault, 'target' | 'params'> {
+/** A degradation's target and params, in the ranges `NemesisOptions.kinds` documents. */
+function drawDegradation(kind: DegradationKind, rng: Rng, nodes: readonly string[], durationMs: number): Pick<Fault, 'target' | 'params'> {
+  const target = rng.pick(nodes);
+  const timeToFailureMs = Math.max(1, Math.round(durationMs * rng.uniform(0.2, 1.2)));
+  const common = { timeToFailureMs, shape: rng.random() < 0.5 ? 'linear' : 'exponential', outcome: rng.random() < 0.5 ? 'crash' : 'degrade', noise: Math.round(rng.uniform(0, 0.2) * 100) / 100 };
+  const errorRate = (): number => Math.round(rng.uniform(0.1, 1) * 100) / 100;
+  switch (kind) {
+    case 'memory-leak':
+      return { target, params: { ...common, leakBytes: rng.int(64, 4_096) * 2 ** 20 } };
+    case 'disk-wearout':
+      return { target, params: { ...common, extraWriteLatencyMs: rng.int(10, 500), peakErrorProbability: errorRate() } };
+    case 'latency-creep':
+      return { target, params: { ...common, extraServiceMs: rng.int(1, 100) } };
+    case 'error-ramp':
+      return { target, params: { ...common, peakErrorProbability: errorRate() } };
+  }
+}
+
+function drawTargets(kind: Exclude<NemesisKind, 'domain-outage' | DegradationKind>, rng: Rng, nodes: readonly string[]): Pick<Fault, 'target' | 'params'> {
   const round = (value: number): number => Math.round(value * 100) / 100;
   switch (kind) {
     case 'crash':

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { faultSchedule, generatedKinds, type GeneratedKind } from '../../src/check/index.js';
-import { builtInFailureModels, findBudgetViolation, Simulation, type Fault, type FaultSchedule } from '../../src/index.js';
+import { builtInFailureModels, degradationKinds, findBudgetViolation, Simulation, type Fault, type FaultSchedule } from '../../src/index.js';
 
 const nodes = ['n1', 'n2', 'n3', 'n4'];
 const clients = ['c1'];
@@ -63,8 +63,8 @@ function expectInRange(fault: Fault): void {
 }
 
 describe('faultSchedule generates every built-in kind', () => {
-  it('lists every built-in model', () => {
-    expect([...generatedKinds].sort()).toEqual([...models.keys()].sort());
+  it('lists every built-in model (degradation kinds are generated only when named: test/faults/degradation/generators.test.ts)', () => {
+    expect([...generatedKinds, ...degradationKinds].sort()).toEqual([...models.keys()].sort());
   });
 
   it.each(generatedKinds.map((kind) => [kind]))('%s: schedules inject and run, with parameters in range', (kind) => {

@@ -461,6 +461,25 @@ const validFault = fc.oneof(
   timed('disk-unsynced-loss', node, none),
   timed('disk-write-fail', node, fc.record({ probability }, { requiredKeys: [] })),
   timed('disk-full', node, none),
+  ...['disk-wearout', 'memory-leak', 'latency-creep', 'error-ramp'].map((kind) =>
+    timed(
+      kind,
+      node,
+      fc.record(
+        {
+          timeToFailureMs: fc.integer({ min: 1, max: 3_000 }),
+          shape: fc.constantFrom('linear', 'exponential'),
+          outcome: fc.constantFrom('crash', 'degrade'),
+          noise: probability,
+          ...(kind === 'memory-leak' ? { leakBytes: fc.integer({ min: 1, max: 2 ** 40 }) } : {}),
+          ...(kind === 'disk-wearout' ? { extraWriteLatencyMs: fc.integer({ min: 1, max: 1_000 }) } : {}),
+          ...(kind === 'disk-wearout' || kind === 'error-ramp' ? { peakErrorProbability: fc.double({ min: 0.01, max: 1, noNaN: true }) } : {}),
+          ...(kind === 'latency-creep' ? { extraServiceMs: fc.integer({ min: 1, max: 100 }) } : {}),
+        },
+        { requiredKeys: ['timeToFailureMs'] },
+      ),
+    ),
+  ),
 );
 
 /** A valid fault with one field (top-level or in params, existing, new or symbol-keyed) replaced by junk. */

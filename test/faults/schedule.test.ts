@@ -71,6 +71,10 @@ const everyKind: FaultSchedule = [
   { kind: 'disk-write-fail', atMs: 1_300, durationMs: 200, target: 'e', params: { probability: 0.5 } },
   { kind: 'disk-full', atMs: 1_400, durationMs: 200, target: 'c' },
   { kind: 'crash', atMs: 1_600, durationMs: 100, target: 'd' },
+  { kind: 'memory-leak', atMs: 200, target: 'c', params: { timeToFailureMs: 2_000, outcome: 'degrade' } },
+  { kind: 'latency-creep', atMs: 300, durationMs: 1_000, target: 'b', params: { timeToFailureMs: 800, extraServiceMs: 5, outcome: 'degrade' } },
+  { kind: 'disk-wearout', atMs: 1_400, durationMs: 500, target: 'a', params: { timeToFailureMs: 300, stepMs: 50 } },
+  { kind: 'error-ramp', atMs: 1_800, durationMs: 400, target: 'e', params: { timeToFailureMs: 300, peakErrorProbability: 0.9 } },
 ];
 
 function replay(schedule: FaultSchedule, seed = 1): Simulation {

@@ -1,5 +1,9 @@
 import fc from 'fast-check';
 import type { Fault } from '../../faults/fault.js';
+// ---- predict: degradation faults ----
+import { isDegradationKind } from '../../faults/models/degradation/kinds.js';
+import { degradationTargets } from './degradation.js';
+// ---- end predict: degradation faults ----
 
 /**
  * What the per-kind arbitraries need to know of the generator's options. Internal.
@@ -69,6 +73,7 @@ function logUniformDuration(minMs: number, maxMs: number): fc.Arbitrary<number> 
  * `FaultScheduleOptions.kinds`). Each shrinks towards the first node and the simplest parameters.
  */
 export function targetsOf(kind: string, draw: KindDraw): fc.Arbitrary<Pick<Fault, 'target' | 'params'>> {
+  if (isDegradationKind(kind)) return degradationTargets(kind, draw);
   const node = fc.constantFrom(...draw.nodes);
   const pair = pairOf(draw.nodes);
   switch (kind) {

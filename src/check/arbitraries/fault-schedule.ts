@@ -14,6 +14,7 @@ import { domainOutageModel } from '../../faults/models/domain-outage.js';
 import { readDomainMap, type NodeDomains } from '../../world/failure-domains.js';
 import { domainFaultKinds, domainOutageParams } from './domain-outage.js';
 // ---- end failure domains ----
+import { degradationKinds } from '../../faults/models/degradation/kinds.js';
 
 /**
  * Every built-in fault kind {@link faultSchedule} can generate: the nemesis kinds, and the
@@ -99,6 +100,10 @@ export interface FaultScheduleOptions {
    * 10–1,000; a traffic spike of 100–5,000 messages/s from another node; disk write failures
    * 10–100 %. A clock jump is permanent (no duration); every other fault ends by `horizonMs`.
    * With `domains`, also `domain-outage` (see `domains`), which the default then includes.
+   * Also the `degradationKinds` (`disk-wearout`, `memory-leak`, `latency-creep`, `error-ramp`),
+   * only when named: time to failure within [minDurationMs, maxDurationMs], linear or exponential,
+   * crash or degrade, noise 0–20 %, a leak of 64 MiB–4 GiB, write latency +10–500 ms, a peak
+   * error rate of 10–100 %, service time +1–100 ms.
    */
   kinds?: ReadonlyArray<GeneratedKind | (string & Record<never, never>)>;
   /** Relative chance of each kind (positive). Default 1 for every kind. */
@@ -310,7 +315,8 @@ function readModels(value: unknown): Map<string, GeneratedFailureModel> {
 function readKinds(value: unknown, models: ReadonlyMap<string, GeneratedFailureModel>, nodeCount: number, hasDomains: boolean): string[] {
   // A cluster with domains gets correlated faults by default; one without draws exactly as before.
   const kinds = orDefault(value, hasDomains ? [...DEFAULT_KINDS, ...domainFaultKinds] : DEFAULT_KINDS);
-  const known = [...generatedKinds, ...(hasDomains ? domainFaultKinds : []), ...models.keys()];
+  // Degradation kinds are drawn only when named, so the default mixes (and the searches pinned on them) stay as they were.
+  const known = [...generatedKinds, ...degradationKinds, ...(hasDomains ? domainFaultKinds : []), ...models.keys()];
   if (!Array.isArray(kinds) || kinds.length === 0) throw new InvalidArgumentError('kinds', kinds, `a non-empty array of ${known.join(', ')}`);
   kinds.forEach((kind: unknown, index) => {
     if (!hasDomains && (domainFaultKinds as readonly unknown[]).includes(kind)) throw new InvalidArgumentError(`kinds[${index}]`, kind, `one of ${known.join(', ')} ('${String(kind)}' needs the cluster's domains: pass domains)`);
