@@ -46,7 +46,14 @@ export interface LogRatePredictorOptions {
   direction?: 'up' | 'down';
 }
 
-/** Options of {@link detectLogAnomalies}: what to count, and the detector's own options. */
+/**
+ * Options of {@link detectLogAnomalies}: what to count, and the detector's own options.
+ *
+ * @example
+ * ```ts
+ * const options: LogAnomalyOptions = { template: 'write failed: <*>', bucketMs: 10_000, fromMs: 0, untilMs: 600_000, detector: { threshold: 4 } };
+ * ```
+ */
 export interface LogAnomalyOptions extends LogRateOptions {
   /** The rate detector's options. */
   detector?: LogRatePredictorOptions;

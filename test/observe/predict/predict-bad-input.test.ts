@@ -54,6 +54,18 @@ describe('predictor options out of range', () => {
   });
 });
 
+describe('null is never an absent option', () => {
+  it.each([
+    ['EWMA lambda', () => new EwmaPredictor({ lambda: null } as never), 'EWMA predictor options.lambda'],
+    ['CUSUM k', () => new CusumPredictor({ k: null } as never), 'CUSUM predictor options.k'],
+    ['Holt beta', () => new HoltPredictor({ threshold: 1, horizonMs: 1, beta: null } as never), 'Holt predictor options.beta'],
+    ['EWMA minStdDev', () => new EwmaPredictor({ minStdDev: null } as never), 'EWMA predictor options.minStdDev'],
+    ['score toleranceMs', () => scorePredictions([], [], { fromMs: 0, untilMs: 1, toleranceMs: null } as never), 'prediction score options.toleranceMs'],
+    ['log detector', () => detectLogAnomalies([], { template: 'x', bucketMs: 1, fromMs: 0, untilMs: 1, detector: null } as never), 'log rate detector options'],
+    ['SVG width', () => leadTimeTradeoffSvg([{ family: 'f', value: 1, medianLeadTimeMs: 1, falseAlarmsPerHour: 0 }], { width: null } as never), 'options.width'],
+  ])('%s', (_name, action, field) => expectInvalidArgument(action, field));
+});
+
 describe('non-finite values in a series', () => {
   fcTest.prop([fc.constantFrom(Number.NaN, Infinity, -Infinity, 1e101, '3' as unknown as number), fc.nat({ max: 5 }), fc.constantFrom(...Object.keys(builtIns))])(
     'a bad value anywhere in a stream is an InvalidArgumentError naming the sample, before the predictor sees it',

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Simulation } from '../../../src/simulation.js';
-import { CusumPredictor } from '../../../src/observe/predict/cusum-predictor.js';
-import { EwmaPredictor } from '../../../src/observe/predict/ewma-predictor.js';
-import { HoltPredictor } from '../../../src/observe/predict/holt-predictor.js';
-import { metricStreams } from '../../../src/observe/predict/metric-streams.js';
-import { scorePredictions, type PredictionIncident } from '../../../src/observe/predict/prediction-score.js';
-import { predictStreams, type Predictor } from '../../../src/observe/predict/predictor.js';
-import { predictorSweep } from '../../../src/observe/predict/predictor-sweep.js';
-import { leadTimeTradeoffSvg } from '../../../src/observe/predict/lead-time-svg.js';
+// Through the public entry point: what a user imports.
+import {
+  CusumPredictor, EwmaPredictor, HoltPredictor, Simulation, leadTimeTradeoffSvg, metricStreams, predictStreams, predictorSweep, scorePredictions,
+  type PredictionIncident, type Predictor,
+} from '../../../src/index.js';
 
 const LEAK_ONSET_MS = 20_000;
 const LEAK_MB_PER_SEC = 4;
