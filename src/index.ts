@@ -164,6 +164,19 @@ export { scoreAlerts, type AlertScore, type AlertScoreOptions, type ScoredIncide
 export { toPrometheusText, type PrometheusTextOptions } from './observe/export/prometheus.js';
 // --- end observe: metrics and alerts ---
 
+// ---- predict: predictors ----
+export { runPredictor, predictStreams, type Predictor, type PredictorVerdict, type PredictionAlarm, type MetricSample, type PredictionStream } from './observe/predict/predictor.js';
+export { seriesSamples, metricStreams, type SeriesSampleOptions, type MetricStreamOptions } from './observe/predict/metric-streams.js';
+export type { KnownBaseline } from './observe/predict/baseline.js';
+export { EwmaPredictor, type EwmaPredictorOptions } from './observe/predict/ewma-predictor.js';
+export { HoltPredictor, type HoltPredictorOptions } from './observe/predict/holt-predictor.js';
+export { CusumPredictor, type CusumPredictorOptions } from './observe/predict/cusum-predictor.js';
+export { scorePredictions, type PredictionIncident, type PredictionScoreOptions, type PredictionScore, type ScoredPredictionIncident } from './observe/predict/prediction-score.js';
+export { predictorSweep, type PredictorFamily, type PredictorSweepOptions, type PredictorSweepPoint } from './observe/predict/predictor-sweep.js';
+export { leadTimeTradeoffSvg, type LeadTimePoint, type LeadTimeSvgOptions } from './observe/predict/lead-time-svg.js';
+export { LogRatePredictor, logRateStreams, detectLogAnomalies, type LogRateOptions, type LogRatePredictorOptions, type LogAnomalyOptions } from './observe/predict/log-anomaly.js';
+// ---- end predict: predictors ----
+
 // ---- recover: failure domains, node removal, start delay (issue 15, wt-domains) ----
 export { domainKeys, type DomainKey, type NodeDomains, type DomainSelector } from './world/failure-domains.js';
 export { domainOutageModel, domainOutageEffects, type DomainOutageEffect } from './faults/models/domain-outage.js';

@@ -1,0 +1,214 @@
+import { InvalidArgumentError } from '../../errors.js';
+import { orDefault, rejectUnknownKeys, requireFinite, requireObject, requirePositiveInteger, requireString } from '../../validate.js';
+
+/**
+ * The fields of a point {@link leadTimeTradeoffSvg} plots (a {@link PredictorSweepPoint} has them).
+ *
+ * @example
+ * ```ts
+ * const point: LeadTimePoint = { family: 'holt', parameter: 'horizonMs', value: 60_000, medianLeadTimeMs: 48_000, falseAlarmsPerHour: 0.2 };
+ * ```
+ */
+export interface LeadTimePoint {
+  /** Family (one curve per family). */
+  family: string;
+  /** Name of the swept parameter, shown in the legend. */
+  parameter?: string;
+  /** Parameter value; the curve joins a family's points in increasing value. */
+  value: number;
+  /** x: median lead time in ms, >= 0; a point without one (nothing caught) is left out. */
+  medianLeadTimeMs: number | undefined;
+  /** y: false alarms per hour, >= 0 (log scale; 0 is drawn on a floor line below the decades). */
+  falseAlarmsPerHour: number;
+}
+
+/**
+ * Options of {@link leadTimeTradeoffSvg}.
+ *
+ * @example
+ * ```ts
+ * const options: LeadTimeSvgOptions = { width: 900, title: 'Disk failure predictors' };
+ * ```
+ */
+export interface LeadTimeSvgOptions {
+  /** Width in px, an integer in [320, 10000]. Default 860. */
+  width?: number;
+  /** Height in px, an integer in [240, 10000]. Default 540. */
+  height?: number;
+  /** Title drawn on top. Default `Lead time vs false alarms`. */
+  title?: string;
+}
+
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+function px(value: number): string {
+  return String(Math.round(value * 100) / 100);
+}
+
+function label(value: number): string {
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs >= 1e5 || abs < 1e-3) return value.toExponential(0).replace('e+', 'e');
+  return String(Number(value.toPrecision(6)));
+}
+
+function niceStep(max: number, count: number): number {
+  const raw = max / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const fraction = raw / power;
+  return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power;
+}
+
+/**
+ * Draws lead-time / false-alarm trade-off curves as a self-contained SVG in the style of the
+ * detectors' `tradeoffSvg`: x is the median lead time in **seconds** (linear, from 0), y the false
+ * alarms per hour on a log scale; one colour, polyline, labelled markers and legend entry per
+ * family. Rates of 0 sit hollow on a dashed floor half a decade below the lowest decade; points
+ * with no lead time (nothing caught) are left out, with a note. All text is XML-escaped.
+ *
+ * Read it with lower-right better: a warning earlier, for fewer false alarms.
+ *
+ * @throws InvalidArgumentError if `points` is empty, has no point with a lead time, or a point or
+ *   option is malformed.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('out/predictors.svg', leadTimeTradeoffSvg(predictorSweep(options), { title: 'Disk failure predictors' }));
+ * ```
+ */
+export function leadTimeTradeoffSvg(points: readonly LeadTimePoint[], options: LeadTimeSvgOptions = {}): string {
+  const { width, height, title } = readOptions(points, options);
+  const plotted = points.filter((point) => point.medianLeadTimeMs !== undefined);
+  if (plotted.length === 0) throw new InvalidArgumentError('points', points, 'at least one point with a lead time (a caught incident that failed)');
+  const families = new Map<string, { parameter: string | undefined; points: LeadTimePoint[] }>();
+  for (const point of points) {
+    if (!families.has(point.family)) families.set(point.family, { parameter: point.parameter, points: [] });
+    if (point.medianLeadTimeMs !== undefined) families.get(point.family)!.points.push(point);
+  }
+  for (const family of families.values()) family.points.sort((a, b) => a.value - b.value);
+
+  const plotLeft = 72;
+  const plotTop = 48;
+  const plotWidth = Math.max(60, width - plotLeft - 210);
+  const plotHeight = height - plotTop - 64;
+  const plotRight = plotLeft + plotWidth;
+  const plotBottom = plotTop + plotHeight;
+
+  const maxX = Math.max(...plotted.map((point) => point.medianLeadTimeMs! / 1_000));
+  const xStep = niceStep(maxX > 0 ? maxX : 1, 5);
+  const xMax = Math.max(xStep, Math.ceil((maxX * 1.02) / xStep) * xStep);
+  const xOf = (ms: number): number => plotLeft + (ms / 1_000 / xMax) * plotWidth;
+
+  const positive = plotted.map((point) => point.falseAlarmsPerHour).filter((rate) => rate > 0);
+  const hasZero = plotted.some((point) => point.falseAlarmsPerHour === 0);
+  const lowDecade = Math.max(-300, positive.length > 0 ? Math.floor(Math.log10(Math.min(...positive))) : -1);
+  let highDecade = positive.length > 0 ? Math.ceil(Math.log10(Math.max(...positive))) : 0;
+  if (highDecade <= lowDecade) highDecade = lowDecade + 1;
+  const floorLog = lowDecade - 0.5;
+  const yLow = hasZero ? floorLog - 0.15 : lowDecade;
+  const yOf = (rate: number): number => plotBottom - (((rate > 0 ? Math.log10(rate) : floorLog) - yLow) / (highDecade - yLow)) * plotHeight;
+
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<title>${escapeXml(title)}</title>`,
+    `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${px(width / 2)}" y="24" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(title)}</text>`,
+    '<g class="axes" stroke="#000000" stroke-width="1">',
+    `<line x1="${px(plotLeft)}" y1="${px(plotBottom)}" x2="${px(plotRight)}" y2="${px(plotBottom)}"/>`,
+    `<line x1="${px(plotLeft)}" y1="${px(plotTop)}" x2="${px(plotLeft)}" y2="${px(plotBottom)}"/>`,
+    '</g>',
+    '<g class="x-ticks" font-size="11">',
+  ];
+  for (let tick = 0; tick <= xMax + xStep * 1e-9; tick += xStep) {
+    const x = xOf(tick * 1_000);
+    out.push(`<line x1="${px(x)}" y1="${px(plotTop)}" x2="${px(x)}" y2="${px(plotBottom)}" stroke="#e5e5e5"/>`);
+    out.push(`<line x1="${px(x)}" y1="${px(plotBottom)}" x2="${px(x)}" y2="${px(plotBottom + 5)}" stroke="#000000"/>`);
+    out.push(`<text x="${px(x)}" y="${px(plotBottom + 18)}" text-anchor="middle">${escapeXml(label(tick))}</text>`);
+  }
+  out.push('</g>', '<g class="y-ticks" font-size="11">');
+  for (let decade = lowDecade; decade <= highDecade; decade++) {
+    const y = yOf(10 ** decade);
+    out.push(`<line x1="${px(plotLeft)}" y1="${px(y)}" x2="${px(plotRight)}" y2="${px(y)}" stroke="#e5e5e5"/>`);
+    out.push(`<line x1="${px(plotLeft - 5)}" y1="${px(y)}" x2="${px(plotLeft)}" y2="${px(y)}" stroke="#000000"/>`);
+    out.push(`<text x="${px(plotLeft - 8)}" y="${px(y + 4)}" text-anchor="end">${escapeXml(label(10 ** decade))}</text>`);
+  }
+  if (hasZero) {
+    const y = yOf(0);
+    out.push(`<line class="zero-floor" x1="${px(plotLeft)}" y1="${px(y)}" x2="${px(plotRight)}" y2="${px(y)}" stroke="#999999" stroke-dasharray="4 3"/>`);
+    out.push(`<text x="${px(plotLeft - 8)}" y="${px(y + 4)}" text-anchor="end">0</text>`);
+  }
+  out.push('</g>');
+  out.push(`<text x="${px(plotLeft + plotWidth / 2)}" y="${px(height - 22)}" text-anchor="middle">median lead time before failure (s)</text>`);
+  out.push(`<text x="18" y="${px(plotTop + plotHeight / 2)}" text-anchor="middle" transform="rotate(-90 18 ${px(plotTop + plotHeight / 2)})">false alarms per hour (log scale)</text>`);
+  const omitted = points.length - plotted.length;
+  if (omitted > 0) out.push(`<text x="${px(plotLeft)}" y="${px(height - 6)}" font-size="10" fill="#555555">${omitted} point(s) that caught no failing incident not shown</text>`);
+  drawFamilies(out, families, { xOf, yOf, legendX: plotRight + 20, legendTop: plotTop + 10, hasZero });
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+interface Placement {
+  xOf: (ms: number) => number;
+  yOf: (rate: number) => number;
+  legendX: number;
+  legendTop: number;
+  hasZero: boolean;
+}
+
+function drawFamilies(out: string[], families: ReadonlyMap<string, { parameter: string | undefined; points: LeadTimePoint[] }>, place: Placement): void {
+  let index = 0;
+  for (const [name, family] of families) {
+    const colour = PALETTE[index % PALETTE.length]!;
+    const coordinates = family.points.map((point) => `${px(place.xOf(point.medianLeadTimeMs!))},${px(place.yOf(point.falseAlarmsPerHour))}`);
+    out.push(`<g class="family" data-family="${escapeXml(name)}">`);
+    out.push(`<polyline points="${coordinates.join(' ')}" fill="none" stroke="${colour}" stroke-width="2"/>`);
+    for (const point of family.points) {
+      const x = place.xOf(point.medianLeadTimeMs!);
+      const y = place.yOf(point.falseAlarmsPerHour);
+      out.push(`<circle cx="${px(x)}" cy="${px(y)}" r="4" fill="${point.falseAlarmsPerHour === 0 ? '#ffffff' : colour}" stroke="${colour}" stroke-width="1.5"/>`);
+      out.push(`<text x="${px(x + 5)}" y="${px(y - 6)}" font-size="9" fill="${colour}">${escapeXml(label(point.value))}</text>`);
+    }
+    out.push('</g>');
+    const legendY = place.legendTop + index * 20;
+    const legendText = family.parameter === undefined ? name : `${name} (${family.parameter})`;
+    out.push(`<line x1="${px(place.legendX)}" y1="${px(legendY)}" x2="${px(place.legendX + 24)}" y2="${px(legendY)}" stroke="${colour}" stroke-width="2"/>`);
+    out.push(`<circle cx="${px(place.legendX + 12)}" cy="${px(legendY)}" r="4" fill="${colour}"/>`);
+    out.push(`<text class="legend" x="${px(place.legendX + 32)}" y="${px(legendY + 4)}">${escapeXml(legendText)}</text>`);
+    index++;
+  }
+  if (place.hasZero) {
+    const legendY = place.legendTop + index * 20;
+    out.push(`<circle cx="${px(place.legendX + 12)}" cy="${px(legendY)}" r="4" fill="#ffffff" stroke="#555555" stroke-width="1.5"/>`);
+    out.push(`<text x="${px(place.legendX + 32)}" y="${px(legendY + 4)}" fill="#555555">no false alarms (rate 0)</text>`);
+  }
+}
+
+function readOptions(points: unknown, options: unknown): { width: number; height: number; title: string } {
+  if (!Array.isArray(points) || points.length === 0 || points.length > 100_000) throw new InvalidArgumentError('points', points, 'a non-empty array of at most 100000 lead-time points');
+  requireObject(options, 'options');
+  rejectUnknownKeys(options, 'options', ['width', 'height', 'title']);
+  const width = orDefault(options['width'], 860);
+  const height = orDefault(options['height'], 540);
+  requirePositiveInteger(width, 'options.width', 10_000);
+  requirePositiveInteger(height, 'options.height', 10_000);
+  if (width < 320) throw new InvalidArgumentError('options.width', width, 'an integer in [320, 10000]');
+  if (height < 240) throw new InvalidArgumentError('options.height', height, 'an integer in [240, 10000]');
+  const title = orDefault(options['title'], 'Lead time vs false alarms');
+  if (typeof title !== 'string') throw new InvalidArgumentError('options.title', title, 'a string');
+  points.forEach((point: unknown, index) => {
+    const field = `points[${index}]`;
+    requireObject(point, field);
+    requireString(point['family'], `${field}.family`);
+    if (point['parameter'] !== undefined) requireString(point['parameter'], `${field}.parameter`);
+    requireFinite(point['value'], `${field}.value`);
+    const lead = point['medianLeadTimeMs'];
+    if (lead !== undefined && (typeof lead !== 'number' || !Number.isFinite(lead) || lead < 0)) throw new InvalidArgumentError(`${field}.medianLeadTimeMs`, lead, 'a finite time >= 0 in ms or undefined');
+    const rate = point['falseAlarmsPerHour'];
+    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) throw new InvalidArgumentError(`${field}.falseAlarmsPerHour`, rate, 'a finite rate >= 0 per hour');
+  });
+  return { width, height, title };
+}
