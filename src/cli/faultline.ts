@@ -188,6 +188,12 @@ function write(report: SweepReport, out: string, heading: string): number {
   return report.failed === 0 && report.coverageMissing.length === 0 ? 0 : 1;
 }
 
+// A reader that stops early (`faultline merge ... | head -1`) closes the pipe: the report is
+// written and the exit status stands, so a closed stdout is no error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 main(process.argv.slice(2)).then(
   (status) => {
     process.exitCode = status;

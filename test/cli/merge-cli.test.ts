@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -128,6 +128,16 @@ describe.skipIf(!built)('faultline merge (built)', () => {
     const all = faultline(['--help'], folder);
     expect(all.status).toBe(0);
     expect(all.stdout).toMatch(/^usage: faultline sweep <scenario-file>[\s\S]*\nusage: faultline merge <report\.json>[\s\S]*faultline --version/);
+  });
+
+  it('keeps its exit status and prints no stack trace when its reader stops early (| head -1)', async () => {
+    const child = spawn(process.execPath, [CLI, 'merge', 'shard-1.json', 'shard-2.json', 'shard-3.json', '--out', 'piped.json'], { cwd: folder });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const status = await new Promise<number | null>((done) => child.on('close', done));
+    expect({ status, stderr }).toEqual({ status: 1, stderr: '' });
+    expect(existsSync(join(folder, 'piped.json'))).toBe(true);
   });
 
   it('works where fast-check is not installed', () => {
