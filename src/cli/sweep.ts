@@ -3,7 +3,13 @@ import { InvalidArgumentError } from '../errors.js';
 import { clusterProperty } from '../check/assert-cluster.js';
 import type { SeedResult, SweepModule } from '../check/sweep-seed.js';
 import { loadSweepModule } from './load-module.js';
+import { shardSeeds, type Shard } from './shard.js';
+import { REPORT_FORMAT, REPORT_FORMAT_VERSION, scenarioSha256, type SweepReport } from './sweep-report.js';
+import { faultlineVersion } from './version.js';
 import runTask from './sweep-worker.js';
+
+export { parseShard, shardSeeds } from './shard.js';
+export type { SweepReport } from './sweep-report.js';
 
 /**
  * A sweep: seeds `firstSeed .. firstSeed + seeds - 1`, of which this shard takes every seed whose
@@ -15,28 +21,10 @@ export interface SweepOptions {
   seeds: number;
   firstSeed: number;
   workers: number;
-  shard: { index: number; count: number };
+  shard: Shard;
   runsPerSeed: number;
   /** Called after each seed, in completion order (which depends on the workers). */
   onProgress?: (done: number, total: number, failures: number) => void;
-}
-
-/** The sweep's JSON report: the same for the same options on any machine. */
-export interface SweepReport {
-  file: string;
-  firstSeed: number;
-  seeds: number;
-  shard: string;
-  runsPerSeed: number;
-  seedsRun: number;
-  passed: number;
-  failed: number;
-  /** Failing seeds, in seed order, with their minimal schedules. */
-  failures: SeedResult[];
-  /** Per `sometimes` condition: in how many seeds it was met. */
-  coverage: Record<string, number>;
-  /** Conditions of the module's `requireCoverage` that no seed met (the sweep then fails). */
-  coverageMissing: string[];
 }
 
 /** This module runs from its TypeScript source (tests, tsx), where worker threads cannot load it. */
@@ -44,13 +32,6 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
 /** At most this many worker threads, whatever is asked. */
 export const MAX_WORKERS = 256;
-
-/** The seeds of one shard, in order. */
-export function shardSeeds(firstSeed: number, seeds: number, shard: { index: number; count: number }): number[] {
-  const result: number[] = [];
-  for (let offset = shard.index - 1; offset < seeds; offset += shard.count) result.push(firstSeed + offset);
-  return result;
-}
 
 /** Runs a sweep on a worker pool (or in this thread with `workers: 0`). */
 export async function runSweep(options: SweepOptions): Promise<SweepReport> {
@@ -76,8 +57,14 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   const results = pooled === undefined ? await runHere(seeds, options) : await pooled.results;
   const failures = results.filter((result) => !result.ok).sort((first, second) => first.fastCheckSeed - second.fastCheckSeed);
   const coverage = coverageOf(results);
+  const coverageRequired = [...(module.options?.requireCoverage?.sometimes ?? [])];
   return {
+    format: REPORT_FORMAT,
+    formatVersion: REPORT_FORMAT_VERSION,
+    faultlineVersion: faultlineVersion(),
     file: options.file,
+    // Read after the module loaded, so a missing file keeps the loader's typed error.
+    scenarioSha256: scenarioSha256(options.file),
     firstSeed: options.firstSeed,
     seeds: options.seeds,
     shard: `${options.shard.index}/${options.shard.count}`,
@@ -87,7 +74,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
     failed: failures.length,
     failures,
     coverage,
-    coverageMissing: (module.options?.requireCoverage?.sometimes ?? []).filter((name) => (coverage[name] ?? 0) === 0),
+    coverageRequired,
+    coverageMissing: coverageRequired.filter((name) => (coverage[name] ?? 0) === 0),
   };
 }
 
@@ -151,13 +139,4 @@ export function batches(seeds: readonly number[], workers: number): number[][] {
   const result: number[][] = [];
   for (let start = 0; start < seeds.length; start += size) result.push(seeds.slice(start, start + size));
   return result;
-}
-
-/** Parses `i/n` (1-based), as vitest and CI matrices write shards. */
-export function parseShard(text: string): { index: number; count: number } {
-  const match = /^(\d+)\/(\d+)$/.exec(text);
-  const index = Number(match?.[1]);
-  const count = Number(match?.[2]);
-  if (match === null || !(count >= 1) || !(index >= 1 && index <= count)) throw new InvalidArgumentError('--shard', text, 'i/n with 1 <= i <= n, e.g. 2/8');
-  return { index, count };
 }

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { sweepModuleOf } from '../../src/check/index.js';
 import { loadSweepModule } from '../../src/cli/load-module.js';
 import { batches, parseShard, runSweep, shardSeeds, type SweepOptions } from '../../src/cli/sweep.js';
+import { sweepReportOf } from '../../src/cli/sweep-report.js';
 import { InvalidArgumentError } from '../../src/index.js';
 
 const SWEEP_FILE = 'test/check/protocols/quorum.sweep.ts';
@@ -57,6 +59,13 @@ describe('runSweep', () => {
     expect(second).toEqual(first);
   });
 
+  it('says in its report which sweep it is, so faultline merge can check shards belong together', async () => {
+    const report = await runSweep(options({ seeds: 2, shard: { index: 2, count: 2 } }));
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(report).toMatchObject({ format: 'faultline-sweep-report', formatVersion: 1, faultlineVersion: version, file: SWEEP_FILE, shard: '2/2', seedsRun: 1, coverageRequired: [] });
+    expect(report.scenarioSha256).toBe(createHash('sha256').update(readFileSync(SWEEP_FILE)).digest('hex'));
+  });
+
   it('splits into shards whose failures add up to the whole sweep', async () => {
     const whole = await runSweep(options({}));
     const parts = await Promise.all([1, 2, 3].map((index) => runSweep(options({ shard: { index, count: 3 } }))));
@@ -92,6 +101,7 @@ describe('runSweep', () => {
     const report = await runSweep(options({ file: vacuous, seeds: 3 }));
     expect(report.failed).toBe(0);
     expect(report.coverageMissing).toEqual(['faults applied', 'never']);
+    expect(report.coverageRequired).toEqual(['faults applied', 'never']);
   });
 });
 
@@ -101,8 +111,9 @@ describe.skipIf(!built)('the faultline command (built; run `npm run build` first
     const child = spawnSync(process.execPath, ['dist/cli.js', 'sweep', SWEEP_FILE, '--seeds', '16', '--workers', '2', '--out', out], { encoding: 'utf8' });
     expect(child.status).toBe(1);
     expect(child.stderr).toMatch(/seeds 16\/16, \d+ failing/);
-    const report = JSON.parse(readFileSync(out, 'utf8'));
+    const report = sweepReportOf(JSON.parse(readFileSync(out, 'utf8')), out);
     expect(report.failures).toEqual((await runSweep(options({}))).failures);
+    expect(report.durationMs).toBeGreaterThan(0);
   });
 
   it('reports a bad scenario file with its typed error, though the workers start while this thread checks it', () => {
