@@ -24,7 +24,7 @@ beforeAll(async () => {
   first = await runObservability({ outDir: join(directory, 'first') });
   second = await runObservability({ outDir: join(directory, 'second') });
   printed = await commandLine;
-});
+}, 120_000); // three runs of the example: slow on a loaded 2-core machine
 
 const read = (path: string): string => readFileSync(path, 'utf8');
 
