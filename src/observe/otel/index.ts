@@ -67,7 +67,7 @@ function emitOne(tracer: Tracer, record: SpanRecord, emitted: ReadonlyMap<string
   return span;
 }
 
-/** OpenTelemetry's [seconds, nanoseconds]: a plain number below the process's time origin would be read as a `performance.now()` offset. */
+/** OpenTelemetry's [seconds, nanoseconds]: a plain number below the process's time origin would be read as an offset from that origin (no clock is read here). */
 function hrTimeOf(simulatedMs: number, epochMs: number): HrTime {
   // Whole seconds apart from the fraction: epoch (~1.7e12 ms) plus a fraction of a ms would round it away.
   const epochSeconds = Math.floor(epochMs / 1000);

@@ -35,7 +35,7 @@ export interface BackoffOptions {
 
 /**
  * A source of uniform numbers in [0, 1): a node's `ctx.rng` or a named stream `sim.rng(name)`.
- * Never `Math.random`, so a run replays.
+ * Never the host's random source, so a run replays.
  *
  * @example
  * ```ts
