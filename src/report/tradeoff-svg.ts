@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { orDefault, rejectUnknownKeys, requireFinite, requireObject, requirePositiveInteger, requireString } from '../validate.js';
+import { PALETTE, escapeXml, label, niceStep, px } from './svg-primitives.js';
 
 /**
  * The fields of a point {@link tradeoffSvg} plots (a `SweepPoint` from `thresholdSweep` has them).
@@ -37,34 +38,6 @@ export interface TradeoffSvgOptions {
   height?: number;
   /** Title drawn on top. Default `Detection time vs mistake rate`. */
   title?: string;
-}
-
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
-
-/** Escapes text for XML character data and attribute values. */
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
-
-/** A coordinate or length rounded for the SVG. */
-function px(value: number): string {
-  return String(Math.round(value * 100) / 100);
-}
-
-/** A tick label: short, without floating-point noise. */
-function label(value: number): string {
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  if (abs >= 1e5 || abs < 1e-3) return value.toExponential(0).replace('e+', 'e');
-  return String(Number(value.toPrecision(6)));
-}
-
-/** A "nice" step (1, 2 or 5 × 10^k) giving about `count` ticks up to `max`. */
-function niceStep(max: number, count: number): number {
-  const raw = max / count;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const fraction = raw / power;
-  return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power;
 }
 
 /**
