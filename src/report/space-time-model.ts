@@ -167,7 +167,7 @@ function readStates(records: readonly TraceRecord[], shown: ReadonlySet<string>,
     const startMs = since.get(node);
     if (startMs === undefined) return;
     since.delete(node);
-    if (endMs >= fromMs && startMs <= untilMs) intervals.push({ node, state, startMs: Math.max(startMs, fromMs), endMs: Math.min(endMs, untilMs) });
+    if (startMs <= untilMs && (endMs > fromMs || startMs >= fromMs)) intervals.push({ node, state, startMs: Math.max(startMs, fromMs), endMs: Math.min(endMs, untilMs) });
   };
   for (const record of records) {
     const node = record.node;
@@ -238,7 +238,7 @@ function readFaults(records: readonly TraceRecord[], shown: ReadonlySet<string>,
   }
   intervals.push(...open.values());
   return intervals
-    .filter((interval) => interval.endMs >= fromMs && interval.startMs <= untilMs)
+    .filter((interval) => interval.startMs <= untilMs && (interval.endMs > fromMs || interval.startMs >= fromMs))
     .map((interval) => ({ ...interval, startMs: Math.max(interval.startMs, fromMs), endMs: Math.min(interval.endMs, untilMs) }))
     .sort((a, b) => a.startMs - b.startMs || a.faultId - b.faultId);
 }

@@ -13,7 +13,7 @@ export interface ReportScenario {
 /** Three nodes ping each other every 20 ms; c crashes, a and c are cut apart, b pauses. */
 export function reportScenario(seed = 7): ReportScenario {
   const sim = new Simulation({ seed, trace: true, network: { link: { latency: { kind: 'uniform', minMs: 2, maxMs: 8 }, lossProbability: 0.05 } } });
-  sim.metrics.configure({ intervalMs: 10 });
+  sim.metrics.configure({ intervalMs: 50 });
   const pings = sim.metrics.counter('pings_total', { labelNames: ['node'] });
   const inflight = sim.metrics.gauge('heard');
   for (const id of NODE_IDS) {
