@@ -16,7 +16,7 @@ export type { DetectorVerdict, HealthVerdict, HtmlReportInput, MetricChart, Repo
  * Renders runs as one self-contained HTML page: the title and story, summary tables, then per
  * run a table of its faults; a timeline of the faults, each node's down and paused time from the
  * ground truth, alert rules firing and detectors' or health checks' suspicions (right or
- * mistaken); the space-time diagram ({@link spaceTimeSvg}) when the simulation was traced; metric
+ * mistaken); the space-time diagram (`spaceTimeSvg` of `faultline`) when the simulation was traced; metric
  * charts (uPlot) with the faults shaded and alerts marked; alert events scored against the faults
  * (`scoreAlerts`); and a QoS table of the detectors and health checks (`measureQoS`,
  * `measureHealthQoS`).

@@ -11,14 +11,10 @@ export interface UplotAssets {
 
 let cached: UplotAssets | undefined;
 
-/** A `require` that resolves from this module, in the CommonJS and the ES module build alike. */
-function requireHere(): NodeJS.Require {
-  return typeof require === 'function' ? require : createRequire(import.meta.url);
-}
-
 export function uplotAssets(): UplotAssets {
   if (cached !== undefined) return cached;
-  const resolve = requireHere().resolve;
+  // The CommonJS build gets `import.meta.url` from tsup (the file's own URL), as the ES module build has it.
+  const resolve = createRequire(import.meta.url).resolve;
   cached = {
     script: readFileSync(resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
     css: readFileSync(resolve('uplot/dist/uPlot.min.css'), 'utf8'),
