@@ -34,7 +34,8 @@ const LANE_MARKS = { crash: '✖', restart: '↻', pause: '‖', resume: '▶' }
  * sender's lane to its addressee's), a message dropped (`╌╌✕`, or `✕` next to the sender when it
  * was lost as sent, with the reason in the note), a crash `✖`, restart `↻`, pause `‖`, resume `▶`,
  * a fault starting `⚡` or ending `✓`. Between events a lane reads `│` up, `·` down, `┆` paused.
- * The same lanes, arrows and faults as {@link spaceTimeSvg}; bounded by `maxMessages`.
+ * The same lanes, arrows and faults as {@link spaceTimeSvg}, with a row for each message that arrives
+ * or is dropped in the window; bounded by `maxMessages`.
  *
  * @throws InvalidArgumentError if `records` is not an array of records, or an option is out of
  *   range or unknown (`untilMs` must be after `fromMs`).
@@ -53,7 +54,7 @@ export function spaceTimeAscii(records: readonly TraceRecord[], options: SpaceTi
   const columns = orDefault(options.columns, 72);
   requirePositiveInteger(columns, 'columns', 1_000);
   if (columns < 8) throw new InvalidArgumentError('columns', columns, 'an integer in [8, 1000]');
-  const model = buildSpaceTimeModel(records, window);
+  const model = buildSpaceTimeModel(records, window, true);
   const pitch = Math.max(3, Math.floor(columns / model.nodes.length));
   return [header(model, pitch), ...rowsOf(model).map((row) => drawRow(row, model, pitch)), ...footer(model)].join('\n');
 }

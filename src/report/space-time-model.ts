@@ -113,11 +113,15 @@ function nodesOf(records: readonly TraceRecord[]): string[] {
   return [...seen];
 }
 
-/** Reads the lanes, arrows and shading of a window out of the records. */
-export function buildSpaceTimeModel(records: readonly TraceRecord[], window: Required<WindowOptions>): SpaceTimeModel {
+/**
+ * Reads the lanes, arrows and shading of a window out of the records. Arrows are those that
+ * cross the window (a picture cuts them at its edges), or with `endInWindow` only those that
+ * end in it (a picture with one row per arrival).
+ */
+export function buildSpaceTimeModel(records: readonly TraceRecord[], window: Required<WindowOptions>, endInWindow = false): SpaceTimeModel {
   const { fromMs, untilMs } = window;
   const shown = new Set(window.nodes);
-  const messages = readMessages(records, shown, fromMs, untilMs);
+  const messages = readMessages(records, shown, fromMs, untilMs, endInWindow);
   return {
     nodes: window.nodes,
     fromMs,
@@ -132,7 +136,7 @@ export function buildSpaceTimeModel(records: readonly TraceRecord[], window: Req
   };
 }
 
-function readMessages(records: readonly TraceRecord[], shown: ReadonlySet<string>, fromMs: number, untilMs: number): { arrows: MessageArrow[]; inFlight: number } {
+function readMessages(records: readonly TraceRecord[], shown: ReadonlySet<string>, fromMs: number, untilMs: number, endInWindow: boolean): { arrows: MessageArrow[]; inFlight: number } {
   const sends = new Map<number, TraceRecord>();
   const ended = new Set<number>();
   const arrows: MessageArrow[] = [];
@@ -144,7 +148,7 @@ function readMessages(records: readonly TraceRecord[], shown: ReadonlySet<string
     const send = sends.get(record.messageId);
     // A send older than the kept records cannot be drawn: its time is unknown.
     if (send === undefined || !shown.has(record.from) || !shown.has(record.to)) continue;
-    if (record.timeMs < fromMs || send.timeMs > untilMs) continue;
+    if (record.timeMs < fromMs || send.timeMs > untilMs || (endInWindow && record.timeMs > untilMs)) continue;
     const arrow: MessageArrow = { messageId: record.messageId, from: record.from, to: record.to, sendMs: send.timeMs, endMs: record.timeMs, droppedAtSender: false, message: record.message };
     if (record.type === 'drop') {
       arrow.dropReason = record.reason ?? 'unknown';
