@@ -5,7 +5,7 @@ import type { AlertEvent } from '../../observe/alerts/alert-manager.js';
 import type { HealthChecker } from '../../observe/health/health-checker.js';
 import type { Labels } from '../../observe/metrics/instruments.js';
 import type { Simulation } from '../../simulation.js';
-import { rejectUnknownKeys, requireNonNegative, requireObject, requireOneOf, requirePositiveInteger, requireString } from '../../validate.js';
+import { rejectUnknownKeys, requireFinite, requireNonNegative, requireObject, requireOneOf, requirePositiveInteger, requireString } from '../../validate.js';
 
 /**
  * A table shown at the top of an HTML report, e.g. a run with and without a mitigation.
@@ -203,7 +203,10 @@ function checkRun(run: RunSection, field: string): void {
     requireArray(run.metrics, `${field}.metrics`, MAX_CHARTS);
     run.metrics.forEach((chart, index) => checkChart(chart, `${field}.metrics[${index}]`));
   }
-  if (run.alerts !== undefined) requireArray(run.alerts, `${field}.alerts`, 1_000_000);
+  if (run.alerts !== undefined) {
+    requireArray(run.alerts, `${field}.alerts`, 1_000_000);
+    run.alerts.forEach((event, index) => checkAlertEvent(event, `${field}.alerts[${index}]`));
+  }
   if (run.detectors !== undefined) {
     requireArray(run.detectors, `${field}.detectors`, MAX_CHARTS);
     run.detectors.forEach((verdict, index) => checkDetector(verdict, `${field}.detectors[${index}]`));
@@ -212,6 +215,13 @@ function checkRun(run: RunSection, field: string): void {
     requireArray(run.health, `${field}.health`, MAX_CHARTS);
     run.health.forEach((verdict, index) => checkHealth(verdict, `${field}.health[${index}]`));
   }
+}
+
+function checkAlertEvent(event: AlertEvent, field: string): void {
+  requireObject(event as unknown, field);
+  requireString(event.rule, `${field}.rule`);
+  requireOneOf(event.state, `${field}.state`, ['firing', 'resolved']);
+  requireFinite(event.timeMs, `${field}.timeMs`);
 }
 
 function checkChart(chart: string | MetricChart, field: string): void {
