@@ -96,7 +96,11 @@ export function readWindow(records: readonly TraceRecord[], options: WindowOptio
   const lastMs = records.reduce((latest, record) => (Number.isFinite(record.timeMs) && record.timeMs > latest ? record.timeMs : latest), fromMs);
   const untilMs = orDefault(options.untilMs, lastMs > fromMs ? lastMs : fromMs + 1);
   requireFinite(untilMs, 'untilMs');
-  if (untilMs <= fromMs) throw new InvalidArgumentError('untilMs', untilMs, `a time after fromMs (${fromMs} ms)`);
+  if (untilMs <= fromMs) {
+    // Without an untilMs the window ends at fromMs + 1 at the least: only a fromMs too large to add 1 to gets here.
+    if (options.untilMs === undefined) throw new InvalidArgumentError('fromMs', fromMs, `a time to which 1 ms can be added (below ${Number.MAX_SAFE_INTEGER})`);
+    throw new InvalidArgumentError('untilMs', untilMs, `a time after fromMs (${fromMs} ms)`);
+  }
   const maxMessages = orDefault(options.maxMessages, defaultMaxMessages);
   requirePositiveInteger(maxMessages, 'maxMessages', 1_000_000);
   const nodes = options.nodes === undefined ? nodesOf(records) : [...options.nodes];

@@ -180,3 +180,15 @@ describe('bad options', () => {
     }
   });
 });
+
+describe('extreme windows', () => {
+  it('names fromMs when it is too large to add 1 ms to', () => {
+    expectInvalidArgument(() => spaceTimeSvg(records, { fromMs: 1e300 }), 'fromMs');
+    expectInvalidArgument(() => spaceTimeAscii(records, { fromMs: 2 ** 60 }), 'fromMs');
+  });
+
+  it('draws a window far from zero with a bounded axis', () => {
+    const far = spaceTimeSvg([], { nodes: ['a'], fromMs: 1e12, untilMs: 1e12 + 0.001 });
+    expect(far.length).toBeLessThan(20_000);
+  });
+});

@@ -70,7 +70,11 @@ export function runView(run: RunSection, field: string): RunView {
   const sim = run.sim;
   const fromMs = run.fromMs ?? 0;
   const untilMs = run.untilMs ?? Math.max(sim.now, fromMs + 1);
-  if (untilMs <= fromMs) throw new InvalidArgumentError(`${field}.untilMs`, untilMs, `a time after fromMs (${fromMs} ms)`);
+  if (untilMs <= fromMs) {
+    // Without an untilMs the window ends at fromMs + 1 at the least: only a fromMs too large to add 1 to gets here.
+    if (run.untilMs === undefined) throw new InvalidArgumentError(`${field}.fromMs`, fromMs, `a time to which 1 ms can be added (below ${Number.MAX_SAFE_INTEGER})`);
+    throw new InvalidArgumentError(`${field}.untilMs`, untilMs, `a time after fromMs (${fromMs} ms)`);
+  }
   const nodes = run.nodes ?? sim.nodeIds();
   const faults = faultBands(sim.faultLog, fromMs, untilMs);
   const alerts = (run.alerts ?? []).filter((event) => event.timeMs >= fromMs && event.timeMs <= untilMs);
