@@ -3,7 +3,8 @@ import type { TraceRecord } from '../kernel/trace-recorder.js';
 import { orDefault, requirePositiveInteger } from '../validate.js';
 import { preview } from './message-preview.js';
 import { buildSpaceTimeModel, readWindow, type FaultInterval, type MessageArrow, type NodeStateInterval, type SpaceTimeModel } from './space-time-model.js';
-import { PALETTE, escapeXml, label, niceStep, px } from './svg-primitives.js';
+import { faultColour } from './fault-colours.js';
+import { escapeXml, label, niceStep, px } from './svg-primitives.js';
 
 /**
  * Options of {@link spaceTimeSvg}.
@@ -141,11 +142,9 @@ function captionOf(model: SpaceTimeModel): string {
   return parts.join(' · ');
 }
 
-/** One colour per fault kind, in order of first appearance. */
+/** The colour of each fault kind drawn. */
 function faultKinds(faults: readonly FaultInterval[]): Map<string, string> {
-  const colours = new Map<string, string>();
-  for (const fault of faults) if (!colours.has(fault.kind)) colours.set(fault.kind, PALETTE[(colours.size + 3) % PALETTE.length]!);
-  return colours;
+  return new Map(faults.map((fault) => [fault.kind, faultColour(fault.kind)]));
 }
 
 function faultTitle(fault: FaultInterval): string {

@@ -7,7 +7,7 @@ import { scoreAlerts, type AlertScore } from '../../observe/alerts/alert-score.j
 import { healthDetectorTransitions, measureHealthQoS } from '../../observe/health/health-qos.js';
 import type { SeriesView } from '../../observe/metrics/registry.js';
 import type { Simulation } from '../../simulation.js';
-import { PALETTE } from '../svg-primitives.js';
+import { faultColour } from '../fault-colours.js';
 import type { DetectorVerdict, HealthVerdict, MetricChart, RunSection } from './report-input.js';
 
 // Internal: a run reduced to the plain data its section shows (faults, down time, charts,
@@ -91,7 +91,7 @@ export function runView(run: RunSection, field: string): RunView {
     nodeStates: nodeStates(sim, nodes, fromMs, untilMs),
     charts: (run.metrics ?? []).map((chart, index) => chartView(sim, typeof chart === 'string' ? { name: chart } : chart, fromMs, untilMs, `${field}.metrics[${index}]`)),
     alerts,
-    ...(run.alerts === undefined ? {} : { alertScore: scoreAlerts(run.alerts, sim.faultLog, { untilMs }) }),
+    ...(run.alerts === undefined ? {} : { alertScore: alertScoreIn(run.alerts, sim.faultLog, fromMs, untilMs) }),
     verdicts: [...(run.detectors ?? []).map((verdict) => detectorView(sim, verdict, fromMs, untilMs)), ...(run.health ?? []).map((verdict) => healthView(sim, verdict, fromMs, untilMs))],
   };
 }
@@ -99,6 +99,21 @@ export function runView(run: RunSection, field: string): RunView {
 function clip<T extends { startMs: number; endMs: number }>(bands: T[], fromMs: number, untilMs: number): T[] {
   // A band that ends where the window starts is not in it (a crash healed at fromMs), unless it is an instant.
   return bands.filter((band) => band.startMs <= untilMs && (band.endMs > fromMs || band.startMs >= fromMs)).map((band) => ({ ...band, startMs: Math.max(band.startMs, fromMs), endMs: Math.min(band.endMs, untilMs) }));
+}
+
+/** Alerts scored against the faults, counting only the incidents and false alerts of the window. */
+function alertScoreIn(alerts: readonly AlertEvent[], log: readonly FaultLogEntry[], fromMs: number, untilMs: number): AlertScore {
+  const score = scoreAlerts(alerts, log, { untilMs });
+  const incidents = score.incidents.filter((incident) => incident.startMs <= untilMs && incident.endMs > fromMs);
+  const times = incidents.flatMap((incident) => (incident.timeToFireMs === undefined ? [] : [incident.timeToFireMs]));
+  return {
+    incidents,
+    falseAlerts: score.falseAlerts.filter((event) => event.timeMs >= fromMs),
+    missed: incidents.length - times.length,
+    detected: times.length,
+    meanTimeToFireMs: times.length === 0 ? Number.NaN : times.reduce((a, b) => a + b, 0) / times.length,
+    maxTimeToFireMs: times.length === 0 ? Number.NaN : Math.max(...times),
+  };
 }
 
 /** Pairs each fault's apply entry with its revert entry. */
@@ -122,8 +137,7 @@ function faultBands(log: readonly FaultLogEntry[], fromMs: number, untilMs: numb
 
 function coloursOf(faults: readonly FaultBand[]): Record<string, string> {
   const colours: Record<string, string> = {};
-  let next = 3;
-  for (const fault of faults) colours[fault.kind] ??= PALETTE[next++ % PALETTE.length]!;
+  for (const fault of faults) colours[fault.kind] ??= faultColour(fault.kind);
   return colours;
 }
 
