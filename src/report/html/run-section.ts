@@ -10,6 +10,8 @@ import { timelineSvg } from './timeline-svg.js';
 // Internal: the HTML of one run's section.
 
 const PICTURE_WIDTH_PX = 1100;
+/** Faults or alert events listed at most in a run's tables (the timeline draws them all, one row per kind and target). */
+const MAX_FAULT_ROWS = 200;
 
 export function runSectionHtml(run: RunSection, view: RunView, index: number): string {
   return [
@@ -28,10 +30,11 @@ export function runSectionHtml(run: RunSection, view: RunView, index: number): s
 
 function faultsHtml(view: RunView): string {
   const timeline = timelineSvg(view, PICTURE_WIDTH_PX);
-  const rows = view.faults.map((fault) => [fault.kind, fault.target ?? fault.nodes?.join(', ') ?? '', fault.params === undefined ? '' : preview(fault.params, 120), fault.startMs, fault.endMs, fault.open ? 'not healed' : fault.endMs - fault.startMs]);
+  const rows = view.faults.slice(0, MAX_FAULT_ROWS).map((fault) => [fault.kind, fault.target ?? fault.nodes?.join(', ') ?? '', fault.params === undefined ? '' : preview(fault.params, 120), fault.startMs, fault.endMs, fault.open ? 'not healed' : fault.endMs - fault.startMs]);
   return [
     '<h3>Faults, down time, alerts and verdicts</h3>',
     view.faults.length === 0 ? '<p class="note">No faults were injected in this window.</p>' : htmlTable(['fault', 'target', 'parameters', 'from ms', 'until ms', 'lasted ms'], rows, undefined, 'data faults'),
+    view.faults.length > MAX_FAULT_ROWS ? `<p class="note">… and ${view.faults.length - MAX_FAULT_ROWS} more faults, drawn in the timeline.</p>` : '',
     timeline === undefined ? '' : `<div class="picture timeline">${timeline}</div>`,
     timeline === undefined ? '' : '<p class="legend">Bars: each fault in its colour; grey a node down, amber paused (the truth); red an alert firing; green a detector or health check suspecting a node that was down, orange suspecting one that was up (a mistake). Hover a bar for details.</p>',
   ].join('\n');
@@ -72,7 +75,9 @@ function chartsHtml(view: RunView, index: number): string {
 function alertsHtml(view: RunView): string {
   if (view.alertScore === undefined) return '';
   const score = view.alertScore;
-  const events = htmlTable(['time ms', 'rule', 'state', 'value', 'since ms'], view.alerts.map((event) => [event.timeMs, event.rule, event.state, event.value, event.sinceMs]), 'Alert events', 'data alerts');
+  const shown = view.alerts.slice(0, MAX_FAULT_ROWS);
+  const more = view.alerts.length - shown.length;
+  const events = htmlTable(['time ms', 'rule', 'state', 'value', 'since ms'], shown.map((event) => [event.timeMs, event.rule, event.state, event.value, event.sinceMs]), more > 0 ? `Alert events (the first ${shown.length}; ${more} more)` : 'Alert events', 'data alerts');
   const incidents = htmlTable(
     ['fault', 'target', 'from ms', 'until ms', 'first alert', 'time to fire ms'],
     score.incidents.map((incident) => [incident.kind, incident.target ?? '', incident.startMs, incident.endMs, incident.firstAlert ?? 'missed', incident.timeToFireMs ?? null]),

@@ -21,6 +21,8 @@ interface Row {
 }
 
 const ROW_PX = 22;
+/** Rows drawn at most; the picture says how many it left out. */
+const MAX_ROWS = 300;
 const TOP_PX = 12;
 const BOTTOM_PX = 34;
 const LABEL_PX = 230;
@@ -32,13 +34,19 @@ const MISTAKE = '#ff7f0e';
 
 const span = (startMs: number, endMs: number): string => `${label(startMs)}–${label(endMs)} ms`;
 
+/** One row per fault kind and target: every crash of c on one row, each partition on the partitions' row. */
 function faultRows(view: RunView): Row[] {
-  return view.faults.map((fault) => {
+  const rows = new Map<string, Row>();
+  for (const fault of view.faults) {
     const where = fault.target ?? (fault.nodes === undefined ? '' : fault.nodes.join(', '));
+    const name = `fault: ${fault.kind}${where === '' ? '' : ` ${where}`}`;
     const params = fault.params === undefined ? '' : ` ${preview(fault.params, 80)}`;
     const title = `${fault.kind}${where === '' ? '' : ` ${where}`}${params}: ${span(fault.startMs, fault.endMs)}${fault.open ? ' (not healed)' : ''}`;
-    return { group: 'fault', label: `fault: ${fault.kind}${where === '' ? '' : ` ${where}`}`, bars: [{ startMs: fault.startMs, endMs: fault.endMs, fill: view.faultColours[fault.kind]!, title }] };
-  });
+    let row = rows.get(name);
+    if (row === undefined) rows.set(name, (row = { group: 'fault', label: name, bars: [] }));
+    row.bars.push({ startMs: fault.startMs, endMs: fault.endMs, fill: view.faultColours[fault.kind]!, title });
+  }
+  return [...rows.values()];
 }
 
 function truthRows(view: RunView): Row[] {
@@ -86,8 +94,9 @@ function verdictRows(view: RunView): Row[] {
 
 /** The run's timeline as an SVG document, or undefined when there is nothing to draw. */
 export function timelineSvg(view: RunView, width: number): string | undefined {
-  const rows = [...faultRows(view), ...truthRows(view), ...alertRows(view), ...verdictRows(view)];
-  if (rows.length === 0) return undefined;
+  const all = [...faultRows(view), ...truthRows(view), ...alertRows(view), ...verdictRows(view)];
+  if (all.length === 0) return undefined;
+  const rows = all.slice(0, MAX_ROWS);
   const left = LABEL_PX;
   const right = width - 16;
   const x = (timeMs: number): number => left + ((timeMs - view.fromMs) / (view.untilMs - view.fromMs)) * (right - left);
@@ -105,6 +114,7 @@ export function timelineSvg(view: RunView, width: number): string | undefined {
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     ...drawn,
     axis(view, x, left, right, bottom),
+    all.length > rows.length ? `<text x="6" y="${bottom + 30}" fill="#555">${all.length - rows.length} more rows not drawn (at most ${MAX_ROWS})</text>` : '',
     '</svg>',
   ].join('\n');
 }
