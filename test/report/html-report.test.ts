@@ -186,3 +186,19 @@ describe('bad input', () => {
     expect((thrown as InvalidArgumentError).field).toContain(`report.runs[0].${key}`);
   });
 });
+
+describe('a run with many faults', () => {
+  it('draws one timeline row per fault kind and target, and lists the first 200 faults', () => {
+    const sim = new Simulation({ seed: 1 });
+    const ids = ['n0', 'n1', 'n2', 'n3'];
+    for (const id of ids) sim.addNode(id, () => ({}));
+    sim.inject(Array.from({ length: 300 }, (_, index) => ({ kind: 'crash', atMs: 10 + index * 10, durationMs: 5, target: ids[index % ids.length]! })));
+    sim.run({ until: 3_100 });
+    const page = htmlReport({ title: 'many', runs: [{ label: 'many crashes', sim }] });
+    expect(count(page, /<g class="row fault">/g)).toBe(4);
+    expect(count(page, /<g class="row truth">/g)).toBe(4);
+    expect(count(page, /<rect [^>]*><title>crash n2: /g)).toBe(75);
+    expect(count(page, /<tr><td>crash<\/td>/g)).toBe(200);
+    expect(page).toContain('… and 100 more faults, drawn in the timeline.');
+  });
+});
