@@ -91,7 +91,7 @@ describe('the package', () => {
       expect([...shipped].filter((path) => /^dist\/(cli|sweep)[^/]*\.cjs$/.test(path))).toEqual([]);
       // scripts/share-declarations.mjs: declarations that read the same in both formats ship once,
       // as .d.cts; faultline/check's stay in both, since fast-check types differ by format.
-      expect([...shipped].filter((path) => path.endsWith('.d.ts')).sort()).toEqual(['dist/check.d.ts', 'dist/index.d.ts', 'dist/otel.d.ts']);
+      expect([...shipped].filter((path) => path.endsWith('.d.ts')).sort()).toEqual(['dist/check.d.ts', 'dist/index.d.ts', 'dist/otel.d.ts', 'dist/report.d.ts']);
       expect(readFileSync('dist/index.d.ts', 'utf8')).toBe("export * from './index.cjs';\n");
       const missing: string[] = [];
       for (const path of shipped) {
