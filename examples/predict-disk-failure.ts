@@ -144,14 +144,14 @@ function storageNode(serving: boolean, counts: { acknowledged: number }) {
           ctx.send(spare, { type: 'handoff', stored: ctx.durable.stored });
         }
       },
-      onMessage(_from, message) {
+      onMessage(from, message) {
         if (message.type === 'drain') {
           spare = message.to;
           ctx.setTimer(COPY_MS, 'copied');
         } else if (message.type === 'handoff') {
           ctx.persist((shard) => void (shard.stored = message.stored));
           ctx.setTimer(WRITE_EVERY_MS, 'write');
-          ctx.send(OPS, { type: 'migrated', from: _from });
+          ctx.send(OPS, { type: 'migrated', from });
         }
       },
     };
