@@ -22,6 +22,8 @@
  * recall, false alarms per hour, and lead time (how long before the drive died the first true
  * alarm came). Then each predictor's threshold is swept and drawn as a lead-time / false-alarm
  * trade-off (`leadTimeTradeoffSvg`, written to out/predict-disk-failure.svg; lower right is better).
+ * The run report, out/predict-disk-failure.html (`writeHtmlReport`), shows both runs below: every
+ * node's write latency and failed writes per second charted, the faults shaded.
  *
  * What to look for:
  * - Latency warns first. The control charts on write latency (EWMA, CUSUM) catch all three drives
@@ -44,6 +46,7 @@
  *   lost. A warning is worth it only if it comes more than the copy time ahead.
  *
  * Run: npx tsx examples/predict-disk-failure.ts [--out out/predict-disk-failure.svg] [--seed predict-disk-failure]
+ * (the run report is written next to the picture, with the extension .html)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -77,6 +80,7 @@ import {
   type PredictorFamily,
   type PredictorSweepPoint,
 } from 'faultline';
+import { writeHtmlReport } from 'faultline/report';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -279,6 +283,7 @@ export interface PredictDiskFailureResult {
   without: RunOutcome;
   with: RunOutcome;
   svgPath: string;
+  htmlPath: string;
   traceHash: string;
 }
 
@@ -369,9 +374,10 @@ function sampleOf(sim: Simulation, chosen: MetricPredictor, id: string, previous
 }
 
 /** Builds and runs both fleets, scores the predictors, sweeps them and writes the trade-off SVG. */
-export function runPredictDiskFailure(options: { seed?: string; svgPath?: string } = {}): PredictDiskFailureResult {
+export function runPredictDiskFailure(options: { seed?: string; svgPath?: string; htmlPath?: string } = {}): PredictDiskFailureResult {
   const seed = options.seed ?? 'predict-disk-failure';
   const svgPath = options.svgPath ?? 'out/predict-disk-failure.svg';
+  const htmlPath = options.htmlPath ?? 'out/predict-disk-failure.html';
 
   // Without prediction: every worn drive runs to failure; the predictors only watch.
   const unmanaged = buildFleet(seed);
@@ -402,17 +408,51 @@ export function runPredictDiskFailure(options: { seed?: string; svgPath?: string
   // With prediction: the best metric predictor acts online.
   const best = bestOf(rows.slice(0, metricPredictors.length));
   const managed = runManaged(seed, metricPredictors[best]!);
-  const withOutcome = outcomeOf('with prediction', managed.fleet, managed.drained);
-  return {
+  const result: PredictDiskFailureResult = {
     incidents,
     rows,
     best: `${rows[best]!.predictor} (${rows[best]!.signal})`,
     sweep,
     without: outcomeOf('without prediction', unmanaged, []),
-    with: withOutcome,
+    with: outcomeOf('with prediction', managed.fleet, managed.drained),
     svgPath,
-    traceHash: withOutcome.traceHash,
+    htmlPath,
+    traceHash: '',
   };
+  result.traceHash = result.with.traceHash;
+  writeReport(result, unmanaged.sim, managed.fleet.sim);
+  return result;
+}
+
+/** The run report: both runs' disk signals charted per node, the worn drives' faults shaded. */
+function writeReport(result: PredictDiskFailureResult, unmanaged: Simulation, managed: Simulation): void {
+  const charts = [
+    { name: latency, title: 'disk write latency (s), per node' },
+    { name: errors, show: 'rate' as const, title: 'failed writes per second, per node' },
+  ];
+  writeHtmlReport(result.htmlPath, {
+    title: 'Predicting disk failure: twelve storage nodes, three wearing drives',
+    story: `Three of twelve storage nodes wear out (s03, s08, s11): their write latency rises, then their writes fail, then the drive dies. `
+      + `Five predictors watch the signals; the best, ${result.best}, drains a node to a spare on its first alarm. `
+      + `Without prediction ${result.without.drivesFailedInService} drives die with ${result.without.acknowledgedWritesLost} acknowledged writes; `
+      + `with it, ${result.with.drivesFailedInService} die and ${result.with.acknowledgedWritesLost} are lost.`,
+    tables: [
+      {
+        caption: 'Predictors, scored on the run without prediction (lead time in minutes before the drive died)',
+        columns: ['predictor', 'signal', 'alarms', 'precision', 'recall', 'false alarms / h', 'median lead (min)'],
+        rows: result.rows.map((row) => [row.predictor, row.signal, row.alarms, row.precision ?? null, row.recall ?? null, row.falseAlarmsPerHour, row.medianLeadTimeMs === undefined ? null : row.medianLeadTimeMs / MINUTE_MS]),
+      },
+      {
+        caption: `Acting on ${result.best}: drain to a spare, then removeNode(graceful)`,
+        columns: ['run', 'drives failed', 'drained', 'acked writes', 'acked lost', 'write errors', 'shard down (min)'],
+        rows: [result.without, result.with].map((outcome) => [outcome.label, outcome.drivesFailedInService, outcome.drained.length, outcome.acknowledgedWrites, outcome.acknowledgedWritesLost, outcome.writeErrors, outcome.shardDownMinutes]),
+      },
+    ],
+    runs: [
+      { label: 'without prediction', sim: unmanaged, nodes: STORAGE, metrics: charts, story: 'Every worn drive runs to failure; its node goes down with its shard.' },
+      { label: `with prediction (${result.best})`, sim: managed, nodes: [...STORAGE, ...SPARES], metrics: charts, story: `Drained: ${result.with.drained.map((entry) => `${entry.node} at ${clock(entry.atMs)}`).join(', ')}.` },
+    ],
+  });
 }
 
 // ------------------------------------------------------------------------------------ report
@@ -444,6 +484,7 @@ function formatReport(result: PredictDiskFailureResult): string {
     `  without any predictor the first signal is the crash: lead time 0.0 on every drive`,
     '',
     `Threshold sweep: ${result.sweep.length} settings of ${new Set(result.sweep.map((point) => point.family)).size} predictors; trade-off drawn to ${result.svgPath}`,
+    `Run report (both runs, signals charted): ${result.htmlPath}`,
     '',
     `Acting on the best predictor, ${result.best}: drain to a spare on its first alarm (copy ${COPY_MS / MINUTE_MS} min), then removeNode(graceful)`,
     `  ${'run'.padEnd(20)}${'drives failed'.padStart(14)}${'drained'.padStart(9)}${'acked writes'.padStart(14)}${'acked lost'.padStart(12)}${'write errors'.padStart(14)}${'shard down min'.padStart(16)}`,
@@ -465,5 +506,7 @@ function argument(name: string): string | undefined {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const seed = argument('--seed');
   const svgPath = argument('--out');
-  console.log(formatReport(runPredictDiskFailure({ ...(seed === undefined ? {} : { seed }), ...(svgPath === undefined ? {} : { svgPath }) })));
+  // The run report goes next to the picture.
+  const htmlPath = svgPath === undefined ? undefined : svgPath.replace(/(\.svg)?$/, '.html');
+  console.log(formatReport(runPredictDiskFailure({ ...(seed === undefined ? {} : { seed }), ...(svgPath === undefined ? {} : { svgPath }), ...(htmlPath === undefined ? {} : { htmlPath }) })));
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPredictDiskFailure, type PredictDiskFailureResult } from '../examples/predict-disk-failure.js';
 import { hashIn, runExample } from './example-runner.js';
+import { chromiumPresent, openReportInChromium } from './browser/open-report.js';
 
 // The disk-failure prediction example, run in this process twice (to pin its numbers and prove
 // it deterministic) and once as users run it, from the command line.
@@ -17,8 +18,8 @@ let printed: string;
 
 beforeAll(async () => {
   const commandLine = runExample('examples/predict-disk-failure.ts', '--out', join(directory, 'cli', 'tradeoff.svg'));
-  first = runPredictDiskFailure({ svgPath: join(directory, 'first.svg') });
-  second = runPredictDiskFailure({ svgPath: join(directory, 'second.svg') });
+  first = runPredictDiskFailure({ svgPath: join(directory, 'first.svg'), htmlPath: join(directory, 'first.html') });
+  second = runPredictDiskFailure({ svgPath: join(directory, 'second.svg'), htmlPath: join(directory, 'second.html') });
   printed = await commandLine;
 }, 120_000); // three runs of two 3-hour fleets: slow on a loaded 2-core machine
 
@@ -87,7 +88,7 @@ describe('predict-disk-failure example', () => {
   });
 
   it('is deterministic: the same numbers, picture and hashes on a second run and from the command line', () => {
-    expect(second).toEqual({ ...first, svgPath: second.svgPath });
+    expect(second).toEqual({ ...first, svgPath: second.svgPath, htmlPath: second.htmlPath });
     const svg = readFileSync(first.svgPath, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.match(/<polyline /g)).toHaveLength(5);
@@ -99,5 +100,17 @@ describe('predict-disk-failure example', () => {
     expect(printed).toMatch(/^ {2}without prediction +3 +0 +233635 +39284 +1562 +200$/m);
     expect(printed).toMatch(/^ {2}with prediction +0 +3 +259108 +0 +89 +0$/m);
     expect(printed).toContain(`trade-off drawn to ${join(directory, 'cli', 'tradeoff.svg')}`);
+    expect(printed).toContain(`Run report (both runs, signals charted): ${join(directory, 'cli', 'tradeoff.html')}`);
+    expect(readFileSync(join(directory, 'cli', 'tradeoff.html'), 'utf8')).toBe(readFileSync(first.htmlPath, 'utf8'));
   });
+
+  it('writes a run report of both runs that opens offline in a browser with its four charts', async () => {
+    const html = readFileSync(first.htmlPath, 'utf8');
+    for (const text of ['without prediction', 'with prediction (EWMA z-score (write latency))', '39284', '259108', first.without.traceHash, first.traceHash]) expect(html).toContain(text);
+    if (!chromiumPresent) return;
+    const opened = await openReportInChromium(first.htmlPath);
+    expect([opened.consoleErrors, opened.pageErrors, opened.externalRequests]).toEqual([[], [], []]);
+    expect(opened.canvases).toBe(4); // latency and failed writes, for each run
+    expect(opened.text).toContain('Drained: s03 at 0:32, s08 at 1:00, s11 at 1:42.');
+  }, 60_000);
 });
