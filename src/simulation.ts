@@ -255,6 +255,7 @@ export class Simulation extends EventLoop {
       // observe/metrics
       inboxLength: node.inbox.length,
       queueDelayMs: node.service === undefined ? 0 : Math.max(0, node.busyUntilMs - this.now) + (node.inbox.length * 1000) / node.service.messagesPerSec,
+      diskWriteErrors: node.diskWriteErrors,
     };
   }
 

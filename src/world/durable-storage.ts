@@ -15,11 +15,18 @@ export class DurableStorage {
     requireFunction(recipe, `ctx.persist on '${node.id}': recipe`);
     const disk = node.disk;
     const loop = this.kernel.loop;
-    if (disk.full) throw new DiskError('DISK_FULL', node.id);
-    if (disk.failProbability > 0 && loop.rng(`fault:disk:${node.id}`).random() < disk.failProbability) throw new DiskError('DISK_WRITE_FAILED', node.id);
+    if (disk.full) throw this.failedWrite(node, 'DISK_FULL');
+    if (disk.failProbability > 0 && loop.rng(`fault:disk:${node.id}`).random() < disk.failProbability) throw this.failedWrite(node, 'DISK_WRITE_FAILED');
     node.durable = produce(node.durable, recipe as (draft: Draft<unknown>) => void);
     if (!disk.cacheWrites) node.syncedDurable = node.durable;
     if (loop.trace !== undefined) loop.trace.push({ timeMs: loop.now, type: 'persist', node: node.id, detail: node.durable });
+  }
+
+  // Counted on the failure path only, in a plain field: a successful write pays nothing, and
+  // `watchDegradation` reads the count at sampling time (nothing runs when metrics are not watched).
+  private failedWrite(node: NodeRuntime, code: 'DISK_FULL' | 'DISK_WRITE_FAILED'): DiskError {
+    node.diskWriteErrors++;
+    return new DiskError(code, node.id);
   }
 
   sync(node: NodeRuntime): void {

@@ -260,4 +260,6 @@ export interface NodeView<H = NodeHandlers, D = unknown> {
    * time plus one service time per queued message (0 without a limited service).
    */
   readonly queueDelayMs: number;
+  /** Writes (`ctx.persist`) that failed with `DiskError` (any code, any incarnation) since the node was added. */
+  readonly diskWriteErrors: number;
 }

@@ -83,6 +83,8 @@ export class NodeRuntime {
   serviceScheduled = false;
   syncedDurable: unknown;
   readonly disk: DiskState = { cacheWrites: false, failProbability: 0, full: false };
+  /** Writes (`ctx.persist`) that failed with `DiskError`, over the node's life (issue 14). */
+  diskWriteErrors = 0;
   // ---- failure domains, removal, start delay (issue 15) ----
   /** The failure domains the node belongs to (frozen; empty when it declared none). */
   domains: Readonly<NodeDomains> = {};

@@ -475,7 +475,7 @@ describe('nodes', () => {
       const handlers = { counter: 3, onStart: (): void => undefined };
       sim.addNode('b', () => handlers, { region: 'eu', durable: { x: 1 }, clock: { offsetMs: 50 } });
       sim.run({ until: 10 });
-      expect(sim.node('b')).toEqual({ id: 'b', index: 1, up: true, incarnation: 0, region: 'eu', handlers, durable: { x: 1 }, localTimeMs: 60, inboxLength: 0, queueDelayMs: 0 });
+      expect(sim.node('b')).toEqual({ id: 'b', index: 1, up: true, incarnation: 0, region: 'eu', handlers, durable: { x: 1 }, localTimeMs: 60, inboxLength: 0, queueDelayMs: 0, diskWriteErrors: 0 });
       expect(sim.node('b').handlers).toBe(handlers);
       expect(sim.node('a').region).toBeUndefined();
       sim.crash('b');

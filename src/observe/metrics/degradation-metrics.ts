@@ -8,7 +8,7 @@ import type { DegradationSpec } from '../../faults/models/degradation/signals.js
 import type { Simulation } from '../../simulation.js';
 
 /**
- * Names of the per-node gauges {@link watchDegradation} registers, each labelled `node`: the
+ * Names of the per-node metrics {@link watchDegradation} registers, each labelled `node`: the
  * signals a monitor would read off a machine, and all a predictor should see of a degradation.
  *
  * @example
@@ -25,6 +25,14 @@ export const degradationMetricNames = Object.freeze({
   diskWriteErrorRatio: 'faultline_disk_write_error_ratio',
   /** Gauge: time a request arriving now spends at the node, in seconds (baseline, plus a `latency-creep`'s service time, plus the node's real queueing delay). */
   serviceLatency: 'faultline_service_latency_seconds',
+  /**
+   * Counter: disk writes (`ctx.persist`) that really failed with `DiskError`, whatever the cause
+   * (`disk-wearout`, `error-ramp`, `disk-write-fail`, `disk-full`). Unlike the error ratio (the
+   * disk's failure probability, which a monitor could not read) this is what node code saw; read
+   * it as a rate (`metricStreams(..., { as: 'ratePerSec' })`). It keeps its count while the node
+   * is down and stops being sampled once the node is removed.
+   */
+  diskWriteErrors: 'faultline_disk_write_errors_total',
 });
 
 /**
@@ -61,7 +69,9 @@ type Baselines = Required<WatchDegradationOptions>;
 
 /**
  * Registers the degradation signals ({@link degradationMetricNames}) for every node and fills them
- * at each sample. A healthy node reads its baseline with Gaussian noise (`baselineNoise`, from the
+ * at each sample: four gauges, and the counter of writes that failed with `DiskError`, read from
+ * a count the world keeps anyway (a failed write pays one increment; nothing else runs unless
+ * this is called). A healthy node reads its baseline with Gaussian noise (`baselineNoise`, from the
  * stream `metrics:degradation:<node>`); each degradation fault in force on it (`sim.faultLog`)
  * adds its ramp's current level of its peak (for stepped kinds, the level the world is in since
  * the last step), read with noise of relative standard deviation `params.noise` from the stream
@@ -87,11 +97,14 @@ export function watchDegradation(sim: Simulation, options: WatchDegradationOptio
   const diskLatency = registry.gauge(degradationMetricNames.diskWriteLatency, { help: 'Disk write latency, in seconds', labelNames: node });
   const errorRatio = registry.gauge(degradationMetricNames.diskWriteErrorRatio, { help: 'Fraction of disk writes failing', labelNames: node });
   const serviceLatency = registry.gauge(degradationMetricNames.serviceLatency, { help: 'Time a request arriving now spends at the node, in seconds', labelNames: node });
+  const writeErrors = registry.counter(degradationMetricNames.diskWriteErrors, { help: 'Disk writes that failed with DiskError', labelNames: node });
   const active = activeDegradations(sim);
   registry.addCollector((timeMs) => {
     const degradations = active();
     for (const id of sim.nodeIds()) {
       const labels = { node: id };
+      // The world counts failed writes as they happen; the counter catches up here, at sampling time.
+      writeErrors.inc(sim.node(id).diskWriteErrors - writeErrors.get(labels), labels);
       const reading = sim.truth.isUp(id) ? readNode(sim, id, timeMs, baselines, degradations) : { memoryBytes: 0, diskLatencyMs: 0, errorRatio: 0, serviceLatencyMs: 0 };
       memory.set(reading.memoryBytes, labels);
       diskLatency.set(reading.diskLatencyMs / 1000, labels);

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { LogEntry, LogLevel } from '../../../src/world/event-log.js';
 import { detectLogAnomalies, logRateStreams } from '../../../src/observe/predict/log-anomaly.js';
 import { scorePredictions } from '../../../src/observe/predict/prediction-score.js';
+import { Rng } from '../../../src/kernel/rng.js';
+import { LogRatePredictor } from '../../../src/observe/predict/log-anomaly.js';
+import { runPredictor } from '../../../src/observe/predict/predictor.js';
 
 function entry(timeMs: number, node: string, message: string, level: LogLevel = 'info'): LogEntry {
   return { timeMs, localTimeMs: timeMs, node, level, message };
@@ -71,5 +74,42 @@ describe('detectLogAnomalies', () => {
     for (let second = 0; second < 60; second++) if (second < 40) for (let beat = 0; beat < 25; beat++) log.push(entry(second * 1_000 + beat * 40, 'n1', 'heartbeat sent'));
     const alarms = detectLogAnomalies(log, { template: 'heartbeat sent', bucketMs: 1_000, fromMs: 0, untilMs: 60_000, detector: { direction: 'down' } });
     expect(alarms).toEqual([{ target: 'n1', timeMs: 41_000, score: 5 }]); // (25 − 0) / √25
+  });
+});
+
+/** A Poisson(mean) count (Knuth's product of uniforms: exact, fine for small means). */
+function poisson(rng: Rng, mean: number): number {
+  const limit = Math.exp(-mean);
+  let count = 0;
+  for (let product = rng.random(); product > limit; product *= rng.random()) count++;
+  return count;
+}
+
+/** P(C > mean + z √mean) for C ~ Poisson(mean): the documented per-bucket rate with the rate known. */
+function poissonTail(mean: number, z: number): number {
+  let term = Math.exp(-mean);
+  let below = 0;
+  for (let count = 0; count <= Math.floor(mean + z * Math.sqrt(mean)); count++) {
+    below += term;
+    term *= mean / (count + 1);
+  }
+  return 1 - below;
+}
+
+describe('LogRatePredictor on a steady rate (no failure)', () => {
+  it('raises no more alarms than 3 times the Poisson tail it documents, over 200 series of 500 buckets', () => {
+    const measured = [5, 20, 100].map((mean) => {
+      let alarms = 0;
+      for (let seed = 1; seed <= 200; seed++) {
+        const rng = new Rng(seed, `poisson-${mean}`);
+        const samples = Array.from({ length: 500 }, (_, index) => ({ timeMs: (index + 1) * 60_000, value: poisson(rng, mean) }));
+        alarms += runPredictor(new LogRatePredictor({ threshold: 4 }), { target: 'n1', samples }).length;
+      }
+      const judged = 200 * (500 - 10); // the first 10 buckets are the warm-up
+      expect(alarms, `mean ${mean}`).toBeLessThanOrEqual(3 * judged * poissonTail(mean, 4));
+      return alarms;
+    });
+    expect(poissonTail(20, 4)).toBeCloseTo(2.17e-4, 6);
+    expect(measured).toEqual([81, 32, 12]); // 1.2, 1.5 and 1.9 times the tail: the estimated baseline wanders
   });
 });
