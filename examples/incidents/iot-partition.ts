@@ -78,6 +78,8 @@ const ANTI_ENTROPY_EVERY_MS = 100;
 const ANTI_ENTROPY_FANOUT = 2;
 const DIGEST_BUCKETS = 16;
 const SAMPLE_EVERY_MS = 50;
+/** The divergence as a metric (sampled into `sim.metrics`, for charts). */
+const KEYS_DIFFERING = 'fleet_keys_differing';
 /** West of this longitude a vehicle reports to West, east of it to East. */
 const BORDER_LONGITUDE = -95;
 
@@ -205,7 +207,9 @@ function replica(fleetStore: FleetStore): NodeBehaviour<Message> {
       rng: ctx.rng,
       setTimer: (delayMs, name) => ctx.setTimer(delayMs, name),
       send: (to, message) => {
-        bytesSent += JSON.stringify(message).length;
+        const bytes = JSON.stringify(message).length;
+        bytesSent += bytes;
+        ctx.metrics.counter('anti_entropy_bytes_total', { help: 'Bytes (as JSON) of anti-entropy messages sent' }).inc(bytes);
         ctx.send(to, message);
       },
     };
@@ -312,8 +316,11 @@ function runFleet(fleetStore: FleetStore): StoreRun {
 
   const stores = () => Object.fromEntries(REPLICAS.map((id) => [id, sim.node<ReplicaHandlers>(id).handlers.store]));
   const divergence: StoreRun['divergence'] = [];
+  sim.metrics.configure({ intervalMs: SAMPLE_EVERY_MS });
+  const keysDiffering = sim.metrics.gauge(KEYS_DIFFERING, { help: 'Keys whose state is not the same on all six replicas' });
   const sample = () => {
     divergence.push({ atMs: sim.now, keys: differingKeys(Object.values(stores())) });
+    keysDiffering.set(divergence.at(-1)!.keys);
     if (sim.now + SAMPLE_EVERY_MS <= RUN_FOR_MS) sim.schedule(SAMPLE_EVERY_MS, sample);
   };
   sim.scheduleAt(0, sample);
