@@ -450,7 +450,7 @@ function lostPositions(run: StoreRun): string[] {
     const shown = run.final.positions[key]!;
     const winner = run.positionHistory.find((operation) => operation.key === key && (operation.input as { value: string }).value === shown)!;
     return [
-      `    ${key.slice('position/'.length)}: shows ${shown} (${acknowledged(winner)}), lost`,
+      `    ${key.slice('position/'.length)} is shown at ${shown} (${acknowledged(winner)}); lost:`,
       ...lost.map((operation) => `      ${(operation.input as { value: string }).value} (${acknowledged(operation)})`),
     ];
   });
