@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, runIotPartition, type IotPartitionResult } from '../examples/incidents/iot-partition.js';
+import { CHROMIUM, chromiumPresent, openReportInChromium } from './browser/open-report.js';
 import { hashIn, runExample } from './example-runner.js';
 
 // The IoT partition incident, run once as users run it (a child process) and once in this process:
@@ -23,7 +24,7 @@ describe('IoT partition incident', () => {
   it('is deterministic: the command line and an in-process run print the same report and trace hash', () => {
     expect(hashIn(printed)).toBe(result.traceHash);
     expect(result.traceHash).toBe('e75f8640fab2ffa0');
-    expect(printed.replace(join(directory, 'cli'), '<out>')).toBe(`${result.report.replace(join(directory, 'in-process'), '<out>')}\n`);
+    expect(printed.replaceAll(join(directory, 'cli'), '<out>')).toBe(`${result.report.replaceAll(join(directory, 'in-process'), '<out>')}\n`);
   });
 
   it('wall-clock LWW converges, but to a state missing acknowledged positions, trips and sign-ons', () => {
@@ -72,6 +73,25 @@ describe('IoT partition incident', () => {
     expect(svg.match(/<polyline /g)).toHaveLength(2);
     expect(readFileSync(join(directory, 'cli', 'iot-partition-divergence.svg'), 'utf8')).toBe(svg);
   });
+
+  it('writes the run report: the summary table, then one section per store', () => {
+    const html = readFileSync(result.htmlPath, 'utf8');
+    expect(html).toContain('<title>Partition in an IoT fleet-tracking system</title>');
+    for (const run of result.runs) expect(html).toContain(`trace hash <code>${run.traceHash}</code>`);
+    expect(readFileSync(join(directory, 'cli', 'iot-partition.html'), 'utf8')).toBe(html);
+  });
+
+  it.skipIf(!chromiumPresent)(`opens in headless Chromium (${CHROMIUM}) with no errors, its charts drawn and its faults shown`, async () => {
+    const opened = await openReportInChromium(result.htmlPath, { screenshotPath: 'reports/browser/iot-partition.png' });
+    expect(opened.consoleErrors).toEqual([]);
+    expect(opened.pageErrors).toEqual([]);
+    expect(opened.externalRequests).toEqual([]);
+    expect(opened.canvases).toBe(4); // two charts per store
+    expect(opened.text).toMatch(/^wall-clock LWW\t4\t127\t22\t39\t3\t12\t14\t104\.7\t/m);
+    expect(opened.text).toMatch(/^HLC \+ CRDTs\t0\t127\t0\t39\t0\t12\t/m);
+    expect(opened.text).toMatch(/^partition-one-way\t/m);
+    expect(opened.text).toMatch(/^v06 at #12 39\.77,-104\.73\tw1\t5\.95\t-1500$/m);
+  }, 120_000);
 
   it('rejects unknown command-line arguments', () => {
     expect(() => main(['--seed', '2'])).toThrow(/usage: iot-partition \[--out dir\]/);
