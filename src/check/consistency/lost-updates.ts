@@ -281,8 +281,12 @@ function counterLosses(operations: readonly AnyOperation[], final: unknown, key:
   const maybe = increments.filter((operation) => operation.status !== 'ok').map(amount);
   const sure = acknowledged.reduce((sum, operation) => sum + amount(operation), 0);
   const lowest = sure + maybe.filter((value) => value < 0).reduce((sum, value) => sum + value, 0);
-  if (initial >= lowest || acknowledged.length === 0) return [];
-  return [{ operations: acknowledged, key, text: `the counter ends at ${initial}, but its ${acknowledged.length} acknowledged increments add to ${sure}${maybe.length > 0 ? ` (at least ${lowest} with the indeterminate ones)` : ''}: ${lowest - initial} lost` }];
+  const highest = sure + maybe.filter((value) => value > 0).reduce((sum, value) => sum + value, 0);
+  if (acknowledged.length === 0 || (initial >= lowest && initial <= highest)) return [];
+  const added = `its ${acknowledged.length} acknowledged increments add to ${sure}`;
+  if (initial < lowest) return [{ operations: acknowledged, key, text: `the counter ends at ${initial}, but ${added}${maybe.length > 0 ? ` (at least ${lowest} with the indeterminate ones)` : ''}: ${lowest - initial} lost` }];
+  // Above every sum the updates allow: an acknowledged decrement was lost (or an increment applied twice).
+  return [{ operations: acknowledged, key, text: `the counter ends at ${initial}, but ${added}${maybe.length > 0 ? ` (at most ${highest} with the indeterminate ones)` : ''}: ${initial - highest} too many (a decrement lost, or an increment applied twice)` }];
 }
 
 function customLosses(rule: CustomUpdateRule, operations: readonly AnyOperation[], final: unknown, key: string | undefined): LostUpdate[] {

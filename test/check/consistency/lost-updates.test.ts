@@ -74,6 +74,18 @@ describe('counter', () => {
   it('allows an indeterminate decrement to explain a lower count', () => {
     expect(checkLostUpdates(history().ok('c1', increment(2), 0, 5).info('c2', increment(-1), 1).build(), 1, 'counter').holds).toBe(true);
   });
+
+  it('reports a lost acknowledged decrement: the count ends above the sum', () => {
+    const result = checkLostUpdates(history().ok('c1', increment(5), 0, 5).ok('c2', increment(-2), 10, 15).build(), 5, 'counter');
+    expect(lostIds(result)).toEqual([[0, 1]]);
+    expect(result.text).toContain('2 too many (a decrement lost');
+  });
+
+  it('allows an indeterminate increment to explain a higher count, and no more', () => {
+    const base = () => history().ok('c1', increment(5), 0, 5).ok('c2', increment(-2), 10, 15).info('c3', increment(4), 12);
+    expect(checkLostUpdates(base().build(), 7, 'counter').holds).toBe(true);
+    expect(checkLostUpdates(base().build(), 8, 'counter').holds).toBe(false);
+  });
 });
 
 describe('custom rule', () => {
