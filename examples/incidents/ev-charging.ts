@@ -13,7 +13,7 @@
  * reservation in 30 s is given up on. At 10 min 3.7 s feed-east goes dark (a `domain-outage` fault
  * on `{ power: 'feed-east' }`) and comes back 8 minutes later.
  *
- * The same drivers, the same outage, the booking service built seven ways:
+ * The same drivers, the same outage, the booking service built eight ways:
  * - **nearest only, no checks**: each driver is booked at their own station or nowhere; a driver
  *   whose station is dark is told to wait and tries again each minute: stranded until the power
  *   returns.
@@ -22,8 +22,8 @@
  *   stations for themselves, 30 s each.
  * - **health checks** (liveness probes from the booking service, `createHealthChecker`) at three
  *   speeds, and **failure detectors** fed by station heartbeats (`createDetectorWatch`):
- *   phi-accrual with Akka's defaults, phi-accrual with 10 s of acceptable pause, a fixed 15 s
- *   timeout. The service skips every station it believes down, so once the outage is detected a
+ *   phi-accrual at threshold 8 with no pause allowance (Akka's default), the same with 10 s of
+ *   acceptable pause, a fixed 15 s timeout. The service skips every station it believes down, so once the outage is detected a
  *   driver goes straight to a lit station on another feed.
  *
  * What to look for: detection buys most of the benefit; its speed sets how many drivers still
@@ -114,7 +114,7 @@ export interface EvConfiguration {
   verdicts: Verdicts;
 }
 
-/** The seven booking services compared, from the broken one to the tuned ones. */
+/** The eight booking services compared, from the broken one to the tuned ones. */
 export const CONFIGURATIONS: EvConfiguration[] = [
   { name: 'nearest only, no checks', redundancy: false, verdicts: { kind: 'none' } },
   { name: 'any station, no checks', redundancy: true, verdicts: { kind: 'none' } },
@@ -453,7 +453,7 @@ function lessons(results: readonly EvRunResult[]): string[] {
     `    ${seconds(k8s.detectionMeanMs)} s (k8s) and ${seconds(slow.detectionMeanMs)} s (slow): ${fast.affected}, ${k8s.affected} and ${plural(slow.affected, 'driver')} affected.`,
     `  - Speed has a price on a 1 % lossy link: the fast check (one failed probe is enough) marked a working station down`,
     `    ${plural(fast.falseDowns, 'time')} and sent ${plural(fast.falseReroutes, 'driver')} away from a working station; k8s: ${plural(k8s.falseDowns, 'false down')}.`,
-    `  - Phi-accrual with Akka's defaults on 5 s heartbeats detected in ${seconds(phi.detectionMeanMs)} s but made ${plural(phi.falseDowns, 'false down')};`,
+    `  - Phi-accrual (threshold 8, no pause allowance) on 5 s heartbeats detected in ${seconds(phi.detectionMeanMs)} s but made ${plural(phi.falseDowns, 'false down')};`,
     `    10 s of acceptable pause: ${plural(phiPause.falseDowns, 'false down')}, detection ${seconds(phiPause.detectionMeanMs)} s; a fixed 15 s timeout: ${plural(timeout.falseDowns, 'false down')}, ${seconds(timeout.detectionMeanMs)} s.`,
     `  - Slow checks are slow both ways: after the power returned the slow check kept the stations out for ${seconds(slow.backInRotationMeanMs)} s`,
     `    (${plural(slow.falseReroutes, 'driver')} sent away from a working station), heartbeats brought them back in ${seconds(timeout.backInRotationMeanMs)} s.`,
