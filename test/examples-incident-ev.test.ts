@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEvCharging, type EvChargingResult, type EvRunResult } from '../examples/incidents/ev-charging.js';
+import { chromiumPresent, openReportInChromium, type OpenedReport } from './browser/open-report.js';
 import { hashIn, runExample } from './example-runner.js';
 
 // The EV-charging incident, run once in this process (to read its numbers) and once as users run
@@ -73,6 +74,26 @@ describe('EV-charging incident example', () => {
     expect(hashIn(printed)).toBe(run.traceHash);
     expect(printed.trimEnd()).toBe(run.report.replaceAll(join(directory, 'in-process'), join(directory, 'cli')));
   });
+
+  it('writes the HTML report: the summary table, a section per configuration and one at the power\'s return, the same from the command line', () => {
+    const html = readFileSync(run.htmlFile, 'utf8');
+    expect(html.match(/<section class="run"/g)).toHaveLength(run.results.length + 1);
+    for (const result of run.results) expect(html).toContain(result.sim.traceHash());
+    expect(html).toContain('health 30s x3 (slow): when the power returns');
+    expect(html).toContain('north-1 liveness');
+    expect(html).toContain('north-1 heartbeats');
+    expect(readFileSync(join(directory, 'cli', 'ev-charging.html'), 'utf8')).toBe(html);
+  });
+
+  it.skipIf(!chromiumPresent)('opens the HTML report in headless Chromium with no errors and no requests, showing the outage', async () => {
+    const opened: OpenedReport = await openReportInChromium(run.htmlFile);
+    expect(opened.consoleErrors).toEqual([]);
+    expect(opened.pageErrors).toEqual([]);
+    expect(opened.externalRequests).toEqual([]);
+    expect(opened.text).toContain('Crash in an EV-charging network: a power feed fails');
+    expect(opened.text).toMatch(/^domain-outage\tnorth-1, north-2, centre-1, centre-2\t/m);
+    expect(opened.text).toMatch(/^health 2s x1 \(fast\)\t740\t0\t/m);
+  }, 60_000);
 
   it('writes the SVG: twelve station lanes and one chart per configuration', () => {
     const svg = readFileSync(run.svgFile, 'utf8');

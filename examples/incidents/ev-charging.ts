@@ -34,7 +34,10 @@
  * is scored against `sim.truth` (`measureHealthQoS`, `measureQoS`).
  *
  * Writes out/ev-charging.svg (station lanes with the outage shaded; drivers waiting over time and
- * the false downs, per configuration).
+ * the false downs, per configuration) and out/ev-charging.html (`writeHtmlReport`: the summary
+ * table, then per configuration the fault, who was down, the service's verdicts against the
+ * truth and the messages over the outage's first 100 s, and the slow check at the power's return;
+ * it opens offline in any browser).
  *
  * Run: npx tsx examples/incidents/ev-charging.ts [--out out]
  */
@@ -61,6 +64,7 @@ import {
   type NodeDomains,
   type QoSMeasurement,
 } from 'faultline';
+import { writeHtmlReport, type RunSection } from 'faultline/report';
 
 const SEED = 'ev-charging';
 const MINUTE_MS = 60_000;
@@ -330,6 +334,13 @@ export function runConfiguration(configuration: EvConfiguration, options: { seed
   return measure(sim, configuration, [...records.values()], source);
 }
 
+/** A detector watch's flips about `id` as the transitions `measureQoS` scores (the service's clock is exact). */
+function watchTransitions(watch: DetectorWatch, id: string): DetectorTransition[] {
+  return watch.verdicts
+    .filter((verdict) => verdict.target === id)
+    .map((verdict): DetectorTransition => ({ kind: verdict.trusted ? 'trust' : 'suspect', timeMs: verdict.timeMs, localTimeMs: verdict.timeMs }));
+}
+
 /** Per station, the service's verdicts scored against the truth. */
 function verdictQoS(sim: Simulation, source: HealthChecker | DetectorWatch | undefined, heartbeatMs: number): Record<string, QoSMeasurement> {
   const qos: Record<string, QoSMeasurement> = {};
@@ -338,10 +349,7 @@ function verdictQoS(sim: Simulation, source: HealthChecker | DetectorWatch | und
     if ('checkNames' in source) {
       qos[id] = measureHealthQoS(source, `${id}/liveness`, sim.truth, 0, RUN_MS);
     } else {
-      const transitions = source.verdicts
-        .filter((verdict) => verdict.target === id)
-        .map((verdict): DetectorTransition => ({ kind: verdict.trusted ? 'trust' : 'suspect', timeMs: verdict.timeMs, localTimeMs: verdict.timeMs }));
-      qos[id] = measureQoS(transitions, sim.truth, id, 0, RUN_MS, { monitor: BOOKING, intervalMs: heartbeatMs });
+      qos[id] = measureQoS(watchTransitions(source, id), sim.truth, id, 0, RUN_MS, { monitor: BOOKING, intervalMs: heartbeatMs });
     }
   }
   return qos;
@@ -413,9 +421,11 @@ function measure(sim: Simulation, configuration: EvConfiguration, drivers: Drive
 
 const seconds = (ms: number | undefined): string => (ms === undefined ? '-' : (ms / 1_000).toFixed(1));
 
+const SUMMARY_COLUMNS = ['configuration', 'drivers', 'affected', 'wait mean s', 'wait max s', 'stranded', 'false downs', 'false reroutes', 'detect mean s', 'detect max s', 'back in s', 'check msgs/min'];
+
 /** The summary table, one row per configuration. */
 export function summaryTable(results: readonly EvRunResult[]): string[] {
-  const header = ['configuration', 'drivers', 'affected', 'wait mean s', 'wait max s', 'stranded', 'false downs', 'false reroutes', 'detect mean s', 'detect max s', 'back in s', 'check msgs/min'];
+  const header = SUMMARY_COLUMNS;
   const rows = results.map((result) => [
     result.name,
     String(result.drivers),
@@ -438,6 +448,15 @@ export function summaryTable(results: readonly EvRunResult[]): string[] {
 const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 /** What the table says, in sentences, every number taken from the runs. */
+function summaryRows(results: readonly EvRunResult[]): Array<Array<string | number | null>> {
+  const inSeconds = (ms: number | undefined): number | null => (ms === undefined ? null : Math.round(ms / 100) / 10);
+  return results.map((result) => [
+    result.name, result.drivers, result.affected, inSeconds(result.meanWaitMs), inSeconds(result.maxWaitMs), result.stranded,
+    result.verdictSource === undefined ? null : result.falseDowns, result.falseReroutes, inSeconds(result.detectionMeanMs),
+    inSeconds(result.detectionMaxMs), inSeconds(result.backInRotationMeanMs), result.checkMessagesPerMinute,
+  ]);
+}
+
 function lessons(results: readonly EvRunResult[]): string[] {
   const byName = (name: string): EvRunResult => results.find((result) => result.name === name)!;
   const [nearest, anyStation, fast, k8s, slow, phi, phiPause, timeout] = [
@@ -465,17 +484,24 @@ export interface EvChargingResult {
   results: EvRunResult[];
   report: string;
   svgFile: string;
+  htmlFile: string;
   traceHash: string;
 }
 
 /** Runs every configuration, prints nothing, writes the picture, and returns the report text. */
 export function runEvCharging(options: { outDir?: string; seed?: string } = {}): EvChargingResult {
   const outDir = options.outDir ?? 'out';
-  // The first run keeps its trace for the lanes picture; the others run without (same hashes, faster).
-  const results = CONFIGURATIONS.map((configuration, index) => runConfiguration(configuration, { seed: options.seed ?? SEED, trace: index === 0 }));
+  // Traced for the lanes and the report's space-time diagrams (the hash is the same without).
+  const results = CONFIGURATIONS.map((configuration) => runConfiguration(configuration, { seed: options.seed ?? SEED, trace: true }));
   mkdirSync(outDir, { recursive: true });
   const svgFile = join(outDir, 'ev-charging.svg');
   writeFileSync(svgFile, evChargingSvg(results));
+  const htmlFile = writeHtmlReport(join(outDir, 'ev-charging.html'), {
+    title: 'Crash in an EV-charging network: a power feed fails',
+    story: HTML_STORY,
+    tables: [{ caption: 'The same drivers and the same outage, eight booking services (whole run; seconds)', columns: SUMMARY_COLUMNS, rows: summaryRows(results) }],
+    runs: reportSections(results),
+  });
   const traceHash = createHash('sha256').update(results.map((result) => result.traceHash).join(' ')).digest('hex').slice(0, 16);
   const first = results[0]!;
   const report = [
@@ -491,11 +517,45 @@ export function runEvCharging(options: { outDir?: string; seed?: string } = {}):
     '',
     ...lessons(results),
     '',
-    `wrote ${svgFile}`,
+    `wrote ${svgFile} and ${htmlFile} (open it in a browser)`,
     '',
     `trace hash ${traceHash}`,
   ].join('\n');
-  return { results, report, svgFile, traceHash };
+  return { results, report, svgFile, htmlFile, traceHash };
+}
+
+// ---- the HTML report ----
+
+const HTML_STORY = [
+  `Twelve charging stations stand at three sites; feed-east powers north-1, north-2, centre-1 and centre-2. It fails at 10 min 3.7 s and comes back 8 minutes later (a domain-outage fault on { power: 'feed-east' }). Drivers open the app about every ${MEAN_ARRIVAL_MS / 1_000} s; the booking service reserves a charger at their nearest station, over a cellular link with 1 % loss, and gives a station ${RESERVE_TIMEOUT_MS / 1_000} s to answer.`,
+  'The same drivers and the same outage meet eight booking services: one that only knows each driver\'s nearest station, one that falls back to the next nearest only after a timeout, three that run liveness health checks on every station, and three that judge the stations by their heartbeats with a failure detector. Every verdict is scored against the truth.',
+  'Each section below shows the first 100 s of the outage under one booking service: the fault, who was down, when the service believed each station down (green: right, orange: a working station marked down), its detection times and mistakes in that window against the truth, and the messages between the drivers\' app, the service and the stations. The last section shows the slow health check when the power returns: the stations are up, the service still sends drivers away. The table above counts the whole run.',
+].join('\n\n');
+
+/** The window each configuration's section shows: the first 100 s of the outage, when it is detected or not. */
+const OUTAGE_WINDOW = { fromMs: OUTAGE_AT_MS - 20_000, untilMs: OUTAGE_AT_MS + 100_000 };
+/** And the power's return, shown for the slow check that keeps the stations out. */
+const RETURN_WINDOW = { fromMs: POWER_BACK_MS - 10_000, untilMs: POWER_BACK_MS + 80_000 };
+
+/** One configuration's section: its verdicts about every station, against the truth, over `window`. */
+function reportSection(result: EvRunResult, window: { fromMs: number; untilMs: number }, label: string = result.name): RunSection {
+  const section: RunSection = {
+    label,
+    sim: result.sim,
+    story: `Over the whole run: ${result.affected} drivers affected (mean wait ${seconds(result.meanWaitMs)} s, max ${seconds(result.maxWaitMs)} s), ${result.stranded} stranded, ${result.falseReroutes} sent away from a working station.`,
+    nodes: [DRIVERS, BOOKING, ...STATION_IDS],
+    ...window,
+  };
+  const source = result.verdictSource;
+  if (source === undefined) return section;
+  if ('checkNames' in source) return { ...section, health: STATION_IDS.map((id) => ({ checker: source, check: `${id}/liveness`, label: `${id} liveness` })) };
+  return { ...section, detectors: STATION_IDS.map((id) => ({ label: `${id} heartbeats`, node: id, transitions: watchTransitions(source, id) })) };
+}
+
+/** A section per configuration over the outage's first 100 s, then the slow check at the power's return. */
+function reportSections(results: readonly EvRunResult[]): RunSection[] {
+  const slow = results.find((result) => result.name === 'health 30s x3 (slow)')!;
+  return [...results.map((result) => reportSection(result, OUTAGE_WINDOW)), reportSection(slow, RETURN_WINDOW, `${slow.name}: when the power returns`)];
 }
 
 // ---- the picture ----
