@@ -488,7 +488,7 @@ export interface EvChargingResult {
   traceHash: string;
 }
 
-/** Runs every configuration, prints nothing, writes the picture, and returns the report text. */
+/** Runs every configuration, prints nothing, writes the SVG and the HTML report, and returns the report text. */
 export function runEvCharging(options: { outDir?: string; seed?: string } = {}): EvChargingResult {
   const outDir = options.outDir ?? 'out';
   // Traced for the lanes and the report's space-time diagrams (the hash is the same without).
@@ -502,6 +502,7 @@ export function runEvCharging(options: { outDir?: string; seed?: string } = {}):
     tables: [{ caption: 'The same drivers and the same outage, eight booking services (whole run; seconds)', columns: SUMMARY_COLUMNS, rows: summaryRows(results) }],
     runs: reportSections(results),
   });
+  // One hash for the eight runs: if any run changes, it changes.
   const traceHash = createHash('sha256').update(results.map((result) => result.traceHash).join(' ')).digest('hex').slice(0, 16);
   const first = results[0]!;
   const report = [
