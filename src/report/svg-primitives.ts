@@ -17,7 +17,8 @@ export function px(value: number): string {
 export function label(value: number): string {
   if (value === 0) return '0';
   const abs = Math.abs(value);
-  if (abs >= 1e5 || abs < 1e-3) return value.toExponential(0).replace('e+', 'e');
+  // As many significant digits as below (6), so neighbouring ticks far from zero (1e6 and 1.05e6 ms) stay apart.
+  if (abs >= 1e5 || abs < 1e-3) return Number(value.toPrecision(6)).toExponential().replace('e+', 'e');
   return String(Number(value.toPrecision(6)));
 }
 
