@@ -98,6 +98,12 @@ describe('htmlReport', () => {
     expect(dataOf(page).runs[0]!.charts[0]!.title).toBe(HOSTILE);
   });
 
+  it('gives each fault kind one colour in every picture of every run', () => {
+    const partitionFills = [...html.matchAll(/<g class="(?:fault|row fault)"[^>]*>(?:<rect[^>]*\/>)?<text[^>]*><title>fault: partition<\/title>[^<]*<\/text><rect[^>]*fill="(#[0-9a-f]{6})"|<g class="fault" data-kind="partition"><title>[^<]*<\/title><rect[^>]*fill="(#[0-9a-f]{6})"/g)].map((match) => match[1] ?? match[2]);
+    // Two timelines and two space-time diagrams.
+    expect(partitionFills).toEqual(['#ff7f0e', '#ff7f0e', '#ff7f0e', '#ff7f0e']);
+  });
+
   it('is deterministic: the same runs give the same page', () => {
     expect(htmlReport(scenarioInput())).toBe(html);
   });
