@@ -82,14 +82,19 @@ describe.concurrent('failure-family examples', () => {
     expect(output).toMatch(/[1-9]\d* dropped because the inbox was full/);
   });
 
-  it('clock-faults: skew, drift and a backward jump make last-writer-wins discard the newest writes', async () => {
+  it('clock-faults: skew, drift and a backward jump make wall-clock last-writer-wins lose writes; HLC stamps lose none', async () => {
     const output = await runTwice('examples/clock-faults.ts');
-    expect(output).toMatch(/store  starts discarding w1's writes: w1#\d+ stamped \d+ ms loses to w2#\d+/);
-    expect(output).toMatch(/store  starts discarding w2's writes/);
+    expect(output).toMatch(/store  starts discarding w1's writes: w1#\d+ stamped \d+ ms loses to w2#\d+ stamped \d+ ms, the write it had just read/);
+    expect(output).toMatch(/store  starts discarding w2's writes: w2#\d+ stamped \d+ ms loses to w2#\d+/);
+    expect(output).toMatch(/With HLC stamps, on the same faults: the store never discarded a write\./);
     expect(output).toMatch(/^ +1500 ms +700 +-800 ms +1500 +\+0 ms$/m);
     expect(output).toMatch(/^ +3500 ms +3500 +\+0 ms +3650 +\+150 ms$/m);
-    expect(output).toMatch(/0-1000 ms +clocks in sync +w1 \d+ \/ 0 +w2 \d+ \/ 0/);
-    expect(output).toMatch(/1000-2000 ms +w1 skewed -800 ms +w1 0 \/ 10 +w2 10 \/ 0/);
+    expect(output).toMatch(/0-1000 ms +clocks in sync +w1 \d+ \/ 0 +w2 \d+ \/ 0 +w1 \d+ \/ 0 +w2 \d+ \/ 0$/m);
+    expect(output).toMatch(/1000-2000 ms +w1 skewed -800 ms +w1 0 \/ 10 +w2 10 \/ 0 +w1 10 \/ 0 +w2 10 \/ 0$/m);
+    // Wall clock against HLC: the same 100 writes; 26 lost, every one causally later, against none.
+    expect(rowNumbers(output, /^ {2}writes +/)).toEqual([100, 100]);
+    expect(rowNumbers(output, /^ {2}writes lost \(discarded by the store\) +/)).toEqual([26, 0]);
+    expect(rowNumbers(output, /^ {2}causally-later writes overwritten +/)).toEqual([26, 0]);
     expect(output).toMatch(/nodes down: none/);
   });
 
