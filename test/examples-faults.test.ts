@@ -106,16 +106,23 @@ describe.concurrent('failure-family examples', () => {
     expect(output).toMatch(/safe +acknowledged \d+, in its log now \d+, acknowledged but LOST 0, refused \(disk full\) [1-9]/);
   });
 
-  it('pause: a leader frozen past its lease acts on late timers and writes after its successor', async () => {
+  it('pause: a leader frozen between its lease check and its write writes after its successor, unless the store fences', async () => {
     const output = await runTwice('examples/pause.ts');
     expect(output).toMatch(/w1 +❚❚ frozen/);
-    expect(output).toMatch(/w2 +granted the lease with token 2: now leads/);
+    expect(output).toMatch(/lock +grants the lease to w2, epoch 2/);
     expect(output).toMatch(/w1 +▶ thawed: \d+ waiting events run now/);
-    expect(output).toMatch(/w1 +tick fired 1200 ms late/);
-    expect(output).toMatch(/accepts w1's write #\d+ with token 1 after token 2: STALE LEADER WROTE/);
+    expect(output).toMatch(/w1 +write fired 1190 ms late: sends x with epoch 1/);
+    expect(output).toMatch(/store accepts w1's write w1#\d+ with epoch 1 after epoch 2: STALE LEADER WROTE/);
+    expect(output).toMatch(/store refuses w1's write w1#\d+ with epoch 1 after epoch 2: FENCED/);
+    expect(output).toMatch(/w1 +its write was refused: the store has seen epoch 2; stops acting as primary/);
     expect(output).toMatch(/^ {2}w1 frozen +░+ *$/m);
-    expect(output).toMatch(/both workers believed they led for ~[1-9]\d* ms/);
-    expect(output).toMatch(/paused \[\[1000,2200\]\], down \[\]/);
+    expect(output).toMatch(/^ {2}store, unfenced +[·12]*![·12]*$/m);
+    expect(output).toMatch(/^ {2}store, fenced +[·12]*x[·12]*$/m);
+    // Unfenced against fenced: the same writes; one stale write applied (over w2's) against none.
+    expect(rowNumbers(output, /^ {2}stale writes accepted +/)).toEqual([1, 0]);
+    expect(rowNumbers(output, /^ {2}stale writes refused +/)).toEqual([0, 1]);
+    expect(output).toMatch(/successor's write the stale one replaced +w2#\d+ +none/);
+    expect(output).toMatch(/paused \[\[1010,2210\]\], down \[\]/);
   });
 
   it('nemesis: prints a JSON schedule, injects it, and the cluster converges after the liveness phase', async () => {
