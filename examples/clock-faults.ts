@@ -241,6 +241,8 @@ export function main(_argv: readonly string[] = []): ClockFaultsResult {
     '',
     'Summary (same writers, same faults, same seed; only the timestamp differs):',
     ...summaryTable(brokenFigures, fixedFigures),
+    `  (an HLC stamp is never behind the stamp its writer read: with w1's clock 800 ms slow it lagged true time by at most ${(-fixedFigures.stampErrorMs[0]).toFixed(0)} ms,`,
+    '   about the gap since the write read; it runs ahead only as far as the fastest clock heard from; a wall-clock stamp is as wrong as its clock)',
     `  messages: ${broken.sim.network.stats().sent} sent, ${broken.sim.network.stats().delivered} delivered; nodes down: none.`,
     '',
     `trace hash ${traceHash}`,
