@@ -90,6 +90,7 @@ function writer(stamping: Stamping): NodeBehaviour<Message> {
 function store(decisions: Decision[]): NodeBehaviour<Message> {
   return (ctx) => {
     let register: LwwRegisterState<string> = lwwRegister.empty();
+    const writes = ctx.metrics.counter('lww_writes_total', { help: 'Writes the store received, by whether last-writer-wins kept them', labelNames: ['outcome'] });
     const discardedInARow = new Map(WRITERS.map((id) => [id, 0]));
     return {
       onMessage(from, message) {
@@ -98,6 +99,7 @@ function store(decisions: Decision[]): NodeBehaviour<Message> {
         const current = register;
         register = lwwRegister.set(register, message.value, message.stamp);
         const kept = lwwRegister.value(register) === message.value;
+        writes.inc(1, { outcome: kept ? 'kept' : 'lost' });
         decisions.push({ timeMs: ctx.now(), writer: from, kept, causallyLater: message.basedOn === current.value, stampErrorMs: message.stamp.wallMs - ctx.now() });
         const streak = discardedInARow.get(from)!;
         discardedInARow.set(from, kept ? 0 : streak + 1);
@@ -125,6 +127,7 @@ function runWith(stamping: Stamping): Run {
     trace: true,
     network: { link: { latency: { kind: 'uniform', minMs: 1, maxMs: 3 } } },
   });
+  sim.metrics.configure({ intervalMs: 100 });
   for (const id of WRITERS) sim.addNode(id, writer(stamping));
   sim.addNode('store', store(decisions));
   sim.inject([

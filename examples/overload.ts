@@ -67,6 +67,7 @@ function crowd(requests: Request[]): NodeBehaviour {
   const peakPerMs = (STEADY_PER_SEC + SPIKE.peakPerSec) / 1_000;
   return (ctx) => {
     const scheduleNext = () => ctx.setTimer(ctx.rng.exponential(1 / peakPerMs), 'arrival');
+    const outcomes = ctx.metrics.counter('checkout_requests_total', { help: 'Checkout requests by outcome, at the client', labelNames: ['outcome'] });
     const send = async (request: Request) => {
       try {
         const reply = await ctx.call('api', { type: 'GET /checkout', id: request.id }, { timeoutMs: CLIENT_TIMEOUT_MS });
@@ -76,6 +77,7 @@ function crowd(requests: Request[]): NodeBehaviour {
         if (!(error instanceof CallTimeoutError)) throw error;
         request.outcome = 'timeout';
       }
+      outcomes.inc(1, { outcome: request.outcome });
     };
     return {
       onStart() {
@@ -119,6 +121,7 @@ async function runWith(variant: Variant): Promise<Run> {
     trace: true,
     network: { link: { latency: { kind: 'normal', meanMs: 2, stdDevMs: 0.5 } } },
   });
+  sim.metrics.configure({ intervalMs: 100 });
   sim.addNode('crowd', crowd(requests));
   const markServed = (request: unknown) => {
     requests[(request as { id: number }).id]!.servedAtMs = sim.now;
