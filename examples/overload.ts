@@ -197,15 +197,15 @@ function phaseTable(runs: Run[]): string[] {
   return [header, ...rows];
 }
 
-/** Per window: arrivals, then each run's p99 and goodput, with a bar of the p99 (one # per 20 ms). */
+/** Per window: arrivals, then each run's p99 and goodput, with a bar of the p99 (one # per 40 ms). */
 function windowTable(runs: Run[]): string[] {
-  const BAR = 25;
+  const BAR = 13;
   const column = (p99: string, goodput: string, bar: string) => `${p99.padStart(7)}${goodput.padStart(10)}  ${bar.padEnd(BAR)}`;
   const rows: string[] = [];
   for (let fromMs = 0; fromMs < SEND_UNTIL_MS; fromMs += WINDOW_MS) {
     const cells = runs.map((run) => {
       const figures = phaseFigures(run, fromMs, fromMs + WINDOW_MS);
-      return column(ms(figures.p99Ms), String(figures.goodputPerSec), '#'.repeat(Math.round((Number.isNaN(figures.p99Ms) ? 0 : figures.p99Ms) / 20)));
+      return column(ms(figures.p99Ms), String(figures.goodputPerSec), '#'.repeat(Math.round((Number.isNaN(figures.p99Ms) ? 0 : figures.p99Ms) / 40)));
     });
     const arrivals = phaseFigures(runs[0]!, fromMs, fromMs + WINDOW_MS).requests * (1_000 / WINDOW_MS);
     rows.push(`  ${`${fromMs}-${fromMs + WINDOW_MS}`.padEnd(10)}${String(arrivals).padStart(9)} ${cells.join(' ')}`.trimEnd());
@@ -262,7 +262,7 @@ export async function main(_argv: readonly string[] = []): Promise<OverloadResul
     'What happened without a remedy:',
     ...story(broken),
     '',
-    `Per ${WINDOW_MS} ms window, by request start (latency: send to reply, at the client; bar: p99, one # per 20 ms):`,
+    `Per ${WINDOW_MS} ms window, by request start (latency: send to reply, at the client; bar: p99, one # per 40 ms):`,
     ...windowTable(runs),
     '',
     'Before, during and after the spike, by request start (dropped: lost unseen in a full inbox; shed: answered "try again" by the api;',
