@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
@@ -69,6 +70,29 @@ describe('the package', () => {
         const scenario = { setup: () => ({}), invariants: [{ name: 'never', check: () => false }], untilMs: 10 };
         expect(() => check.checkCluster(scenario, { seed: 1 })).toThrow(core.PropertyViolationError);
       }
+    });
+
+    it('ships only what users need, and every file a shipped file imports', () => {
+      const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Array<{ files: Array<{ path: string }> }>;
+      const shipped = new Set(packed[0]!.files.map((file) => file.path));
+      // The command is ESM only: its CommonJS build and the chunks only that build reads stay home.
+      expect([...shipped].filter((path) => /^dist\/(cli|sweep)[^/]*\.cjs$/.test(path))).toEqual([]);
+      // scripts/share-declarations.mjs: declarations that read the same in both formats ship once,
+      // as .d.cts; faultline/check's stay in both, since fast-check types differ by format.
+      expect([...shipped].filter((path) => path.endsWith('.d.ts')).sort()).toEqual(['dist/check.d.ts', 'dist/index.d.ts', 'dist/otel.d.ts']);
+      expect(readFileSync('dist/index.d.ts', 'utf8')).toBe("export * from './index.cjs';\n");
+      const missing: string[] = [];
+      for (const path of shipped) {
+        if (!/\.(c?js|d\.c?ts)$/.test(path)) continue;
+        const declaration = /\.d\.c?ts$/.test(path);
+        // Statements, and in code dynamic imports and requires; not the imports of a TSDoc example.
+        const imports = declaration ? /^(?:(?:import|export)\b[^\n]*? from |import )'\.\/([^']+)'/gm : /(?:\bfrom |\bimport |\bimport\(|\brequire\()['"]\.\/([^'"]+)['"]/g;
+        for (const [, target] of readFileSync(path, 'utf8').matchAll(imports)) {
+          const file = `dist/${declaration ? target!.replace(/\.js$/, '.d.ts').replace(/\.cjs$/, '.d.cts') : target}`;
+          if (!shipped.has(file)) missing.push(`${path} → ${file}`);
+        }
+      }
+      expect(missing).toEqual([]);
     });
 
     it('ships faultline/otel in both formats, throwing the core entry\'s error classes', async () => {

@@ -76,9 +76,10 @@ ${SUBPATH_CHECKS}`;
 
 /** Typed use of every entry point; the same text is checked as ESM (.ts) and as CommonJS (.cts). */
 export const TYPED_SUBPATHS = `import { InvalidArgumentError, Simulation, type FaultSchedule } from 'faultline';
-import { checkCluster, fc, type ClusterScenario } from 'faultline/check';
+import { checkCluster, fc, workload, type ClusterScenario } from 'faultline/check';
 import { emitSpans, type EmitSpansOptions } from 'faultline/otel';
 import { trace } from '@opentelemetry/api';
+import * as userFc from 'fast-check';
 
 const scenario: ClusterScenario<{ sim: Simulation }> = {
   setup: (sim) => ({ sim }),
@@ -90,7 +91,9 @@ const options: EmitSpansOptions = {};
 const hash: string = checkCluster(scenario, { seed: 1 }).traceHash;
 const emitted: number = emitSpans([], trace.getTracer('consumer'), options);
 const sample: number[] = fc.sample(fc.integer(), 1);
-export const results = [hash, emitted, sample, faults, InvalidArgumentError];
+// The user's own fast-check and faultline's arbitraries mix, in both directions, in either format.
+const operations = userFc.sample(workload({ clients: ['c1'], operation: userFc.constant('read'), horizonMs: 10 }), 1);
+export const results = [hash, emitted, sample, faults, InvalidArgumentError, operations];
 `;
 
 /**
