@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const DIST = 'dist';
-const ENTRIES = ['index', 'check', 'otel'];
+const ENTRIES = ['index', 'check', 'otel', 'report'];
 
 const files = readdirSync(DIST);
 const esmDeclarations = files.filter((name) => name.endsWith('.d.ts')).map((name) => name.slice(0, -'.d.ts'.length));
