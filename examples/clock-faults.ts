@@ -23,11 +23,16 @@
  * orders writes that saw each other; two truly concurrent writes still lose one, by design: keep
  * both with an `mvRegister`.)
  *
+ * The run writes `out/clock-faults.html` (`--out dir` for another folder): both runs, their
+ * faults on a timeline, the messages as a space-time diagram, and writes kept and lost over time.
+ *
  * Run: npx tsx examples/clock-faults.ts
  */
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hybridLogicalClock, lwwRegister, Simulation, type HlcTimestamp, type LwwRegisterState, type NodeBehaviour } from 'faultline';
+import { writeHtmlReport } from 'faultline/report';
 
 const WRITERS = ['w1', 'w2'];
 const WRITE_EVERY_MS = 100; // per writer; w2 is offset by 50 ms, so a write every 50 ms overall
@@ -210,21 +215,59 @@ function summaryTable(broken: ClockFaultsFigures, fixed: ClockFaultsFigures): st
   ];
 }
 
-/** The example's result: both runs' figures and the hash of both traces. */
+/** The example's result: both runs' figures, the report written and the hash of both traces. */
 export interface ClockFaultsResult {
   broken: ClockFaultsFigures;
   fixed: ClockFaultsFigures;
+  reportPath: string;
   traceHash: string;
 }
 
+const REPORT_STORY = [
+  'Two writers take turns updating key x every 50 ms: each reads x, then writes a new value based on it, stamped with a timestamp. ' +
+    'The store keeps the write with the highest stamp (last-writer-wins) and silently discards the rest, so every discarded write is a lost update.',
+  "Faults: w1's clock is set 800 ms back from 1 s to 2 s; w2's runs 10% fast from 2 s to 3.5 s; at 4 s NTP steps w2 back 150 ms. No message is lost and no node is down.",
+  "The same writers, faults and seed run twice: stamped with the writer's wall clock (broken), then with a hybrid logical clock that has received the stamp it read (fixed).",
+].join('\n\n');
+
+/** Writes the HTML report of both runs; returns its path. */
+function writeReport(outDir: string, broken: Run, fixed: Run, figuresOf: [ClockFaultsFigures, ClockFaultsFigures]): string {
+  const writesChart = { name: 'lww_writes_total', show: 'rate' as const, title: 'writes per second at the store, kept and lost' };
+  return writeHtmlReport(join(outDir, 'clock-faults.html'), {
+    title: 'Clock faults: last-writer-wins on wall clocks, and on hybrid logical clocks',
+    story: REPORT_STORY,
+    tables: [
+      {
+        caption: 'wall-clock stamps against HLC stamps, same faults',
+        columns: ['stamps', 'writes', 'writes lost', 'causally-later writes overwritten', 'stamp minus true time, min ms', 'max ms'],
+        rows: [broken, fixed].map((run, index) => {
+          const figures = figuresOf[index]!;
+          return [run.stamping, figures.writes, figures.lost, figures.causallyLaterOverwritten, Math.round(figures.stampErrorMs[0]), Math.round(figures.stampErrorMs[1])];
+        }),
+      },
+    ],
+    runs: [
+      { label: 'broken: wall-clock stamps', sim: broken.sim, story: 'The store discards w1\'s writes while its clock is behind, and w2\'s after its clock steps back.', metrics: [writesChart] },
+      { label: 'fixed: HLC stamps', sim: fixed.sim, story: 'Each write is stamped after the stamp its writer read: the store keeps every one.', metrics: [writesChart] },
+    ],
+  });
+}
+
+/** The folder given with `--out`, else `out`. */
+function outDirFrom(argv: readonly string[]): string {
+  const position = argv.indexOf('--out');
+  return position >= 0 && argv[position + 1] !== undefined ? argv[position + 1]! : 'out';
+}
+
 /** Runs the broken and the fixed system on the same faults and prints the comparison. */
-export function main(_argv: readonly string[] = []): ClockFaultsResult {
+export function main(argv: readonly string[] = []): ClockFaultsResult {
   const broken = runWith('wall clock');
   const fixed = runWith('HLC');
   const brokenFigures = figures(broken);
   const fixedFigures = figures(fixed);
   const traceHash = createHash('sha256').update(`${brokenFigures.traceHash} ${fixedFigures.traceHash}`).digest('hex').slice(0, 16);
   const fixedStory = story(fixed).filter((line) => line.includes('store  '));
+  const reportPath = writeReport(outDirFrom(argv), broken, fixed, [brokenFigures, fixedFigures]);
   console.log([
     'Clock faults vs last-writer-wins: w1 and w2 take turns updating x every 50 ms (read, then write), stamped with their own clocks.',
     'Faults: w1 skewed -800 ms (1-2 s); w2 drifts +10% (2-3.5 s); w2 jumps back 150 ms (4 s). Run twice: wall-clock stamps, then HLC stamps.',
@@ -248,9 +291,10 @@ export function main(_argv: readonly string[] = []): ClockFaultsResult {
     '   about the gap since the write read; it runs ahead only as far as the fastest clock heard from; a wall-clock stamp is as wrong as its clock)',
     `  messages: ${broken.sim.network.stats().sent} sent, ${broken.sim.network.stats().delivered} delivered; nodes down: none.`,
     '',
+    `wrote ${reportPath} (open it in a browser)`,
     `trace hash ${traceHash}`,
   ].join('\n'));
-  return { broken: brokenFigures, fixed: fixedFigures, traceHash };
+  return { broken: brokenFigures, fixed: fixedFigures, reportPath, traceHash };
 }
 
 // Run from the command line (not when a test imports main).

@@ -20,11 +20,16 @@
  * What to look for: the late write; STALE LEADER WROTE against FENCED; the lanes, where w1 is
  * frozen while w2 leads; the summary: stale writes accepted, unfenced against fenced.
  *
+ * The run writes `out/pause.html` (`--out dir` for another folder): both runs, the pause on a
+ * timeline, and the messages as a space-time diagram with w1's frozen stretch hatched.
+ *
  * Run: npx tsx examples/pause.ts
  */
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { addPrimaryBackup, FencedWriteReply, Simulation, type LeaseAuthority, type FencedStore, type LeasedBehaviour } from 'faultline';
+import { writeHtmlReport } from 'faultline/report';
 
 const LEASE_MS = 500;
 const SAFETY_MARGIN_MS = 100;
@@ -199,20 +204,58 @@ function summaryTable(broken: PauseFigures, fixed: PauseFigures): string[] {
   ];
 }
 
-/** The example's result: both runs' figures and the hash of both traces. */
+/** The example's result: both runs' figures, the report written and the hash of both traces. */
 export interface PauseResult {
   broken: PauseFigures;
   fixed: PauseFigures;
+  reportPath: string;
   traceHash: string;
 }
 
+const REPORT_STORY = [
+  'Two workers share a 500 ms lease from a lock service; each asks for it every 100 ms. The leader checks its lease every 100 ms, prepares a write for 20 ms, ' +
+    "then writes x to the store stamped with the lease's epoch.",
+  `At ${PAUSE.atMs} ms, between its check and its write, leader w1 freezes for ${PAUSE.durationMs} ms (a stop-the-world GC pause). The lease runs out and w2 takes over under epoch 2. ` +
+    'When w1 thaws, its overdue write runs first: a deposed leader writes after its successor.',
+  'The same workers, pause and seed run twice: with a store that accepts every write (broken), then with one that refuses a write whose epoch is below the highest it has seen (fencing tokens).',
+].join('\n\n');
+
+/** Writes the HTML report of both runs; returns its path. */
+function writeReport(outDir: string, broken: Run, fixed: Run, figuresOf: [PauseFigures, PauseFigures]): string {
+  return writeHtmlReport(join(outDir, 'pause.html'), {
+    title: 'Process pause: a leader frozen past its lease, and fencing tokens',
+    story: REPORT_STORY,
+    tables: [
+      {
+        caption: 'unfenced store against fenced store, same pause',
+        columns: ['store', 'writes by w1', 'writes by w2', 'stale writes accepted', 'stale writes refused', "successor's write replaced"],
+        rows: [broken, fixed].map((run, index) => {
+          const figures = figuresOf[index]!;
+          return [run.fencing ? 'fenced' : 'unfenced', figures.writes['w1']!, figures.writes['w2']!, figures.staleAccepted, figures.staleRefused, figures.overwritten];
+        }),
+      },
+    ],
+    runs: [
+      { label: 'broken: unfenced store', sim: broken.sim, story: "w1's write, decided before the pause, lands at 2.2 s with epoch 1, after w2's epoch-2 writes, and the store applies it." },
+      { label: 'fixed: fenced store', sim: fixed.sim, story: 'The same late write reaches the store, which refuses it (epoch 1 < 2); the refusal tells w1 it no longer leads.' },
+    ],
+  });
+}
+
+/** The folder given with `--out`, else `out`. */
+function outDirFrom(argv: readonly string[]): string {
+  const position = argv.indexOf('--out');
+  return position >= 0 && argv[position + 1] !== undefined ? argv[position + 1]! : 'out';
+}
+
 /** Runs the unfenced and the fenced store through the same pause and prints the comparison. */
-export function main(_argv: readonly string[] = []): PauseResult {
+export function main(argv: readonly string[] = []): PauseResult {
   const broken = runWith(false);
   const fixed = runWith(true);
   const brokenFigures = figures(broken);
   const fixedFigures = figures(fixed);
   const traceHash = createHash('sha256').update(`${brokenFigures.traceHash} ${fixedFigures.traceHash}`).digest('hex').slice(0, 16);
+  const reportPath = writeReport(outDirFrom(argv), broken, fixed, [brokenFigures, fixedFigures]);
   const both = [...broken.lanes.w1Primary].filter((cell, index) => cell === 'L' && broken.lanes.w2Primary[index] === 'L').length;
   console.log([
     `Process pause: w1 holds a ${LEASE_MS} ms lease and writes x every ${TICK_MS} ms; at ${PAUSE.atMs} ms, between its lease check and its write, it freezes for ${PAUSE.durationMs} ms (a GC pause).`,
@@ -241,9 +284,10 @@ export function main(_argv: readonly string[] = []): PauseResult {
     `  truth: w1 paused ${JSON.stringify(broken.sim.truth.pausedIntervals('w1', broken.sim.now))}, ` +
       `down ${JSON.stringify(broken.sim.truth.downIntervals('w1', broken.sim.now))} (a paused node is up).`,
     '',
+    `wrote ${reportPath} (open it in a browser)`,
     `trace hash ${traceHash}`,
   ].join('\n'));
-  return { broken: brokenFigures, fixed: fixedFigures, traceHash };
+  return { broken: brokenFigures, fixed: fixedFigures, reportPath, traceHash };
 }
 
 // Run from the command line (not when a test imports main).
