@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hashIn, runExample } from './example-runner.js';
 
@@ -16,6 +17,13 @@ function rowNumbers(output: string, label: RegExp): number[] {
   const line = output.split('\n').find((text) => label.test(text));
   if (line === undefined) throw new Error(`no row ${label} in:\n${output}`);
   return [...line.replace(label, '').matchAll(/-?\d+(\.\d+)?/g)].map((match) => Number(match[0]));
+}
+
+/** The example said it wrote out/<name>.html, and the page holds a section per run. */
+function expectReport(output: string, name: string, sections: string[]): void {
+  expect(output).toContain(`wrote out/${name}.html (open it in a browser)`);
+  const html = readFileSync(`out/${name}.html`, 'utf8');
+  for (const label of sections) expect(html).toContain(`>${label}<`);
 }
 
 describe.concurrent('failure-family examples', () => {
@@ -90,6 +98,7 @@ describe.concurrent('failure-family examples', () => {
     expect(rowNumbers(output, /^ {2}2250-2500 +/)).toEqual([2436, 0, 106.4, 1000, 0]);
     expect(output).toMatch(/no remedy: 72 dropped because the inbox was full/);
     expect(output).toMatch(/queue deadline 100 ms: admitted 2720, shed 972 \(deadline\)/);
+    expectReport(output, 'overload', ['no remedy', 'queue deadline 100 ms', 'CoDel 5 ms / 100 ms']);
   });
 
   it('clock-faults: skew, drift and a backward jump make wall-clock last-writer-wins lose writes; HLC stamps lose none', async () => {
@@ -106,6 +115,7 @@ describe.concurrent('failure-family examples', () => {
     expect(rowNumbers(output, /^ {2}writes lost \(discarded by the store\) +/)).toEqual([26, 0]);
     expect(rowNumbers(output, /^ {2}causally-later writes overwritten +/)).toEqual([26, 0]);
     expect(output).toMatch(/nodes down: none/);
+    expectReport(output, 'clock-faults', ['broken: wall-clock stamps', 'fixed: HLC stamps']);
   });
 
   it('disk-faults: acknowledged but unsynced writes are lost in a crash; a full disk surfaces as DISK_FULL', async () => {
@@ -133,6 +143,7 @@ describe.concurrent('failure-family examples', () => {
     expect(rowNumbers(output, /^ {2}stale writes refused +/)).toEqual([0, 1]);
     expect(output).toMatch(/successor's write the stale one replaced +w2#\d+ +none/);
     expect(output).toMatch(/paused \[\[1010,2210\]\], down \[\]/);
+    expectReport(output, 'pause', ['broken: unfenced store', 'fixed: fenced store']);
   });
 
   it('nemesis: prints a JSON schedule, injects it, and the cluster converges after the liveness phase', async () => {
