@@ -50,7 +50,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   BalancerFailure, ShedReply, Simulation, addAutoscaler, addLoadBalancer, regions, withLoadShedding,
-  type Autoscaler, type Fault, type LoadBalancer, type LoadSheddingOptions, type NodeBehaviour, type NodeHandlers,
+  type Autoscaler, type Fault, type LoadBalancer, type LoadSheddingOptions, type NodeBehaviour, type NodeContext, type NodeHandlers,
 } from 'faultline';
 
 const SEED = 'payment-spike';
@@ -163,7 +163,7 @@ export async function runPaymentSpike(mitigation: Mitigation): Promise<PaymentRu
   const ledger = new Map<string, number>();
   const shed: Record<RequestKind, number> = { checkout: 0, batch: 0 };
   const paymentNode = withLoadShedding(paymentService(sim, ledger), mitigation === 'shedding' ? SHEDDING : PLAIN_QUEUE);
-  const countingShed: NodeBehaviour = (ctx) => countShed(paymentNode(ctx), shed);
+  const countingShed: NodeBehaviour = (ctx) => countShed(ctx, paymentNode(ctx), shed);
   for (const region of ['a', 'b'] as const) for (const id of NODES[region]) sim.addNode(id, countingShed, { region });
 
   const spreads = mitigation !== 'none';
@@ -230,12 +230,18 @@ function paymentService(sim: Simulation, ledger: Map<string, number>): NodeBehav
   });
 }
 
-/** Counts what a node shed, by request class (`handlers.shedding` keeps totals by reason only); the rest of the node is unchanged. */
-function countShed(handlers: NodeHandlers, shed: Record<RequestKind, number>): NodeHandlers {
+/**
+ * Counts what a node shed, by request class (`handlers.shedding` keeps totals by reason only),
+ * and gauges the requests it holds (running or queued): the backlog, for the charts.
+ */
+function countShed(ctx: NodeContext, handlers: NodeHandlers, shed: Record<RequestKind, number>): NodeHandlers {
   const onCall = handlers.onCall!;
   const counted = Object.create(handlers) as NodeHandlers;
   counted.onCall = async (from, request) => {
+    const held = ctx.metrics.gauge('payment_requests_held', { help: 'Requests a payment node holds, running or queued' });
+    held.inc();
     const reply = await onCall.call(handlers, from, request);
+    held.inc(-1);
     if (reply instanceof ShedReply) shed[(request as PaymentRequest).kind]++;
     return reply;
   };
