@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outcomeOf, runPaymentSpike, type PaymentRun } from '../examples/incidents/payment-spike.js';
+import { CONFIGURATIONS, outcomeOf, runPaymentSpike, type PaymentRun } from '../examples/incidents/payment-spike.js';
+import { chromiumPresent, openReportInChromium } from './browser/open-report.js';
 import { hashIn, runExample } from './example-runner.js';
 
 // Incident 1, the payment platform's Black-Friday surge: run once as users run it (a child
@@ -12,7 +13,7 @@ import { hashIn, runExample } from './example-runner.js';
 const directory = mkdtempSync(join(tmpdir(), 'faultline-payment-spike-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-const PINNED_HASH = 'c72941e99958ad58';
+const PINNED_HASH = '807a584eeed56166';
 
 let printed: string;
 let mitigated: PaymentRun;
@@ -38,18 +39,18 @@ describe('payment platform surge (examples/incidents/payment-spike.ts)', () => {
   it('prints the pinned table: before, during and after the surge for each configuration', () => {
     const table = printed.split('\n').filter((line) => /^ {2}.{19} (before|during|after) /.test(line)).map((line) => line.trimEnd());
     expect(table).toEqual([
-      '  1 no mitigation     before       1491     84.0    106.7    0.0%      0  (0 / 0)',
-      '                      during       3650   2000.0   2000.0   54.3%   1981  (1981 / 0)',
-      '                      after        1752   2000.0   2000.0   51.9%    909  (855 / 54)',
-      '  2 load balancer     before       1491     84.0    160.9    0.0%      0  (0 / 0)',
-      '                      during       3650   1058.0   2000.0   19.3%    705  (705 / 0)',
-      '                      after        1752    105.0   2000.0    8.4%    148  (148 / 0)',
-      '  3 + autoscaler      before       1491     84.0    160.9    0.0%      0  (0 / 0)',
-      '                      during       3650    728.4   2000.0    9.4%    344  (344 / 0)',
-      '                      after        1752     84.0   1318.1    0.0%      0  (0 / 0)',
-      '  4 + load shedding   before       1491     84.0    136.2    0.0%      0  (0 / 0)',
-      '                      during       3650    154.5    482.4    7.0%      0  (0 / 0)',
-      '                      after        1752     84.0    131.4    0.0%      0  (0 / 0)',
+      '  1 no mitigation     before       1504     84.0    105.4    0.0%      0  (0 / 0)',
+      '                      during       3696   2000.0   2000.0   56.0%   2070  (2070 / 0)',
+      '                      after        1808   2000.0   2000.0   50.8%    918  (791 / 127)',
+      '  2 load balancer     before       1504     84.0    160.8    0.0%      0  (0 / 0)',
+      '                      during       3696   1190.4   2000.0   20.7%    765  (765 / 0)',
+      '                      after        1808    115.6   2000.0    9.1%    164  (164 / 0)',
+      '  3 + autoscaler      before       1504     84.0    160.8    0.0%      0  (0 / 0)',
+      '                      during       3696    828.9   2000.0   11.1%    410  (410 / 0)',
+      '                      after        1808     84.0   1270.4    0.0%      0  (0 / 0)',
+      '  4 + load shedding   before       1504     84.0    136.7    0.0%      0  (0 / 0)',
+      '                      during       3696    166.3    482.0    7.3%      0  (0 / 0)',
+      '                      after        1808     84.0    131.0    0.0%      0  (0 / 0)',
     ]);
   });
 
@@ -76,7 +77,7 @@ describe('payment platform surge (examples/incidents/payment-spike.ts)', () => {
     const checkouts = mitigated.requests.filter((request) => request.kind === 'checkout');
     expect(checkouts.filter((request) => request.answer === 'receipt').every((request) => mitigated.ledger.has(request.paymentId))).toBe(true);
     const refused = checkouts.filter((request) => request.answer === 'try-later');
-    expect(refused.length).toBe(255);
+    expect(refused.length).toBe(270);
     expect(refused.every((request) => outcomeOf(request, mitigated.ledger) === 'try-later')).toBe(true);
     // A refusal is fast: the shopper hears "try later" well before the 2 s timeout.
     expect(Math.max(...refused.map((request) => request.latencyMs))).toBeLessThan(600);
@@ -84,7 +85,7 @@ describe('payment platform surge (examples/incidents/payment-spike.ts)', () => {
 
   it('sheds low-priority batch work first, and adds nodes only after their provisioning delay', () => {
     const sent = (kind: 'checkout' | 'batch'): number => mitigated.requests.filter((request) => request.kind === kind).length;
-    expect(mitigated.shed).toEqual({ batch: 214, checkout: 255 });
+    expect(mitigated.shed).toEqual({ batch: 234, checkout: 270 });
     expect(mitigated.shed.batch / sent('batch')).toBeGreaterThan(5 * (mitigated.shed.checkout / sent('checkout')));
     const events = mitigated.autoscaler!.events;
     const launched = events.filter((event) => event.kind === 'scale-out').map((event) => [event.timeMs, event.nodes.join(',')]);
@@ -94,6 +95,20 @@ describe('payment platform surge (examples/incidents/payment-spike.ts)', () => {
       expect(ready.timeMs - launchedAt).toBe(6_000);
     }
   });
+
+  it.skipIf(!chromiumPresent)('writes an HTML report that opens in Chromium with no errors: the table, a section per configuration, its charts', async () => {
+    const opened = await openReportInChromium(join(directory, 'payment-spike.html'), { screenshotPath: 'reports/browser/payment-spike.png' });
+    expect(opened.consoleErrors).toEqual([]);
+    expect(opened.pageErrors).toEqual([]);
+    expect(opened.externalRequests).toEqual([]);
+    // Three charts (uPlot draws each on a canvas) in each of the four configurations' sections.
+    expect(opened.canvases).toBe(12);
+    expect(opened.text).toContain('4 + load shedding\tduring\t3696\t166.3\t482\t7.3\t0\t0\t0');
+    for (const { label } of CONFIGURATIONS) expect(opened.text).toContain(`${label}\n`);
+    expect(opened.text).toContain('1 no mitigation, closer: region A at 16-16.2 s');
+    expect(opened.text).toContain('4 + load shedding, closer: region A at 16-16.2 s');
+    expect(opened.text).toMatch(/^traffic-spike\tstore-a\t/m);
+  }, 120_000);
 
   it('writes the p99 chart: one line per configuration, the surge shaded', () => {
     const svg = readFileSync(join(directory, 'payment-spike-p99.svg'), 'utf8');
