@@ -116,9 +116,20 @@ describe.concurrent('failure-family examples', () => {
   it('nemesis: prints a JSON schedule, injects it, and the cluster converges after the liveness phase', async () => {
     const output = await runTwice('examples/nemesis.ts');
     const schedule = output.split('\n').filter((line) => line.startsWith('  {"kind"')).map((line) => JSON.parse(line) as { kind: string; atMs: number });
-    expect(schedule.length).toBeGreaterThan(0);
+    expect(schedule.length).toBe(10);
     expect(schedule.every((fault) => fault.atMs < 4_000)).toBe(true);
     expect(output).toMatch(/== liveness phase/);
-    expect(output).toMatch(/converged \d+ ms after the liveness phase began/);
+    expect(output).toMatch(/converged 200 ms after the liveness phase began/);
+    expect(output).toMatch(/^ {2}n3 +5 +49 +1028 +165$/m);
+    // The legend under the lanes names exactly the symbols the lanes draw: pauses show as ░.
+    const lines = output.split('\n');
+    const lanes = lines.filter((line) => /^n\d {2}/.test(line)).map((line) => line.slice(4));
+    const legend = lines[lines.findIndex((line) => /^ +0 +5000 ms$/.test(line)) + 1]!;
+    expect(lanes).toHaveLength(5);
+    expect(lanes[2]).toMatch(/░+█+↯█+$/);
+    const drawn = [...new Set(lanes.join(''))].sort();
+    const named = [...legend.trim().matchAll(/(?:^| {2})(\S) /g)].map((match) => match[1]).sort();
+    expect(named).toEqual(drawn);
+    expect(legend.trim()).toBe('█ up  ░ paused  ↯ crash and restart in one column');
   });
 });
