@@ -30,16 +30,24 @@ describe.concurrent('failure-family examples', () => {
     expect(output).toMatch(/revive .*durable total 22, in-memory count 13 \(since its restart\); truth: down \[1000, 1700\)/);
   });
 
-  it('partition: majority/minority and one-way partitions split the brain, a bridge leaves no agreement', async () => {
+  it('partition: the naive election splits the brain and acknowledges writes on the minority side; the quorum never does', async () => {
     const output = await runTwice('examples/partition.ts');
-    expect(output).toMatch(/n3  n3  n3  n5  n5 +n3, n5 .*SPLIT BRAIN/);
-    expect(output).toMatch(/n4  n4  n4  n4  n5 +n4, n5 .*SPLIT BRAIN/);
-    expect(output).toMatch(/n3  n3  n5  n5  n5 +n5 .*no agreement on who leads/);
+    const [naive, quorum] = output.split(/^Quorum: /m) as [string, string];
+    expect(naive).toMatch(/n3  n3  n3  n5  n5 +n3, n5 .*SPLIT BRAIN/);
+    expect(naive).toMatch(/n4  n4  n4  n4  n5 +n4, n5 .*SPLIT BRAIN/);
+    expect(naive).toMatch(/n3  n3  n5  n5  n5 +n5 .*no agreement on who leads/);
+    expect(quorum.split(/^Summary/m)[0]).not.toMatch(/SPLIT BRAIN/);
+    expect(quorum).toMatch(/n5 steps down in term 1/);
+    expect(quorum).toMatch(/n2 elected in term 3 with votes of n1, n2, n3/);
     expect(output).toMatch(/healed: bridge/);
     expect(output).toMatch(/nodes down at any time: 0/);
-    // After the last heal everyone follows n5 again.
-    const beliefs = output.split('\n').filter((line) => /^ +\d+ ms  n\d  /.test(line));
-    expect(beliefs.at(-1)).toMatch(/n5  n5  n5  n5  n5 +n5 /);
+    // phase, version: leaders at once (max), ms with 2+ leaders, ms with no leader, writes acked, on a minority side
+    expect(rowNumbers(output, /^ {2}majority\/minority 1000-2000 +naive +/)).toEqual([2, 780, 0, 17, 10]);
+    expect(rowNumbers(output, /^ {2}majority\/minority 1000-2000 +quorum +/)).toEqual([1, 0, 670, 2, 0]);
+    expect(rowNumbers(output, /^ {2}one-way \(n5 mute\) 2600-3600 +naive +/)).toEqual([2, 780, 0, 17, 10]);
+    expect(rowNumbers(output, /^ {2}one-way \(n5 mute\) 2600-3600 +quorum +/)).toEqual([1, 0, 0, 10, 0]);
+    expect(rowNumbers(output, /^ {2}whole run 600-6000 +naive +/)).toEqual([2, 1580, 0, 70, 20]);
+    expect(rowNumbers(output, /^ {2}whole run 600-6000 +quorum +/)).toEqual([1, 0, 670, 46, 0]);
   });
 
   it('gray-failure: requests time out under a flaky link and a slow node while the health check stays green', async () => {
