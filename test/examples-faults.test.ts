@@ -64,15 +64,25 @@ describe.concurrent('failure-family examples', () => {
     expect(output).toMatch(/server down during \[\]/);
   });
 
-  it('byzantine: equivocation and corruption make honest nodes disagree; forged votes are misattributed', async () => {
+  it('byzantine: the naive vote and MACs alone let a liar split the honest nodes; MACs + echo with 3f + 1 nodes agree, with 3 nodes not', async () => {
     const output = await runTwice('examples/byzantine.ts');
-    expect(output).toMatch(/^ +1 +honest .*agree$/m);
-    expect(output).toMatch(/^ +2 +equivocate .*-> abort .*DISAGREE$/m);
+    const section = (label: string) => output.split(`\n${label}: `)[1]!.split('\n\n')[0]!;
+    const naive = section('naive, n = 4');
+    expect(naive).toMatch(/^ +1 +honest .*agree$/m);
+    expect(naive).toMatch(/^ +2 +equivocate .*C A C A -> abort .*DISAGREE$/m);
+    expect(naive).toMatch(/^ +3 +forge +C C C - -> commit/m);
+    expect(naive).toMatch(/^ +4 +corrupt .*\?.*DISAGREE$/m);
     expect(output).toMatch(/\(claims to be n2!\)/);
-    expect(output).toMatch(/^ +3 +forge +C C C - -> commit/m);
-    expect(output).toMatch(/^ +4 +corrupt .*\?.*DISAGREE$/m);
-    expect(output).toMatch(/^ +5 +honest .*agree$/m);
-    expect(output).toMatch(/n4 byzantine during rounds 2, 3, 4\./);
+    expect(section('MACs, n = 4')).toMatch(/^ +3 +forge +C A C - -> commit/m);
+    expect(section('MACs, n = 4')).toMatch(/^ +2 +equivocate .*DISAGREE$/m);
+    expect(section('MACs + echo, n = 4')).not.toMatch(/DISAGREE/);
+    expect(section('MACs + echo, n = 3')).toMatch(/^ +2 +equivocate +C A C -> commit +C A A -> abort +DISAGREE$/m);
+    // nodes, n - f, rounds where honest nodes disagree, forged votes accepted, garbage votes counted, messages
+    expect(rowNumbers(output, /^ {2}naive, n = 4 +/)).toEqual([4, 2, 2, 4, 3, 1, 60]);
+    expect(rowNumbers(output, /^ {2}MACs, n = 4 +/)).toEqual([4, 1, 2, 0, 0, 60]);
+    expect(rowNumbers(output, /^ {2}MACs \+ echo, n = 4 +/)).toEqual([4, 3, 0, 0, 0, 498]);
+    expect(rowNumbers(output, /^ {2}MACs \+ echo, n = 3 +/)).toEqual([3, 2, 1, 2, 0, 0, 190]);
+    expect(output).toMatch(/n4 byzantine during rounds 2, 3, 4;/);
   });
 
   it('overload: queueing delay grows into latency, then the full inbox drops requests, then it drains', async () => {
