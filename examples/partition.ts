@@ -250,7 +250,7 @@ interface Run {
   writes: Array<{ node: string; atMs: number; onMinoritySide: boolean }>;
 }
 
-function run(label: string, behaviour: NodeBehaviour<never>): Run {
+function run<M>(label: string, behaviour: NodeBehaviour<M>): Run {
   const sim = new Simulation({
     seed: 'partition',
     trace: true,
@@ -341,8 +341,8 @@ function summaryTable(runs: readonly Run[]): string[] {
 
 /** Runs the naive and the quorum election under the same faults and returns what the example prints. */
 export function main(_argv: readonly string[] = []): string {
-  const naive = run('naive', naiveElection as NodeBehaviour<never>);
-  const quorum = run('quorum', quorumElection as NodeBehaviour<never>);
+  const naive = run('naive', naiveElection);
+  const quorum = run('quorum', quorumElection);
   const stats = quorum.sim.network.stats();
   return [
     'Split brain, and the quorum that prevents it: 5 nodes elect a leader; a leader accepts a client write every 100 ms.',
