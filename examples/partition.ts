@@ -195,7 +195,7 @@ const quorumElection: NodeBehaviour<QuorumMessage> = (ctx) => {
         if (role !== 'candidate' || message.term !== term) return;
         votes.add(from);
         if (votes.size < MAJORITY) return;
-        [role, knownLeader, leaseUntilMs] = [ 'leader', ctx.id, candidacyStartMs + LEASE_MS];
+        [role, knownLeader, leaseUntilMs] = ['leader', ctx.id, candidacyStartMs + LEASE_MS];
         ctx.log(`elected in term ${term} with votes of ${[...votes].sort().join(', ')}`, { term });
         heartbeat();
       } else if (message.type === 'append') {
