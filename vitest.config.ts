@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^faultline$/, replacement: source('./src/index.ts') },
       { find: /^faultline\/check$/, replacement: source('./src/check/index.ts') },
       { find: /^faultline\/otel$/, replacement: source('./src/observe/otel/index.ts') },
+      { find: /^faultline\/report$/, replacement: source('./src/report/html/index.ts') },
     ],
   },
   test: {

@@ -113,6 +113,8 @@ export {
 } from './detectors/swim.js';
 export { thresholdSweep, poolQoS, type SweepFamily, type SweepPoint, type ThresholdSweepOptions } from './detectors/sweep.js';
 export { tradeoffSvg, type TradeoffPoint, type TradeoffSvgOptions } from './report/tradeoff-svg.js';
+export { spaceTimeSvg, type SpaceTimeSvgOptions } from './report/space-time-svg.js';
+export { spaceTimeAscii, type SpaceTimeAsciiOptions } from './report/space-time-ascii.js';
 export type { Operation, OperationStatus } from './history/operation.js';
 export { HistoryRecorder, type HistoryRecorderOptions } from './history/history-recorder.js';
 export type { Model, StepResult, ShapeProblem } from './linearizability/model.js';

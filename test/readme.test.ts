@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyticQoS, measureQoS, NfdSDetector, runDetectorHarness, Simulation, type NodeBehaviour } from '../src/index.js';
 
@@ -43,11 +44,11 @@ describe('the README tour', () => {
   });
 });
 
-describe("the README's NFD-S figures", () => {
+describe("the NFD-S figures in docs-src/detectors.md", () => {
   it('are what a 2,000 s run of seed 12 measures and what the analysis predicts (as in test/detectors/qos.test.ts)', () => {
-    const readme = readFileSync('README.md', 'utf8').replace(/\s+/g, ' ');
-    const figures = /NFD-S, η (\d+) ms, δ (\d+) ms, exponential delay (\d+) ms, (\d+) % loss: P_A (0\.\d+) measured vs (0\.\d+) analytic/.exec(readme);
-    expect(figures, 'the NFD-S sentence in the README').not.toBeNull();
+    const page = readFileSync('docs-src/detectors.md', 'utf8').replace(/\s+/g, ' ');
+    const figures = /NFD-S, η (\d+) ms, δ (\d+) ms, exponential delay (\d+) ms, (\d+) % loss: P_A (0\.\d+) measured vs (0\.\d+) analytic/.exec(page);
+    expect(figures, 'the NFD-S sentence in docs-src/detectors.md').not.toBeNull();
     const [intervalMs, shiftMs, meanDelayMs, lossPercent] = figures!.slice(1, 5).map(Number) as [number, number, number, number];
     expect([intervalMs, shiftMs, meanDelayMs, lossPercent]).toEqual([100, 60, 20, 5]);
     const delay = { kind: 'exponential', meanMs: meanDelayMs } as const;
@@ -67,5 +68,43 @@ describe("the README's NFD-S figures", () => {
     const predicted = analyticQoS({ detector: 'nfd-s', intervalMs, shiftMs, lossProbability, delay });
     expect(measured.queryAccuracyProbability!.toFixed(5)).toBe(figures![5]);
     expect(predicted.queryAccuracyProbability.toFixed(5)).toBe(figures![6]);
+  });
+});
+
+// The README is short and sends readers to docs-src/, examples/README.md and bench/README.md; a
+// link that leads nowhere (a moved file, a renamed heading) is a broken README.
+const DOCUMENTS = ['README.md', 'examples/README.md', 'bench/README.md', ...readdirSync('docs-src').filter((name) => name.endsWith('.md')).map((name) => `docs-src/${name}`)];
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
+function anchorOf(heading: string): string {
+  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
+}
+
+function anchorsIn(path: string): Set<string> {
+  const text = readFileSync(path, 'utf8').replace(/^```[\s\S]*?^```/gm, '');
+  return new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((match) => anchorOf(match[1]!)));
+}
+
+/** The relative links of a markdown file, outside code blocks, as [target, anchor]. */
+function relativeLinks(path: string): Array<[string, string | undefined]> {
+  const text = readFileSync(path, 'utf8').replace(/^```[\s\S]*?^```/gm, '');
+  return [...text.matchAll(/\]\(([^)\s]+)\)/g)]
+    .map((match) => match[1]!)
+    .filter((link) => !/^[a-z]+:/.test(link))
+    .map((link) => {
+      const [file, anchor] = link.split('#') as [string, string | undefined];
+      return [file === '' ? path : normalize(join(dirname(path), file)), anchor];
+    });
+}
+
+describe('the links of the README and the pages it leads to', () => {
+  it.each(DOCUMENTS)('%s: every relative link names a file that exists, and a heading of it', (path) => {
+    expect(existsSync(path), `${path} exists`).toBe(true);
+    const broken = relativeLinks(path).filter(([target, anchor]) => {
+      if (!existsSync(target)) return true;
+      if (anchor === undefined || statSync(target).isDirectory()) return false;
+      return !anchorsIn(target).has(anchor);
+    });
+    expect(broken.map(([target, anchor]) => (anchor === undefined ? target : `${target}#${anchor}`))).toEqual([]);
   });
 });

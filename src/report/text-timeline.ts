@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { orDefault, rejectUnknownKeys, requireBoolean, requireObject, requirePositive, requirePositiveInteger } from '../validate.js';
 import type { TraceRecord, TraceRecordType } from '../kernel/trace-recorder.js';
+import { preview } from './message-preview.js';
 
 /**
  * Options of {@link formatTimeline}.
@@ -147,7 +148,7 @@ function laneCell(up: boolean, paused: boolean, crashed: boolean, restarted: boo
   return paused ? LANE_SYMBOLS.paused : LANE_SYMBOLS.up;
 }
 
-function requireRecords(records: unknown): void {
+export function requireRecords(records: unknown): void {
   if (!Array.isArray(records) || records.some((record) => typeof record !== 'object' || record === null)) {
     throw new InvalidArgumentError('records', records, 'an array of trace records (sim.trace.records())');
   }
@@ -194,14 +195,4 @@ function describeFault(detail: { phase: string; fault: { kind: string; target?: 
   const params = fault.params === undefined ? '' : ` ${preview(fault.params, 100)}`;
   const duration = phase === 'apply' && fault.durationMs !== undefined ? ` for ${fault.durationMs} ms` : '';
   return `${phase === 'apply' ? '⚡ fault' : '✓ fault ended:'} ${fault.kind}${target}${params}${duration}`;
-}
-
-function preview(value: unknown, maxLength = 60): string {
-  let text: string;
-  try {
-    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  } catch {
-    text = String(value);
-  }
-  return text.length > maxLength ? `${text.slice(0, maxLength - 3)}...` : text;
 }

@@ -21,8 +21,8 @@ interface PlantedBug {
   knownMinimumFaults: number;
   /**
    * What each search (one per fast-check seed, in SEARCH_SEEDS order) gives: the run that first
-   * failed and the kinds of the shrunk schedule. Deterministic, and the source of the README's
-   * figures (checked below).
+   * failed and the kinds of the shrunk schedule. Deterministic, and the source of the figures in
+   * docs-src/property-testing.md (checked below).
    */
   searches: Array<{ failedAtRun: number; shrunkTo: string[] }>;
 }
@@ -110,14 +110,14 @@ describe.each(bugs)('planted bug: $name', (bug) => {
   });
 });
 
-describe("the README's figures for the planted bugs", () => {
+describe('the figures for the planted bugs in docs-src/property-testing.md', () => {
   it('are the ones the searches above pin', () => {
     const searches = bugs.flatMap((bug) => bug.searches);
     const singleFault = searches.filter((search) => search.shrunkTo.length === 1);
     const others = searches.filter((search) => search.shrunkTo.length !== 1);
     expect(others.map((search) => search.shrunkTo)).toEqual([['crash', 'partition']]);
     const claim = `each of ${searches.length} searches (five fast-check seeds per bug, budget ${BUDGET} runs) found the bug within ${Math.max(...searches.map((search) => search.failedAtRun))} runs; ${singleFault.length} shrank it to one fault, the known minimum, and one to two (a crash and a partition)`;
-    const readme = readFileSync('README.md', 'utf8').replace(/\s+/g, ' ');
-    expect(/each of \d+ searches .*? and one to two \(a crash and a partition\)/.exec(readme)?.[0]).toBe(claim);
+    const page = readFileSync('docs-src/property-testing.md', 'utf8').replace(/\s+/g, ' ');
+    expect(/each of \d+ searches .*? and one to two \(a crash and a partition\)/.exec(page)?.[0]).toBe(claim);
   });
 });

@@ -74,11 +74,50 @@ const fastCheck = require('fast-check');
 const { trace } = require('@opentelemetry/api');
 ${SUBPATH_CHECKS}`;
 
+/**
+ * Writes an HTML report with faultline/report (no peer needed) and prints what it holds: uPlot
+ * inlined, the space-time diagram, and the core's error class for bad input.
+ */
+const REPORT_CHECKS = `
+const sim = new Simulation({ seed: 3, trace: true });
+sim.addNode('a', (ctx) => ({ onStart: () => ctx.send('b', 'hi') }));
+sim.addNode('b', () => ({}));
+sim.run({ until: 10 });
+const path = writeHtmlReport('out/nested/report.html', { title: 'consumer', runs: [{ label: 'one message', sim }] });
+const html = readFileSync(path, 'utf8');
+let invalid;
+try {
+  htmlReport({ title: 'no runs' });
+} catch (error) {
+  invalid = error;
+}
+console.log(JSON.stringify({
+  path,
+  uplotInlined: html.includes('uPlot'),
+  arrows: html.split('class="msg"').length - 1,
+  sameAsHtmlReport: html === htmlReport({ title: 'consumer', runs: [{ label: 'one message', sim }] }),
+  reportErrorIsCoreError: invalid instanceof InvalidArgumentError,
+}));`;
+
+/** The report checks as an ES module. */
+export const REPORT_ESM = `import { InvalidArgumentError, Simulation } from 'faultline';
+import { htmlReport, writeHtmlReport } from 'faultline/report';
+import { readFileSync } from 'node:fs';
+${REPORT_CHECKS}`;
+
+/** The report checks as a CommonJS script. */
+export const REPORT_CJS = `const { InvalidArgumentError, Simulation } = require('faultline');
+const { htmlReport, writeHtmlReport } = require('faultline/report');
+const { readFileSync } = require('node:fs');
+${REPORT_CHECKS}`;
+
 /** Typed use of every entry point; the same text is checked as ESM (.ts) and as CommonJS (.cts). */
-export const TYPED_SUBPATHS = `import { InvalidArgumentError, Simulation, type FaultSchedule } from 'faultline';
-import { checkCluster, fc, type ClusterScenario } from 'faultline/check';
+export const TYPED_SUBPATHS = `import { InvalidArgumentError, Simulation, spaceTimeSvg, type FaultSchedule } from 'faultline';
+import { checkCluster, fc, workload, type ClusterScenario } from 'faultline/check';
 import { emitSpans, type EmitSpansOptions } from 'faultline/otel';
+import { htmlReport, type HtmlReportInput, type RunSection } from 'faultline/report';
 import { trace } from '@opentelemetry/api';
+import * as userFc from 'fast-check';
 
 const scenario: ClusterScenario<{ sim: Simulation }> = {
   setup: (sim) => ({ sim }),
@@ -90,7 +129,14 @@ const options: EmitSpansOptions = {};
 const hash: string = checkCluster(scenario, { seed: 1 }).traceHash;
 const emitted: number = emitSpans([], trace.getTracer('consumer'), options);
 const sample: number[] = fc.sample(fc.integer(), 1);
-export const results = [hash, emitted, sample, faults, InvalidArgumentError];
+// The user's own fast-check and faultline's arbitraries mix, in both directions, in either format.
+const operations = userFc.sample(workload({ clients: ['c1'], operation: userFc.constant('read'), horizonMs: 10 }), 1);
+const traced = new Simulation({ seed: 1, trace: true });
+const run: RunSection = { label: 'traced', sim: traced, metrics: [{ name: 'x', show: 'rate' }] };
+const input: HtmlReportInput = { title: 'typed', tables: [{ columns: ['a'], rows: [[1]] }], runs: [run] };
+const page: string = htmlReport(input);
+const svg: string = spaceTimeSvg(traced.trace!.records(), { maxMessages: 10 });
+export const results = [hash, emitted, sample, faults, InvalidArgumentError, operations, page, svg];
 `;
 
 /**

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Simulation } from 'faultline';
-import { CORE_RUN, PLANTED_SWEEP, SUBPATHS_CJS, SUBPATHS_ESM, TYPED_SUBPATHS, tsconfig, type ModuleResolution } from './consumer-files.js';
+import { CORE_RUN, PLANTED_SWEEP, REPORT_CJS, REPORT_ESM, SUBPATHS_CJS, SUBPATHS_ESM, TYPED_SUBPATHS, tsconfig, type ModuleResolution } from './consumer-files.js';
 import { ConsumerProject, REPOSITORY, documentedOutput, readmeFirstProgram, repositoryVersionOf, type CommandResult } from './consumer-project.js';
 
 const TSC = join(REPOSITORY, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -50,9 +50,17 @@ describe('the packed package, installed in a fresh project', () => {
   });
 
   describe('without fast-check or @opentelemetry/api', () => {
-    it('installs only its own dependencies, immer and tinypool', () => {
+    it('installs only its own dependencies, immer, tinypool and uplot', () => {
       const installed = readdirSync(join(project.directory, 'node_modules')).filter((name) => !name.startsWith('.'));
-      expect(installed.sort()).toEqual(['faultline', 'immer', 'tinypool']);
+      expect(installed.sort()).toEqual(['faultline', 'immer', 'tinypool', 'uplot']);
+    });
+
+    it('writes an HTML report with faultline/report through import and require, uPlot inlined from the installed package', () => {
+      project.write('report.mjs', REPORT_ESM);
+      project.write('report.cjs', REPORT_CJS);
+      const expected = { path: 'out/nested/report.html', uplotInlined: true, arrows: 1, sameAsHtmlReport: true, reportErrorIsCoreError: true };
+      expect(JSON.parse(expectSuccess(project.node('report.mjs')))).toEqual(expected);
+      expect(JSON.parse(expectSuccess(project.node('report.cjs')))).toEqual(expected);
     });
 
     it('runs the core through import and through require, to the hash the source gives', () => {

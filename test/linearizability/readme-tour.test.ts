@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryRecorder, casRegisterModel, checkLinearizability, type CasRegisterInput, type CasRegisterOutput } from '../../src/index.js';
 
-// The README's "Histories and linearizability" tour, run as written, so the README stays true.
+// The worked example of docs-src/linearizability.md, run as written, so the page stays true.
 function tour(lateRead: number) {
   const history = new HistoryRecorder<CasRegisterInput, CasRegisterOutput>();
   const write = history.invoke('client-1', { kind: 'write', value: 1 }, 10);

@@ -7,7 +7,7 @@ import { rejectUnknownKeys, requireBoolean, requireObject } from '../../validate
  * show a bug that more faults would mask.
  *
  * The defaults are the ones that found the planted bugs of `npm run bench:search` fastest
- * (README, "Search power"): nodes on, kinds and count off.
+ * (bench/README.md, "Search power"): nodes on, kinds and count off.
  *
  * @example
  * ```ts
