@@ -26,10 +26,15 @@
  * side elects a new leader, no one leads and writes wait ("ms with no leader"); the minority side
  * never gets a leader until the heal.
  *
- * Run: npx tsx examples/partition.ts
+ * The run writes `out/partition.html` (open it in a browser): both runs with their faults, a
+ * space-time diagram, and charts of the leaders at once and the writes acknowledged on each side.
+ *
+ * Run: npx tsx examples/partition.ts [--out out]
  */
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { majorityMinority, Simulation, type FaultSchedule, type NodeBehaviour, type NodeHandlers } from 'faultline';
+import { writeHtmlReport, type ReportTable } from 'faultline/report';
 
 const NODES = ['n1', 'n2', 'n3', 'n4', 'n5'];
 const MAJORITY = 3;
@@ -259,11 +264,24 @@ function run<M>(label: string, behaviour: NodeBehaviour<M>): Run {
   for (const id of NODES) sim.addNode(id, behaviour);
   sim.inject(FAULTS);
   sim.scheduleAt(BRIDGE_HEALED_MS, () => sim.heal());
+  const reachable = (id: string, atMs: number) => 1 + NODES.filter((peer) => peer !== id && !sim.truth.isCut(id, peer, atMs) && !sim.truth.isCut(peer, id, atMs)).length;
 
-  // An observer outside the system samples every node's belief every 10 ms.
+  // An observer outside the system samples every node's belief every 10 ms, and charts the
+  // leaders at once and the writes acknowledged on each side for the report.
+  sim.metrics.configure({ intervalMs: 20 });
+  const leadersGauge = sim.metrics.gauge('leaders', { help: 'nodes that believe they lead' });
+  const writesCounter = sim.metrics.counter('writes_acknowledged_total', { help: 'client writes acknowledged, by the side of the node that acknowledged them', labelNames: ['side'] });
   const segments: Segment[] = [];
+  const counted = new Map<string, number>();
+  for (const side of ['majority', 'minority']) writesCounter.inc(0, { side }); // both lines drawn, even at zero
   const observe = (): void => {
     const beliefs = NODES.map((id) => sim.node<Observable>(id).handlers.leader);
+    leadersGauge.set(leadersIn(beliefs).length);
+    for (const id of NODES) {
+      const acknowledged = sim.node<Observable>(id).handlers.acknowledgedAtMs;
+      for (const atMs of acknowledged.slice(counted.get(id) ?? 0)) writesCounter.inc(1, { side: reachable(id, atMs) < MAJORITY ? 'minority' : 'majority' });
+      counted.set(id, acknowledged.length);
+    }
     const last = segments.at(-1);
     if (last !== undefined && last.beliefs.join() === beliefs.join()) last.toMs = sim.now + SAMPLE_MS;
     else segments.push({ fromMs: sim.now, toMs: sim.now + SAMPLE_MS, beliefs });
@@ -272,7 +290,6 @@ function run<M>(label: string, behaviour: NodeBehaviour<M>): Run {
   sim.scheduleAt(WARM_UP_MS, observe);
   sim.run({ until: RUN_FOR_MS });
 
-  const reachable = (id: string, atMs: number) => 1 + NODES.filter((peer) => peer !== id && !sim.truth.isCut(id, peer, atMs) && !sim.truth.isCut(peer, id, atMs)).length;
   const writes = NODES.flatMap((node) =>
     sim.node<Observable>(node).handlers.acknowledgedAtMs.map((atMs) => ({ node, atMs, onMinoritySide: reachable(node, atMs) < MAJORITY })),
   );
@@ -326,23 +343,53 @@ function figures(result: Run, fromMs: number, toMs: number) {
   return { maxLeaders, splitBrainMs, leaderlessMs, writes: writes.length, minorityWrites: writes.filter((write) => write.onMinoritySide).length };
 }
 
-function summaryTable(runs: readonly Run[]): string[] {
-  const lines = ['  phase                        version  leaders at once (max)  ms with 2+ leaders  ms with no leader  writes acked  on a minority side'];
+const SUMMARY_COLUMNS = ['phase', 'version', 'leaders at once (max)', 'ms with 2+ leaders', 'ms with no leader', 'writes acked', 'on a minority side'];
+
+/** One row per faulty phase and version, then the whole run: the table printed and put in the report. */
+function summaryRows(runs: readonly Run[]): Array<[string, string, number, number, number, number, number]> {
   const row = (phase: string, result: Run, fromMs: number, toMs: number) => {
     const { maxLeaders, splitBrainMs, leaderlessMs, writes, minorityWrites } = figures(result, fromMs, toMs);
-    return `  ${phase.padEnd(27)}  ${result.label.padEnd(7)}  ${String(maxLeaders).padStart(21)}  ${String(splitBrainMs).padStart(18)}  ${String(leaderlessMs).padStart(17)}  ${String(writes).padStart(12)}  ${String(minorityWrites).padStart(18)}`;
+    return [phase, result.label, maxLeaders, splitBrainMs, leaderlessMs, writes, minorityWrites] as [string, string, number, number, number, number, number];
   };
-  for (const phase of PHASES.filter((candidate) => candidate.name !== 'no fault')) {
-    for (const result of runs) lines.push(row(`${phase.name} ${phase.fromMs}-${phase.toMs}`, result, phase.fromMs, phase.toMs));
-  }
-  for (const result of runs) lines.push(row(`whole run ${WARM_UP_MS}-${RUN_FOR_MS}`, result, WARM_UP_MS, RUN_FOR_MS));
-  return lines;
+  const windows = [...PHASES.filter((phase) => phase.name !== 'no fault'), { name: 'whole run', fromMs: WARM_UP_MS, toMs: RUN_FOR_MS }];
+  return windows.flatMap(({ name, fromMs, toMs }) => runs.map((result) => row(`${name} ${fromMs}-${toMs}`, result, fromMs, toMs)));
 }
 
-/** Runs the naive and the quorum election under the same faults and returns what the example prints. */
-export function main(_argv: readonly string[] = []): string {
+function summaryTable(runs: readonly Run[]): string[] {
+  const widths = [27, 7, 21, 18, 17, 12, 18];
+  const format = (cells: ReadonlyArray<string | number>) => `  ${cells.map((cell, index) => (index < 2 ? String(cell).padEnd(widths[index]!) : String(cell).padStart(widths[index]!))).join('  ')}`;
+  return [format(SUMMARY_COLUMNS), ...summaryRows(runs).map(format)];
+}
+
+/** The HTML report: the summary table, then each run with its faults, messages and charts. */
+function writeReport(path: string, runs: readonly Run[]): string {
+  const table: ReportTable = { caption: 'naive election against quorum, same faults (sampled every 10 ms from 600 ms)', columns: SUMMARY_COLUMNS, rows: summaryRows(runs) };
+  const metrics = [
+    { name: 'leaders', title: 'nodes that believe they lead' },
+    { name: 'writes_acknowledged_total', show: 'value' as const, title: 'writes acknowledged so far, by side' },
+  ];
+  return writeHtmlReport(path, {
+    title: 'Partitions: split brain, and the quorum that prevents it',
+    story: 'Five nodes elect a leader; whoever believes it leads acknowledges a client write every 100 ms. Only the network fails: ' +
+      'a majority/minority partition (1-2 s), a one-way partition that mutes n5 (2.6-3.6 s), and a bridge through n3 (4.2-5.2 s).\n\n' +
+      'The naive election ("the highest id heard from lately leads") gives two leaders and acknowledges writes on the minority side. ' +
+      'The quorum (majority votes in a new term, pre-vote, a lease kept by majority acks, writes acknowledged by a majority) never has two leaders; ' +
+      'the price is time with no leader while the majority elects one.',
+    tables: [table],
+    runs: [
+      { label: 'naive: the highest id heard from lately leads', sim: runs[0]!.sim, metrics },
+      { label: 'quorum: majority votes, terms, leases', sim: runs[1]!.sim, metrics },
+    ],
+  });
+}
+
+/** Runs the naive and the quorum election under the same faults, writes the report, and returns what the example prints. */
+export function main(argv: readonly string[] = []): string {
+  const position = argv.indexOf('--out');
+  const outDir = position >= 0 ? (argv[position + 1] ?? 'out') : 'out';
   const naive = run('naive', naiveElection);
   const quorum = run('quorum', quorumElection);
+  const report = writeReport(join(outDir, 'partition.html'), [naive, quorum]);
   const stats = quorum.sim.network.stats();
   return [
     'Split brain, and the quorum that prevents it: 5 nodes elect a leader; a leader accepts a client write every 100 ms.',
@@ -361,6 +408,7 @@ export function main(_argv: readonly string[] = []): string {
       `${quorum.sim.logs().filter((entry) => entry.message.startsWith('elected')).length} elections won; nodes down at any time: ` +
       `${NODES.filter((id) => quorum.sim.truth.downIntervals(id, quorum.sim.now).length > 0).length}`,
     `  trace hashes: naive ${naive.sim.traceHash()}, quorum ${quorum.sim.traceHash()}`,
+    `  report: ${report} (open it in a browser)`,
     `\ntrace hash ${quorum.sim.traceHash()}`,
   ].join('\n');
 }
