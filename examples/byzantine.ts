@@ -35,10 +35,15 @@
  * disagreeing honest nodes, the forged votes accepted (votes credited to an honest node that it
  * did not cast) and the garbage votes counted.
  *
- * Run: npx tsx examples/byzantine.ts
+ * The run writes `out/byzantine.html` (open it in a browser): the summary table and, per version,
+ * the byzantine faults and a space-time diagram of every message (the echo rounds are busy).
+ *
+ * Run: npx tsx examples/byzantine.ts [--out out]
  */
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { equivocation, Simulation, type FaultSchedule, type NodeBehaviour } from 'faultline';
+import { writeHtmlReport } from 'faultline/report';
 
 const HONEST_VOTE: Record<string, string> = { n1: 'commit', n2: 'abort', n3: 'commit', n4: 'commit' };
 const LIAR = 'n4';
@@ -52,13 +57,19 @@ interface Version {
   nodes: readonly string[];
   authenticate: boolean;
   echo: boolean;
+  /** What the version does and what comes of it, for the report. */
+  story: string;
 }
 
 const VERSIONS: readonly Version[] = [
-  { label: 'naive, n = 4', nodes: ['n1', 'n2', 'n3', 'n4'], authenticate: false, echo: false },
-  { label: 'MACs, n = 4', nodes: ['n1', 'n2', 'n3', 'n4'], authenticate: true, echo: false },
-  { label: 'MACs + echo, n = 4', nodes: ['n1', 'n2', 'n3', 'n4'], authenticate: true, echo: true },
-  { label: 'MACs + echo, n = 3', nodes: ['n1', 'n2', 'n4'], authenticate: true, echo: true },
+  { label: 'naive, n = 4', nodes: ['n1', 'n2', 'n3', 'n4'], authenticate: false, echo: false,
+    story: 'Every message is believed: n2 is split off by the equivocation, the forged votes are credited to n2, and garbage counts as a vote.' },
+  { label: 'MACs, n = 4', nodes: ['n1', 'n2', 'n3', 'n4'], authenticate: true, echo: false,
+    story: 'Forged and corrupted messages fail the keyed-hash check and are dropped; the equivocation still splits n2 off, since each lie is a genuine message from n4.' },
+  { label: 'MACs + echo, n = 4', nodes: ['n1', 'n2', 'n3', 'n4'], authenticate: true, echo: true,
+    story: "Bracha's echo broadcast with quorums of n - f = 3: any two share an honest node, so no two honest nodes accept different votes from n4. Agreement in every round, at about 8 times the messages." },
+  { label: 'MACs + echo, n = 3', nodes: ['n1', 'n2', 'n4'], authenticate: true, echo: true,
+    story: 'The same protocol on 3 nodes: quorums of n - f = 2 can share only the liar, so n1 accepts its commit and n2 its abort. 3 nodes cannot tolerate 1 liar.' },
 ];
 
 // ---- message authentication -----------------------------------------------------------------
@@ -243,23 +254,35 @@ function roundsTable(result: Run): string[] {
   return lines;
 }
 
-function summaryTable(runs: readonly Run[]): string[] {
-  const lines = ['  version              nodes  n - f  rounds where honest nodes disagree  forged votes accepted  garbage votes counted  messages'];
-  for (const result of runs) {
+const SUMMARY_COLUMNS = ['version', 'nodes', 'n - f', 'rounds where honest nodes disagree', 'forged votes accepted', 'garbage votes counted', 'messages'];
+
+/** One row per version: the table printed and put in the report. */
+function summaryRows(runs: readonly Run[]): Array<Array<string | number>> {
+  return runs.map((result) => {
     const { label, nodes, echo } = result.version;
     const disagree = result.rounds.flatMap((round, index) => (agrees(round) ? [] : [index + 1]));
-    const cells = [
-      label.padEnd(19),
-      String(nodes.length).padStart(5),
-      (echo ? String(nodes.length - F) : '-').padStart(5),
-      `${disagree.length}${disagree.length > 0 ? ` (${disagree.join(', ')})` : ''}`.padStart(35),
-      String(forgedAccepted(result)).padStart(21),
-      String(garbageAccepted(result)).padStart(21),
-      String(result.sim.network.stats().sent).padStart(8),
-    ];
-    lines.push(`  ${cells.join('  ')}`);
-  }
-  return lines;
+    const rounds = `${disagree.length}${disagree.length > 0 ? ` (${disagree.join(', ')})` : ''}`;
+    return [label, nodes.length, echo ? nodes.length - F : '-', rounds, forgedAccepted(result), garbageAccepted(result), result.sim.network.stats().sent];
+  });
+}
+
+function summaryTable(runs: readonly Run[]): string[] {
+  const widths = [19, 5, 5, 35, 21, 21, 8];
+  const format = (cells: ReadonlyArray<string | number>) => `  ${cells.map((cell, index) => (index === 0 ? String(cell).padEnd(widths[index]!) : String(cell).padStart(widths[index]!))).join('  ')}`;
+  return [format(SUMMARY_COLUMNS), ...summaryRows(runs).map(format)];
+}
+
+/** The HTML report: the summary table, then each version's faults and messages. */
+function writeReport(path: string, runs: readonly Run[]): string {
+  return writeHtmlReport(path, {
+    title: 'Byzantine faults: a node that lies, and what it takes to agree anyway',
+    story: 'Nodes vote commit or abort each round and decide by majority (a tie aborts). Honest votes: n1 commit, n2 abort, n3 commit, n4 commit. ' +
+      'n4 lies: it equivocates in round 2 (n2 is told abort, everyone else commit), forges messages as n2 in round 3, and corrupts its messages in round 4.\n\n' +
+      'Naive voting believes everything. MACs (a keyed hash per link) reject forged and corrupted messages but not equivocation. ' +
+      'MACs with Bracha\'s echo broadcast agree in every round with n = 3f + 1 = 4 nodes, and not with 3: two quorums of n - f = 2 out of 3 can share only the liar.',
+    tables: [{ caption: 'four versions against one liar (f = 1)', columns: SUMMARY_COLUMNS, rows: summaryRows(runs) }],
+    runs: runs.map((result) => ({ label: result.version.label, story: result.version.story, sim: result.sim })),
+  });
 }
 
 /** What the liar put on the wire in a run (from the trace: addressee, claimed sender, message). */
@@ -272,9 +295,12 @@ function wire(result: Run): string[] {
   });
 }
 
-/** Runs every version against the same adversary and returns what the example prints. */
-export function main(_argv: readonly string[] = []): string {
+/** Runs every version against the same adversary, writes the report, and returns what the example prints. */
+export function main(argv: readonly string[] = []): string {
+  const position = argv.indexOf('--out');
+  const outDir = position >= 0 ? (argv[position + 1] ?? 'out') : 'out';
   const runs = VERSIONS.map(run);
+  const report = writeReport(join(outDir, 'byzantine.html'), runs);
   const fixed = runs[2]!;
   const out = [
     'Byzantine faults: nodes vote commit/abort each round and decide by majority (a tie aborts); n4 lies, f = 1.',
@@ -293,6 +319,7 @@ export function main(_argv: readonly string[] = []): string {
   out.push(`\nTruth: ${LIAR} byzantine during rounds ${[1, 2, 3, 4, 5].filter((round) => fixed.sim.truth.isByzantine(LIAR, round * ROUND_MS)).join(', ')}; ` +
     `the network lost nothing (${fixed.sim.network.stats().delivered} of ${fixed.sim.network.stats().sent} delivered in the echo run).`);
   out.push(`trace hashes: ${runs.map((result) => `${result.version.label} ${result.sim.traceHash()}`).join(', ')}`);
+  out.push(`report: ${report} (open it in a browser)`);
   out.push(`\ntrace hash ${fixed.sim.traceHash()}`);
   return out.join('\n');
 }
