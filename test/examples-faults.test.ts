@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { chromiumPresent, openReportInChromium } from './browser/open-report.js';
 import { hashIn, runExample } from './example-runner.js';
 
 // Every failure-family example must run, tell its story and end with its trace hash; run twice,
@@ -10,6 +13,28 @@ async function runTwice(file: string): Promise<string> {
   const [first, second] = await Promise.all([runExample(file), runExample(file)]);
   expect(hashIn(second)).toBe(hashIn(first));
   return first;
+}
+
+// Two runs, then Chromium opening the report: under a loaded, concurrent suite this outlasts the default.
+const REPORT_TEST_TIMEOUT_MS = 180_000;
+
+/**
+ * Runs an example that writes `out/<name>.html` twice at once, each into its own `--out` folder;
+ * checks the hashes and the two reports agree; returns the first output and report.
+ */
+async function runTwiceWithReport(name: string): Promise<{ output: string; report: string }> {
+  const directory = mkdtempSync(join(tmpdir(), `faultline-${name}-`));
+  const [first, second] = await Promise.all(['a', 'b'].map((run) => runExample(`examples/${name}.ts`, '--out', join(directory, run))));
+  expect(hashIn(second!)).toBe(hashIn(first!));
+  const report = readFileSync(join(directory, 'a', `${name}.html`), 'utf8');
+  expect(readFileSync(join(directory, 'b', `${name}.html`), 'utf8')).toBe(report);
+  expect(first).toContain(`${join(directory, 'a', `${name}.html`)} (open it in a browser)`);
+  if (chromiumPresent) {
+    // A reader opens it offline: no errors, no requests beyond the file; a screenshot is kept.
+    const opened = await openReportInChromium(join(directory, 'a', `${name}.html`), { screenshotPath: `reports/browser/${name}.png` });
+    expect([...opened.consoleErrors, ...opened.pageErrors, ...opened.externalRequests]).toEqual([]);
+  }
+  return { output: first!, report };
 }
 
 /** The numbers of the table row that starts with `label` (after the label). */
@@ -38,17 +63,26 @@ describe.concurrent('failure-family examples', () => {
     expect(output).toMatch(/revive .*durable total 22, in-memory count 13 \(since its restart\); truth: down \[1000, 1700\)/);
   });
 
-  it('partition: majority/minority and one-way partitions split the brain, a bridge leaves no agreement', async () => {
-    const output = await runTwice('examples/partition.ts');
-    expect(output).toMatch(/n3  n3  n3  n5  n5 +n3, n5 .*SPLIT BRAIN/);
-    expect(output).toMatch(/n4  n4  n4  n4  n5 +n4, n5 .*SPLIT BRAIN/);
-    expect(output).toMatch(/n3  n3  n5  n5  n5 +n5 .*no agreement on who leads/);
+  it('partition: the naive election splits the brain and acknowledges writes on the minority side; the quorum never does', async () => {
+    const { output, report } = await runTwiceWithReport('partition');
+    for (const label of ['naive: the highest id heard from lately leads', 'quorum: majority votes, terms, leases']) expect(report).toContain(`<h2>${label}</h2>`);
+    const [naive, quorum] = output.split(/^Quorum: /m) as [string, string];
+    expect(naive).toMatch(/n3  n3  n3  n5  n5 +n3, n5 .*SPLIT BRAIN/);
+    expect(naive).toMatch(/n4  n4  n4  n4  n5 +n4, n5 .*SPLIT BRAIN/);
+    expect(naive).toMatch(/n3  n3  n5  n5  n5 +n5 .*no agreement on who leads/);
+    expect(quorum.split(/^Summary/m)[0]).not.toMatch(/SPLIT BRAIN/);
+    expect(quorum).toMatch(/n5 steps down in term 1/);
+    expect(quorum).toMatch(/n2 elected in term 3 with votes of n1, n2, n3/);
     expect(output).toMatch(/healed: bridge/);
     expect(output).toMatch(/nodes down at any time: 0/);
-    // After the last heal everyone follows n5 again.
-    const beliefs = output.split('\n').filter((line) => /^ +\d+ ms  n\d  /.test(line));
-    expect(beliefs.at(-1)).toMatch(/n5  n5  n5  n5  n5 +n5 /);
-  });
+    // phase, version: leaders at once (max), ms with 2+ leaders, ms with no leader, writes acked, on a minority side
+    expect(rowNumbers(output, /^ {2}majority\/minority 1000-2000 +naive +/)).toEqual([2, 780, 0, 17, 10]);
+    expect(rowNumbers(output, /^ {2}majority\/minority 1000-2000 +quorum +/)).toEqual([1, 0, 670, 2, 0]);
+    expect(rowNumbers(output, /^ {2}one-way \(n5 mute\) 2600-3600 +naive +/)).toEqual([2, 780, 0, 17, 10]);
+    expect(rowNumbers(output, /^ {2}one-way \(n5 mute\) 2600-3600 +quorum +/)).toEqual([1, 0, 0, 10, 0]);
+    expect(rowNumbers(output, /^ {2}whole run 600-6000 +naive +/)).toEqual([2, 1580, 0, 70, 20]);
+    expect(rowNumbers(output, /^ {2}whole run 600-6000 +quorum +/)).toEqual([1, 0, 670, 46, 0]);
+  }, REPORT_TEST_TIMEOUT_MS);
 
   it('gray-failure: requests time out under a flaky link and a slow node while the health check stays green', async () => {
     const output = await runTwice('examples/gray-failure.ts');
@@ -64,16 +98,27 @@ describe.concurrent('failure-family examples', () => {
     expect(output).toMatch(/server down during \[\]/);
   });
 
-  it('byzantine: equivocation and corruption make honest nodes disagree; forged votes are misattributed', async () => {
-    const output = await runTwice('examples/byzantine.ts');
-    expect(output).toMatch(/^ +1 +honest .*agree$/m);
-    expect(output).toMatch(/^ +2 +equivocate .*-> abort .*DISAGREE$/m);
+  it('byzantine: the naive vote and MACs alone let a liar split the honest nodes; MACs + echo with 3f + 1 nodes agree, with 3 nodes not', async () => {
+    const { output, report } = await runTwiceWithReport('byzantine');
+    for (const label of ['naive, n = 4', 'MACs, n = 4', 'MACs + echo, n = 4', 'MACs + echo, n = 3']) expect(report).toContain(`<h2>${label}</h2>`);
+    const section = (label: string) => output.split(`\n${label}: `)[1]!.split('\n\n')[0]!;
+    const naive = section('naive, n = 4');
+    expect(naive).toMatch(/^ +1 +honest .*agree$/m);
+    expect(naive).toMatch(/^ +2 +equivocate .*C A C A -> abort .*DISAGREE$/m);
+    expect(naive).toMatch(/^ +3 +forge +C C C - -> commit/m);
+    expect(naive).toMatch(/^ +4 +corrupt .*\?.*DISAGREE$/m);
     expect(output).toMatch(/\(claims to be n2!\)/);
-    expect(output).toMatch(/^ +3 +forge +C C C - -> commit/m);
-    expect(output).toMatch(/^ +4 +corrupt .*\?.*DISAGREE$/m);
-    expect(output).toMatch(/^ +5 +honest .*agree$/m);
-    expect(output).toMatch(/n4 byzantine during rounds 2, 3, 4\./);
-  });
+    expect(section('MACs, n = 4')).toMatch(/^ +3 +forge +C A C - -> commit/m);
+    expect(section('MACs, n = 4')).toMatch(/^ +2 +equivocate .*DISAGREE$/m);
+    expect(section('MACs + echo, n = 4')).not.toMatch(/DISAGREE/);
+    expect(section('MACs + echo, n = 3')).toMatch(/^ +2 +equivocate +C A C -> commit +C A A -> abort +DISAGREE$/m);
+    // nodes, n - f, rounds where honest nodes disagree, forged votes accepted, garbage votes counted, messages
+    expect(rowNumbers(output, /^ {2}naive, n = 4 +/)).toEqual([4, 2, 2, 4, 3, 1, 60]);
+    expect(rowNumbers(output, /^ {2}MACs, n = 4 +/)).toEqual([4, 1, 2, 0, 0, 60]);
+    expect(rowNumbers(output, /^ {2}MACs \+ echo, n = 4 +/)).toEqual([4, 3, 0, 0, 0, 498]);
+    expect(rowNumbers(output, /^ {2}MACs \+ echo, n = 3 +/)).toEqual([3, 2, 1, 2, 0, 0, 190]);
+    expect(output).toMatch(/n4 byzantine during rounds 2, 3, 4;/);
+  }, REPORT_TEST_TIMEOUT_MS);
 
   it('overload: without a remedy the queue outgrows the client timeout and goodput collapses; a queue deadline keeps it at capacity', async () => {
     const output = await runTwice('examples/overload.ts');
@@ -147,11 +192,23 @@ describe.concurrent('failure-family examples', () => {
   });
 
   it('nemesis: prints a JSON schedule, injects it, and the cluster converges after the liveness phase', async () => {
-    const output = await runTwice('examples/nemesis.ts');
+    const { output, report } = await runTwiceWithReport('nemesis');
+    expect(report).toContain('how far the furthest-behind live node lags the true total');
     const schedule = output.split('\n').filter((line) => line.startsWith('  {"kind"')).map((line) => JSON.parse(line) as { kind: string; atMs: number });
-    expect(schedule.length).toBeGreaterThan(0);
+    expect(schedule.length).toBe(10);
     expect(schedule.every((fault) => fault.atMs < 4_000)).toBe(true);
     expect(output).toMatch(/== liveness phase/);
-    expect(output).toMatch(/converged \d+ ms after the liveness phase began/);
-  });
+    expect(output).toMatch(/converged 200 ms after the liveness phase began/);
+    expect(output).toMatch(/^ {2}n3 +5 +49 +1028 +165$/m);
+    // The legend under the lanes names exactly the symbols the lanes draw: pauses show as ░.
+    const lines = output.split('\n');
+    const lanes = lines.filter((line) => /^n\d {2}/.test(line)).map((line) => line.slice(4));
+    const legend = lines[lines.findIndex((line) => /^ +0 +5000 ms$/.test(line)) + 1]!;
+    expect(lanes).toHaveLength(5);
+    expect(lanes[2]).toMatch(/░+█+↯█+$/);
+    const drawn = [...new Set(lanes.join(''))].sort();
+    const named = [...legend.trim().matchAll(/(?:^| {2})(\S) /g)].map((match) => match[1]).sort();
+    expect(named).toEqual(drawn);
+    expect(legend.trim()).toBe('█ up  ░ paused  ↯ crash and restart in one column');
+  }, REPORT_TEST_TIMEOUT_MS);
 });

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
-import { orDefault, rejectUnknownKeys, requireObject, requirePositive, requirePositiveInteger } from '../validate.js';
+import { orDefault, rejectUnknownKeys, requireBoolean, requireObject, requirePositive, requirePositiveInteger } from '../validate.js';
 import type { TraceRecord, TraceRecordType } from '../kernel/trace-recorder.js';
 import { preview } from './message-preview.js';
 
@@ -63,36 +63,58 @@ export interface LanesOptions {
   untilMs: number;
   /** Characters per lane. Default 60. */
   columns?: number;
+  /** Append a legend line naming each symbol the lanes use (only those drawn). Default false. */
+  legend?: boolean;
 }
 
 /**
- * Draws one lane per node over time: `█` up, `░` paused, `·` crashed, `✖` the column of a crash,
+ * Draws one lane per node over time: `█` up, `░` paused, `·` down, `✖` the column of a crash,
  * `↻` of a restart (`↯` both in one column). A picture of who was down when, for teaching and for
- * incident write-ups.
+ * incident write-ups. With `legend: true` a last line names the symbols drawn, so a caption
+ * cannot drift from the picture. Network faults do not show in the lanes.
  *
  * @example
  * ```ts
- * console.log(formatLanes(sim.trace!.records(), { nodes: ['a', 'b'], untilMs: 1_000, columns: 20 }));
+ * console.log(formatLanes(sim.trace!.records(), { nodes: ['a', 'b'], untilMs: 1_000, columns: 20, legend: true }));
  * // a  ████████████████████
  * // b  ██████✖·····↻███████
+ * //    0             1000 ms
+ * //    █ up  · down  ✖ crash  ↻ restart
  * ```
  */
 export function formatLanes(records: readonly TraceRecord[], options: LanesOptions): string {
   requireRecords(records);
   requireObject(options as unknown, 'formatLanes(options)');
-  rejectUnknownKeys(options as unknown as Record<string, unknown>, 'formatLanes(options)', ['nodes', 'untilMs', 'columns']);
+  rejectUnknownKeys(options as unknown as Record<string, unknown>, 'formatLanes(options)', ['nodes', 'untilMs', 'columns', 'legend']);
   if (!Array.isArray(options.nodes) || options.nodes.some((id) => typeof id !== 'string')) throw new InvalidArgumentError('nodes', options.nodes, 'an array of node ids');
   requirePositive(options.untilMs, 'untilMs');
   const columns = orDefault(options.columns, 60);
   requirePositiveInteger(columns, 'columns', 10_000);
+  const legend = orDefault(options.legend, false);
+  requireBoolean(legend, 'legend');
   const msPerColumn = options.untilMs / columns;
   const width = Math.max(...options.nodes.map((id) => id.length));
-  const lanes = options.nodes.map((id) => {
-    const cells = laneCells(records, id, columns, msPerColumn);
-    return `${id.padEnd(width)}  ${cells.join('')}`;
-  });
-  const axis = `${''.padEnd(width)}  0${`${options.untilMs} ms`.padStart(columns - 1)}`;
-  return [...lanes, axis].join('\n');
+  const lanes = options.nodes.map((id) => laneCells(records, id, columns, msPerColumn).join(''));
+  const axis = `0${`${options.untilMs} ms`.padStart(columns - 1)}`;
+  const lines = [...options.nodes.map((id, index) => `${id.padEnd(width)}  ${lanes[index]}`), `${''.padEnd(width)}  ${axis}`];
+  if (legend) lines.push(`${''.padEnd(width)}  ${laneLegend(lanes.join(''))}`);
+  return lines.join('\n');
+}
+
+// One table drives both the drawing's caption and laneCell's symbols, so they cannot disagree.
+const LANE_SYMBOLS = { up: '█', paused: '░', down: '·', crash: '✖', restart: '↻', crashAndRestart: '↯' } as const;
+const LANE_MEANINGS: ReadonlyArray<readonly [string, string]> = [
+  [LANE_SYMBOLS.up, 'up'],
+  [LANE_SYMBOLS.paused, 'paused'],
+  [LANE_SYMBOLS.down, 'down'],
+  [LANE_SYMBOLS.crash, 'crash'],
+  [LANE_SYMBOLS.restart, 'restart'],
+  [LANE_SYMBOLS.crashAndRestart, 'crash and restart in one column'],
+];
+
+/** Names the symbols that occur in `drawn`, in a fixed order. */
+function laneLegend(drawn: string): string {
+  return LANE_MEANINGS.filter(([symbol]) => drawn.includes(symbol)).map(([symbol, meaning]) => `${symbol} ${meaning}`).join('  ');
 }
 
 const LANE_EVENTS: ReadonlySet<TraceRecordType> = new Set(['crash', 'restart', 'pause', 'resume']);
@@ -119,11 +141,11 @@ function laneCells(records: readonly TraceRecord[], node: string, columns: numbe
 }
 
 function laneCell(up: boolean, paused: boolean, crashed: boolean, restarted: boolean): string {
-  if (crashed && restarted) return '↯';
-  if (crashed) return '✖';
-  if (restarted) return '↻';
-  if (!up) return '·';
-  return paused ? '░' : '█';
+  if (crashed && restarted) return LANE_SYMBOLS.crashAndRestart;
+  if (crashed) return LANE_SYMBOLS.crash;
+  if (restarted) return LANE_SYMBOLS.restart;
+  if (!up) return LANE_SYMBOLS.down;
+  return paused ? LANE_SYMBOLS.paused : LANE_SYMBOLS.up;
 }
 
 export function requireRecords(records: unknown): void {
