@@ -229,7 +229,7 @@ function ejectionStory(run: GrayRun): string[] {
 const HTML_STORY = [
   `A client calls a service every ${REQUEST_EVERY_MS} ms through a load balancer and gives up after ${CLIENT_TIMEOUT_MS} ms; the balancer spreads the calls round-robin over api-1, api-2 and api-3 and gives a server ${BALANCER_TIMEOUT_MS} ms. A monitor probes each server's liveness every ${PROBE_EVERY_MS} ms (timeout ${MONITOR_TIMEOUT_MS} ms), and the balancer takes a server out only when the monitor says it is down.`,
   'From 1.0 to 2.0 s the link between the balancer and api-1 is 5x slower and loses 20% of messages; from 2.5 to 3.5 s api-2 is a slow node (every link 4x slower). Nothing goes down. The broken balancer follows the health checks only; the fixed one also ejects a server whose own recent requests fail or are slow (outlier ejection).',
-  'Each section shows the run\'s messages, the monitor\'s verdicts about every server against the truth (they stay green), and the client\'s requests (per second, by outcome) and latency with the faults shaded.',
+  'The first two sections show each run whole: its messages, the monitor\'s verdicts about every server against the truth (they stay green), and the client\'s requests (per second, by outcome) and latency with the faults shaded. The last two show the flaky link\'s first 400 ms up close, where the messages can be followed one by one.',
 ].join('\n\n');
 
 function reportSection(run: GrayRun): RunSection {
@@ -245,6 +245,21 @@ function reportSection(run: GrayRun): RunSection {
     ],
     health: SERVERS.map((server) => ({ checker: run.health, check: `${server}/liveness`, label: `${server} liveness (monitor)` })),
     maxMessages: 1_500,
+  };
+}
+
+/** The flaky link's first 400 ms up close: late and lost messages to api-1, and, fixed, the ejection. */
+function closeUpSection(run: GrayRun): RunSection {
+  const ejection = run.balancerEvents.find((event) => event.kind === 'ejected');
+  return {
+    label: `${run.name}: the flaky link up close (0.95-1.4 s)`,
+    sim: run.sim,
+    story: ejection === undefined
+      ? 'Every third request still goes to api-1; its replies come late or not at all, and the balancer gives up after 40 ms.'
+      : `The balancer ejects api-1 at ${ejection.atMs.toFixed(1)} ms (${ejection.reason}); after that no request goes to it.`,
+    nodes: ['client', 'lb', ...SERVERS],
+    fromMs: 950,
+    untilMs: 1_400,
   };
 }
 
@@ -267,7 +282,7 @@ export async function runGrayFailure(options: { outDir?: string; seed?: string }
     title: 'Gray failure: nothing is down, yet requests fail',
     story: HTML_STORY,
     tables: [{ caption: 'Both fault phases (1.0-2.0 s and 2.5-3.5 s), the same faults for both balancers', columns: COMPARISON_COLUMNS, rows: runs.map(comparisonRow) }],
-    runs: runs.map(reportSection),
+    runs: [...runs.map(reportSection), ...runs.map(closeUpSection)],
   });
   const traceHash = createHash('sha256').update(runs.map((run) => run.sim.traceHash()).join(' ')).digest('hex').slice(0, 16);
   const report = [

@@ -51,7 +51,9 @@ describe('gray-failure example', () => {
     expect(run.traceHash).toBe('74d6f50801bb72eb');
     expect(hashIn(printed)).toBe(run.traceHash);
     expect(printed.trimEnd()).toBe(run.report.replaceAll(join(directory, 'in-process'), join(directory, 'cli')));
-    expect(readFileSync(join(directory, 'cli', 'gray-failure.html'), 'utf8')).toBe(readFileSync(run.htmlFile, 'utf8'));
+    const html = readFileSync(run.htmlFile, 'utf8');
+    expect(html.match(/<section class="run"/g)).toHaveLength(4); // each run whole, then the flaky link up close
+    expect(readFileSync(join(directory, 'cli', 'gray-failure.html'), 'utf8')).toBe(html);
   });
 
   it.skipIf(!chromiumPresent)('opens the HTML report in headless Chromium with no errors and no requests, showing both runs', async () => {
@@ -63,6 +65,7 @@ describe('gray-failure example', () => {
     expect(opened.text).toContain('fixed: health checks and outlier ejection');
     expect(opened.text).toMatch(/^broken: health checks only\t100\t23\t/m);
     expect(opened.text).toContain('api-1 liveness (monitor)');
+    expect(opened.text).toContain('The balancer ejects api-1 at 1144.0 ms (latency); after that no request goes to it.');
     expect(opened.canvases).toBeGreaterThanOrEqual(4); // two charts per run
   }, 60_000);
 });
