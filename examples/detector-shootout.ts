@@ -6,11 +6,15 @@
  * run and draws the detection-time / mistake-rate trade-off (as Hayashibara et al. 2004 did) to
  * an SVG file.
  *
- * Run: npx tsx examples/detector-shootout.ts [--out /path/to/tradeoff.svg] [--seed 7]
+ * It also writes an HTML report (`writeHtmlReport`, opens offline in any browser): the QoS table,
+ * then one section per fault (a's first crash, b's partition, c's pause) with every detector's
+ * verdicts about that node against the truth, and one for d, which only suffers the network.
+ *
+ * Run: npx tsx examples/detector-shootout.ts [--out out/detector-tradeoff.svg] [--report out/detector-shootout.html] [--seed 7]
+ * (`--out` names the trade-off SVG, `--report` the HTML report; both default to files in out/.)
  */
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   BertierDetector,
   ExponentialAccrualDetector,
@@ -32,6 +36,7 @@ import {
   tradeoffSvg,
   type SwimHandlers,
 } from 'faultline';
+import { writeHtmlReport, type DetectorVerdict, type ReportTable, type RunSection } from 'faultline/report';
 
 const ETA = 100; // heartbeat interval η, ms
 const RUN_FOR_MS = 60_000;
@@ -44,7 +49,8 @@ function argument(name: string): string | undefined {
   return position >= 0 ? process.argv[position + 1] : undefined;
 }
 const seed = argument('--seed') ?? 'shootout';
-const outPath = argument('--out') ?? join(tmpdir(), 'detector-tradeoff.svg');
+const outPath = argument('--out') ?? 'out/detector-tradeoff.svg';
+const reportPath = argument('--report') ?? 'out/detector-shootout.html';
 
 const network: LinkModel = { latency: { kind: 'exponential', meanMs: 15 }, lossProbability: 0.02 };
 
@@ -71,17 +77,21 @@ const shootout = runDetectorHarness({
 });
 
 const ms = (value: number | undefined): string => (value === undefined ? '-' : value.toFixed(1));
+const round = (value: number | undefined): number | null => (value === undefined ? null : Math.round(value * 10) / 10);
 console.log(`detector shootout: η = ${ETA} ms, exponential latency (mean 15 ms), 2% loss, ${RUN_FOR_MS / 1_000} s`);
 console.log('faults: a crashes at 12 s (4 s) and 40 s (3 s); b partitioned at 20 s (2 s); c paused at 30 s (1.5 s)');
 console.log(`QoS over [${WARM_UP_MS / 1_000} s, ${RUN_FOR_MS / 1_000} s), pooled over ${NODES.join(', ')}:\n`);
 const header = ['detector'.padEnd(16), 'T_D mean', ' T_D max', 'mistakes', ' λ_M /s', ' T_M ms', '     P_A', ...mistakeCauses.slice(0, 5).map((cause) => cause.padStart(9))];
 console.log(header.join(' '));
+const qosRows: ReportTable['rows'][number][] = [];
 for (const name of Object.keys(detectors)) {
   const measurements = NODES.map((node) =>
     measureQoS(shootout.transitions[name]![node]!, shootout.sim.truth, node, WARM_UP_MS, RUN_FOR_MS, { monitor: MONITOR, arrivals: shootout.arrivals[node]!, intervalMs: ETA }),
   );
   const pooled = poolQoS(measurements);
-  const byCause = mistakeCauses.slice(0, 5).map((cause) => String(measurements.reduce((sum, qos) => sum + qos.falseSuspicionsByCause[cause], 0)).padStart(9));
+  const causeCounts = mistakeCauses.slice(0, 5).map((cause) => measurements.reduce((sum, qos) => sum + qos.falseSuspicionsByCause[cause], 0));
+  const byCause = causeCounts.map((count) => String(count).padStart(9));
+  qosRows.push([name, round(pooled.detectionTimeMs), round(pooled.maxDetectionTimeMs), pooled.mistakes, Number(pooled.mistakeRatePerSec.toFixed(4)), round(pooled.mistakeDurationMs), Number((pooled.queryAccuracy ?? 0).toFixed(5)), ...causeCounts]);
   console.log([
     name.padEnd(16),
     ms(pooled.detectionTimeMs).padStart(8),
@@ -145,6 +155,34 @@ console.log('\nthreshold sweep (node p crashes 19 times in 160 s; T_D mean ms, m
 for (const point of points) {
   console.log(`  ${point.family.padEnd(15)} ${point.parameter.padEnd(10)} ${String(point.value).padStart(5)}  T_D ${ms(point.detectionTimeMs).padStart(7)}  rate ${point.mistakeRatePerSec.toFixed(4)}  P_A ${(point.queryAccuracy ?? 0).toFixed(5)}  undetected ${point.undetectedCrashes}`);
 }
+mkdirSync(dirname(outPath), { recursive: true });
 writeFileSync(outPath, tradeoffSvg(points, { title: `Detection time vs mistake rate (η ${ETA} ms, 2% loss, exp. latency 15 ms)` }));
 console.log(`\nwrote trade-off SVG to ${outPath}`);
+
+// The HTML report: the QoS table, then each fault with every detector's verdicts about its node.
+/** One section: the detectors' verdicts about `node` over a window around its fault. */
+function faultSection(label: string, node: string, fromMs: number, untilMs: number, story: string): RunSection {
+  const verdicts: DetectorVerdict[] = Object.keys(detectors).map((name) => {
+    const transitions = shootout.transitions[name]![node]!;
+    // Scored with the heartbeats' arrivals, so each mistake gets its cause (partition, pause, loss, delay).
+    const qos = measureQoS(transitions, shootout.sim.truth, node, fromMs, untilMs, { monitor: MONITOR, arrivals: shootout.arrivals[node]!, intervalMs: ETA });
+    return { label: name, node, transitions, qos };
+  });
+  return { label, sim: shootout.sim, story, nodes: [MONITOR, ...NODES], fromMs, untilMs, detectors: verdicts };
+}
+const htmlFile = writeHtmlReport(reportPath, {
+  title: 'Detector shootout: eight failure detectors, one faulty network',
+  story: [
+    `A monitor q receives heartbeats every ${ETA} ms from a, b, c and d over a network with exponential latency (mean 15 ms) and 2% loss, for ${RUN_FOR_MS / 1_000} s. Node a crashes at 12 s (for 4 s) and at 40 s (3 s); b is partitioned from q at 20 s (2 s); c is paused at 30 s (1.5 s); d only suffers the network.`,
+    'Eight detectors read the same heartbeats. The table scores them against the truth (Chen, Toueg and Aguilera\'s QoS: detection time T_D, mistakes, mistake rate λ_M, mistake duration T_M, query accuracy P_A, and the false suspicions by cause). Each section below shows one fault: every detector\'s verdict about the node, against whether it was really up.',
+  ].join('\n\n'),
+  tables: [{ caption: `QoS over [${WARM_UP_MS / 1_000} s, ${RUN_FOR_MS / 1_000} s), pooled over ${NODES.join(', ')}`, columns: ['detector', 'T_D mean ms', 'T_D max ms', 'mistakes', 'λ_M /s', 'T_M ms', 'P_A', ...mistakeCauses.slice(0, 5)], rows: qosRows }],
+  runs: [
+    faultSection('a crashes at 12 s for 4 s', 'a', 11_000, 17_000, 'Every detector should suspect a soon after 12 s and trust it again once it restarts and its heartbeats return.'),
+    faultSection('b is partitioned from q at 20.03 s for 2 s', 'b', 19_000, 23_000, 'b is up all along: a suspicion here is a mistake caused by the partition.'),
+    faultSection('c is paused at 30.07 s for 1.5 s', 'c', 29_000, 32_500, 'c is up but silent (a long GC pause): a suspicion here is a mistake caused by the pause.'),
+    faultSection('d only suffers the network', 'd', WARM_UP_MS, RUN_FOR_MS, 'No fault targets d: every suspicion is a mistake caused by a lost or late heartbeat.'),
+  ],
+});
+console.log(`wrote the HTML report to ${htmlFile} (open it in a browser)`);
 console.log(`trace hash ${shootout.traceHash}`);

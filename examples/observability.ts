@@ -28,7 +28,10 @@
  *   is down) and times out, while the call to orders succeeds; the user is told it failed.
  * The run writes `out/observability.prom` (Prometheus text, checked by `promtool check metrics`),
  * `out/observability.trace.json` (open it in ui.perfetto.dev: a track per node, faults as slices,
- * messages as arrows, spans) and `out/observability.log.jsonl` (the log, one JSON object a line).
+ * messages as arrows, spans), `out/observability.log.jsonl` (the log, one JSON object a line) and
+ * `out/observability.html` (`writeHtmlReport`, opens offline in any browser: the alert and
+ * health tables, the metrics charted with the faults shaded and the alerts marked, the health
+ * verdicts against the truth, and the messages around the crash).
  *
  * Tracing follows a node's current span, which an `await` does not carry: the gateway sends both
  * its calls before awaiting, and each user waits for one checkout before starting the next, so
@@ -59,6 +62,7 @@ import {
   type ScoredIncident,
   type SpanRecord,
 } from 'faultline';
+import { writeHtmlReport, type RunSection } from 'faultline/report';
 
 const RUN_FOR_MS = 12_000;
 /** Each user thinks this long between checkouts. */
@@ -122,12 +126,12 @@ export interface ObservabilityResult {
   logs: number;
   traceHash: string;
   /** Paths of the files written to `outDir`. */
-  files: { prometheus: string; chromeTrace: string; logs: string };
+  files: { prometheus: string; chromeTrace: string; logs: string; html: string };
 }
 
 /** Options of {@link runObservability}. */
 export interface ObservabilityOptions {
-  /** Folder the three exports are written to. Default `out`. */
+  /** Folder the three exports and the HTML report are written to. Default `out`. */
   outDir?: string;
   /** The simulation's seed. Default `observability`. */
   seed?: string;
@@ -147,7 +151,7 @@ export async function runObservability(options: ObservabilityOptions = {}): Prom
   sim.inject(faults);
   await sim.runAsync({ until: RUN_FOR_MS });
 
-  const files = writeExports(sim, tracing.spans(), options.outDir ?? 'out');
+  const outDir = options.outDir ?? 'out';
   const score = scoreAlerts(alerts.events, sim.faultLog, { untilMs: sim.now, graceMs: GRACE_MS });
   const checkouts = {
     ok: metrics.checkouts.get({ node: 'gateway', outcome: 'ok' }),
@@ -168,19 +172,77 @@ export async function runObservability(options: ObservabilityOptions = {}): Prom
     droppedTrace: firstTraceWithDrop(spans),
     logs: sim.logs().length,
     traceHash: sim.traceHash(),
-    files,
+    files: { ...writeExports(sim, tracing.spans(), outDir), html: join(outDir, 'observability.html') },
   };
+  writeHtml(sim, health, result);
   return { ...result, report: formatReport(sim, result) };
 }
 
 /** Every sample of every series as Prometheus text, the run as a Perfetto trace, the log as JSON Lines. */
-function writeExports(sim: Simulation, spans: SpanRecord[], outDir: string): ObservabilityResult['files'] {
+function writeExports(sim: Simulation, spans: SpanRecord[], outDir: string): Omit<ObservabilityResult['files'], 'html'> {
   mkdirSync(outDir, { recursive: true });
   const files = { prometheus: join(outDir, 'observability.prom'), chromeTrace: join(outDir, 'observability.trace.json'), logs: join(outDir, 'observability.log.jsonl') };
   writeFileSync(files.prometheus, toPrometheusText(sim.metrics, { series: true }));
   writeFileSync(files.chromeTrace, JSON.stringify(toChromeTrace({ nodes: sim.nodeIds(), trace: sim.trace!.records(), faults: sim.faultLog, spans, endMs: sim.now })));
   writeFileSync(files.logs, toJsonLines(sim.logs()));
   return files;
+}
+
+const HTML_STORY = [
+  'Four users check out through gateway, which asks catalog for the price and orders for a reservation at once; orders reserves stock in store (800 messages a second, at most 150 queued). Zone A holds the users, gateway, catalog and the health checker; zone B holds orders, store and the nightly import job batch.',
+  'Three incidents: #1 catalog crashes (2.0 to 3.5 s); #2 the zones are cut apart (5.0 to 6.5 s); #3 the import job floods store, ramping from 0 to 2,000 rows a second (8 to 10 s). Four alert rules watch the metrics, four health checks probe the backends; the tables score them against what really happened.',
+  'The first section charts the metrics over the whole run, faults shaded and alerts marked, with the health checks\' verdicts against the truth (the store\'s checks fail under the overload although it never went down). The second shows the messages around the crash.',
+].join('\n\n');
+
+/** The HTML report: the alert and health tables, the whole run charted, and the crash up close. */
+function writeHtml(sim: Simulation, health: HealthChecker, result: Omit<ObservabilityResult, 'report'>): void {
+  const rules = alertRules.map((rule) => rule.name);
+  const perRule = rules.map((rule) => scoreAlerts(result.alertEvents, sim.faultLog, { untilMs: sim.now, graceMs: GRACE_MS, rules: [rule] }).incidents);
+  const healthVerdicts = health.checkNames.map((check) => ({ checker: health, check }));
+  const wholeRun: RunSection = {
+    label: 'The whole run: metrics, alerts and health checks',
+    sim,
+    story: `${result.checkouts.ok} checkouts ok, ${result.checkouts.error} failed; ${result.incidents.length - result.missedIncidents} of ${result.incidents.length} incidents caught, ${result.falseAlerts} false alerts.`,
+    metrics: [
+      { name: CHECKOUTS.name, show: 'rate', title: 'checkouts per second, by outcome' },
+      { name: CHECKOUT_DURATION.name, show: 'mean', title: 'checkout duration, mean seconds' },
+      { name: 'faultline_inbox_length', labels: { node: 'store' }, title: 'store inbox length' },
+      { name: BACKEND_HEALTHY, title: 'health checks passing (1) or failing (0)' },
+    ],
+    alerts: result.alertEvents,
+    health: healthVerdicts,
+  };
+  const crash: RunSection = {
+    label: 'Incident #1 up close: catalog crashes at 2.0 s',
+    sim,
+    story: 'The gateway\'s calls to catalog are dropped (the node is down) and time out after 60 ms; the checker\'s probes time out too, and at 2.25 s it marks catalog unhealthy.',
+    nodes: ['user-1', 'gateway', 'catalog', 'orders', 'store', 'checker'],
+    fromMs: 1_950,
+    untilMs: 2_300,
+    alerts: result.alertEvents,
+    health: healthVerdicts.filter((verdict) => verdict.check.startsWith('catalog')),
+  };
+  writeHtmlReport(result.files.html, {
+    title: 'Observability: a shop through a crash, a partition and an overload',
+    story: HTML_STORY,
+    tables: [
+      {
+        caption: `Incidents: time to fire per rule, ms after the fault began (grace ${GRACE_MS} ms; a dash: not caught)`,
+        columns: ['fault', 'from ms', 'until ms', ...rules],
+        rows: result.incidents.map((incident, index) => [`#${index + 1} ${faultName(incident)}`, incident.startMs, incident.endMs, ...perRule.map((incidents) => incidents[index]!.timeToFireMs ?? null)]),
+      },
+      {
+        caption: 'Health checks, scored against sim.truth (T_D: crash detection time; mistakes: unhealthy while up)',
+        columns: ['check', 'flips', 'crashes', 'T_D ms', 'mistakes', 'by cause', 'P_A'],
+        rows: result.health.map((score) => [
+          score.check, score.flips.length, score.crashes, score.detectionTimeMeanMs ?? null, score.mistakes,
+          Object.entries(score.mistakesByCause).filter(([, count]) => count > 0).map(([cause, count]) => `${cause} ${count}`).join(', ') || null,
+          score.queryAccuracyProbability ?? null,
+        ]),
+      },
+    ],
+    runs: [wholeRun, crash],
+  });
 }
 
 function declareMetrics(sim: Simulation) {
@@ -385,6 +447,7 @@ function formatReport(sim: Simulation, result: Omit<ObservabilityResult, 'report
     `  checkouts: ${checkouts.ok} ok, ${checkouts.error} failed; gateway latency p50 ${checkouts.p50Ms.toFixed(1)} ms, p99 ${checkouts.p99Ms.toFixed(1)} ms (from the histogram)`,
     `  spans: ${result.spans} (${result.errorSpans} failed: drops and timeouts); logs: ${result.logs} (${logs.filter((entry) => entry.level === 'warn').length} warn, ${logs.filter((entry) => entry.level === 'error').length} error)`,
     `  wrote ${result.files.prometheus} (Prometheus text), ${result.files.chromeTrace} (open in ui.perfetto.dev), ${result.files.logs} (JSON Lines)`,
+    `  and ${result.files.html} (the HTML report: open it in a browser)`,
     '',
     `trace hash ${result.traceHash}`,
   ].join('\n');

@@ -4,26 +4,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { chromiumPresent, openReportInChromium } from './browser/open-report.js';
 import { hashIn } from './example-runner.js';
 
 const execFileAsync = promisify(execFile);
 const directory = mkdtempSync(join(tmpdir(), 'faultline-shootout-'));
+const firstReport = join(directory, 'first', 'shootout.html');
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-async function runShootout(out: string): Promise<string> {
-  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', 'examples/detector-shootout.ts', '--out', out], { encoding: 'utf8', cwd: process.cwd() });
+async function runShootout(out: string, report: string): Promise<string> {
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', 'examples/detector-shootout.ts', '--out', out, '--report', report], { encoding: 'utf8', cwd: process.cwd() });
   return stdout;
 }
+
+const DETECTORS = ['fixed 300ms', 'phi logistic 8', 'phi exact 8', 'exp-accrual 1.5', 'NFD-S δ=150', 'NFD-E α=150', 'Bertier', 'Satzger 0.99'];
 
 describe('detector-shootout example', () => {
   it('prints the QoS table and the sweep, writes the SVG, and is reproducible', async () => {
     const first = join(directory, 'first.svg');
     const second = join(directory, 'second.svg');
-    const [output, again] = await Promise.all([runShootout(first), runShootout(second)]);
+    const [output, again] = await Promise.all([runShootout(first, firstReport), runShootout(second, join(directory, 'second', 'shootout.html'))]);
     expect(hashIn(again)).toBe(hashIn(output));
-    expect(again).toBe(output.replace(first, second));
+    expect(again).toBe(output.replace(first, second).replace(firstReport, join(directory, 'second', 'shootout.html')));
     expect(output).toMatch(/^detector +T_D mean +T_D max mistakes +λ_M \/s +T_M ms +P_A +partition +pause +overload +loss +delay$/m);
-    for (const name of ['fixed 300ms', 'phi logistic 8', 'phi exact 8', 'exp-accrual 1.5', 'NFD-S δ=150', 'NFD-E α=150', 'Bertier', 'Satzger 0.99']) {
+    for (const name of DETECTORS) {
       const row = output.split('\n').find((line) => line.startsWith(name));
       expect(row, name).toBeDefined();
       // T_D mean, T_D max, mistakes, λ_M, T_M, P_A, then five causes; partition and pause each caught.
@@ -46,5 +50,22 @@ describe('detector-shootout example', () => {
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
     expect(svg.match(/<polyline /g)).toHaveLength(5);
     expect(readFileSync(second, 'utf8')).toBe(svg);
-  });
+    // The HTML report: the QoS table, a section per fault with the eight detectors' verdicts.
+    expect(output).toContain(`wrote the HTML report to ${firstReport}`);
+    const html = readFileSync(firstReport, 'utf8');
+    expect(html.match(/<section class="run"/g)).toHaveLength(4);
+    expect(readFileSync(join(directory, 'second', 'shootout.html'), 'utf8')).toBe(html);
+    expect(hashIn(output)).toBe('82f2788822f73f31');
+  }, 120_000);
+
+  it.skipIf(!chromiumPresent)('opens the HTML report in headless Chromium with no errors and no requests, showing the verdicts', async () => {
+    if (!existsSync(firstReport)) await runShootout(join(directory, 'browser.svg'), firstReport);
+    const opened = await openReportInChromium(firstReport);
+    expect(opened.consoleErrors).toEqual([]);
+    expect(opened.pageErrors).toEqual([]);
+    expect(opened.externalRequests).toEqual([]);
+    expect(opened.text).toContain('Detector shootout: eight failure detectors, one faulty network');
+    expect(opened.text).toContain('b is partitioned from q at 20.03 s for 2 s');
+    for (const name of DETECTORS) expect(opened.text, name).toMatch(new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\t`, 'm'));
+  }, 120_000);
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runObservability, type ObservabilityResult } from '../examples/observability.js';
 import { parseJsonLines, toJsonLines } from 'faultline';
+import { chromiumPresent, openReportInChromium } from './browser/open-report.js';
 import { hashIn, runExample } from './example-runner.js';
 import { traceEventFormatViolations } from './observe/export/trace-event-format.js';
 
@@ -125,10 +126,11 @@ describe('observability example', () => {
     const secondDirectory = join(directory, 'second');
     expect(second.report).toBe(first.report.replaceAll(firstDirectory, secondDirectory));
     expect({ ...second, report: '', files: {} }).toEqual({ ...first, report: '', files: {} });
-    for (const key of ['prometheus', 'chromeTrace', 'logs'] as const) expect(read(second.files[key]), key).toBe(read(first.files[key]));
+    for (const key of ['prometheus', 'chromeTrace', 'logs', 'html'] as const) expect(read(second.files[key]), key).toBe(read(first.files[key]));
     expect(printed.trimEnd()).toBe(first.report.replaceAll(firstDirectory, join(directory, 'cli')));
     expect(hashIn(printed)).toBe(first.traceHash);
     expect(read(join(directory, 'cli', 'observability.prom'))).toBe(read(first.files.prometheus));
+    expect(read(join(directory, 'cli', 'observability.html'))).toBe(read(first.files.html));
   });
 
   it('writes a well-formed Chrome trace, with a track per node, the three faults and the spans', () => {
@@ -160,6 +162,25 @@ describe('observability example', () => {
     expect(text).toMatch(/^faultline_inbox_length\{node="store"\} 149 9500$/m);
     expect(text).toMatch(/^shop_backend_healthy\{check="catalog\/liveness"\} 0 2500$/m);
   });
+
+  it('writes the HTML report: the incident and health tables, the whole run charted, the crash up close', () => {
+    const html = read(first.files.html);
+    expect(html.match(/<section class="run"/g)).toHaveLength(2);
+    expect(html).toContain(first.traceHash);
+    for (const rule of ['CheckoutErrors', 'CheckoutSlow', 'BackendUnhealthy', 'StoreQueueBackedUp']) expect(html, rule).toContain(rule);
+    expect(html).toContain('Incident #1 up close: catalog crashes at 2.0 s');
+  });
+
+  it.skipIf(!chromiumPresent)('opens the HTML report in headless Chromium with no errors and no requests, with the metrics charted', async () => {
+    const opened = await openReportInChromium(first.files.html);
+    expect(opened.consoleErrors).toEqual([]);
+    expect(opened.pageErrors).toEqual([]);
+    expect(opened.externalRequests).toEqual([]);
+    expect(opened.canvases).toBe(4); // the four metric charts
+    expect(opened.text).toContain('Observability: a shop through a crash, a partition and an overload');
+    expect(opened.text).toMatch(/^#3 traffic-spike store\t8000\t10000\t2000\t1750\t1250\t1250$/m);
+    expect(opened.text).toMatch(/^store\/liveness\t4\t0\t–\t2\tpartition 1, overload 1\t/m);
+  }, 60_000);
 
   it.skipIf(!hasPromtool)('writes Prometheus text that promtool check metrics accepts', () => {
     const check = spawnSync('promtool', ['check', 'metrics'], { input: read(first.files.prometheus), encoding: 'utf8' });
