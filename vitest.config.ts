@@ -19,6 +19,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     reporters: ['default', 'json'],
     outputFile: { json: 'reports/vitest.json' },
-    testTimeout: 60_000,
+    // Example tests run whole programs (some several simulations and a Chromium page); on a busy
+    // 2-core machine they have taken over a minute.
+    testTimeout: 180_000,
   },
 });

@@ -209,7 +209,7 @@ describe('trace-hash pins', () => {
     expect(sim.traceHash()).toBe('f88c75ac9b45c2d1');
   });
 
-  it('the demo (npm run demo) prints e13f60e1bb7af0be', async () => {
+  it('the heartbeat cluster (the first part of npm run demo) prints e13f60e1bb7af0be', async () => {
     const output = await runExample('examples/heartbeat-cluster.ts');
     expect(/trace hash ([0-9a-f]{16})/.exec(output)?.[1]).toBe('e13f60e1bb7af0be');
   });
