@@ -14,7 +14,7 @@
  * close. It opens offline in any browser. The report is read after the run: it adds no events, so
  * the trace hash is the one the demo always printed.
  *
- * Run: npm run demo            (or: npx tsx examples/heartbeat-cluster.ts --seed 7 [--out out])
+ * Run: npx tsx examples/heartbeat-cluster.ts [--seed 7] [--out out]   (also the first part of `npm run demo`)
  */
 import { join } from 'node:path';
 import { formatLanes, formatTimeline, measureQoS, Simulation, type DetectorTransition, type NodeBehaviour } from 'faultline';
