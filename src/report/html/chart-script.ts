@@ -1,4 +1,5 @@
 import { PALETTE } from '../svg-primitives.js';
+import { AXIS_FUNCTIONS } from './axis-script.js';
 
 // Internal: the script a report runs in the browser. It reads the data the page embeds as JSON
 // and draws each metric chart with uPlot (inlined before it), shading the run's faults behind the
@@ -12,6 +13,7 @@ export function chartScript(): string {
   'use strict';
   var PALETTE = ${JSON.stringify(PALETTE)};
   var data = JSON.parse(document.getElementById(${JSON.stringify(CHART_DATA_ID)}).textContent);
+  ${AXIS_FUNCTIONS}
   function rgba(hex, alpha) {
     var n = parseInt(hex.slice(1), 16);
     return 'rgba(' + (n >> 16) + ',' + ((n >> 8) & 255) + ',' + (n & 255) + ',' + alpha + ')';
@@ -61,7 +63,7 @@ export function chartScript(): string {
         width: Math.max(320, holder.clientWidth || 900),
         height: 240,
         scales: { x: { time: false, range: function () { return [run.fromMs, run.untilMs]; } } },
-        axes: [{ label: 'true time (ms)' }, {}],
+        axes: [{ label: 'true time (ms)' }, { values: compactTickLabels, size: axisSizeFromLabels }],
         series: series,
         hooks: { drawClear: [faultBands(run)], draw: [alertMarks(run)] },
       };
