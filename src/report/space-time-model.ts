@@ -63,7 +63,7 @@ export interface SpaceTimeModel {
   nodes: readonly string[];
   fromMs: number;
   untilMs: number;
-  /** Arrows in the window between shown nodes, in the order they ended, at most `maxMessages`. */
+  /** Arrows in the window between shown nodes, in the order they ended, at most `maxMessages` (spread through the window when capped). */
   arrows: MessageArrow[];
   /** Arrows in the window before the cap. */
   totalMessages: number;
@@ -108,6 +108,29 @@ export function readWindow(records: readonly TraceRecord[], options: WindowOptio
   return { nodes, fromMs, untilMs, maxMessages };
 }
 
+/**
+ * At most `limit` arrows for a drawing that spans the window: the dropped ones first (the
+ * story is usually in them; up to half the limit, themselves spread evenly), then delivered
+ * ones spread evenly through the rest, all in their time order. A capped drawing then shows the
+ * whole window thinned, not its start.
+ */
+function spreadEvenly(arrows: MessageArrow[], limit: number): MessageArrow[] {
+  if (arrows.length <= limit) return arrows;
+  const dropped = arrows.filter((arrow) => arrow.dropReason !== undefined);
+  const keptDrops = evenlySpaced(dropped, Math.min(dropped.length, Math.max(1, Math.floor(limit / 2))));
+  const delivered = arrows.filter((arrow) => arrow.dropReason === undefined);
+  const kept = new Set([...keptDrops, ...evenlySpaced(delivered, limit - keptDrops.length)]);
+  return arrows.filter((arrow) => kept.has(arrow));
+}
+
+/** `count` items evenly spaced through the list, the first one included, in list order. */
+function evenlySpaced<T>(items: readonly T[], count: number): T[] {
+  if (items.length <= count) return [...items];
+  const picked: T[] = [];
+  for (let index = 0; index < count; index++) picked.push(items[Math.floor((index * items.length) / count)]!);
+  return picked;
+}
+
 /** Every node the records name, in the order they first appear. */
 function nodesOf(records: readonly TraceRecord[]): string[] {
   const seen = new Set<string>();
@@ -130,7 +153,9 @@ export function buildSpaceTimeModel(records: readonly TraceRecord[], window: Req
     nodes: window.nodes,
     fromMs,
     untilMs,
-    arrows: messages.arrows.slice(0, window.maxMessages),
+    // One row per arrival reads top to bottom, so a capped text picture keeps the first rows; a
+    // drawing spans the window, so a capped one keeps arrows spread evenly across it.
+    arrows: endInWindow ? messages.arrows.slice(0, window.maxMessages) : spreadEvenly(messages.arrows, window.maxMessages),
     totalMessages: messages.arrows.length,
     inFlight: messages.inFlight,
     states: readStates(records, shown, fromMs, untilMs),

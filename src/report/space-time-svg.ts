@@ -24,8 +24,8 @@ export interface SpaceTimeSvgOptions {
   /** Width in px, an integer in [320, 20000]. Default 960. */
   width?: number;
   /**
-   * At most this many message arrows (an integer in [1, 1000000]), the first ones to end in the
-   * window; the picture says when it left some out. Default 2000, which keeps the SVG under about
+   * At most this many message arrows (an integer in [1, 1000000]), spread evenly through the
+   * window when there are more; the picture says when it left some out. Default 2000, which keeps the SVG under about
    * 1 MB.
    */
   maxMessages?: number;

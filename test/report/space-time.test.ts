@@ -67,6 +67,23 @@ describe('spaceTimeSvg', () => {
     expect(svg).not.toContain('capped:');
   });
 
+  it('spreads a capped drawing through the window rather than drawing only its start', () => {
+    const sendTimes = (picture: string) => [...picture.matchAll(/; sent ([0-9.]+) ms/g)].map((match) => Number(match[1]));
+    const all = sendTimes(spaceTimeSvg(records, { maxMessages: 100_000 }));
+    const capped = sendTimes(spaceTimeSvg(records, { maxMessages: 25 }));
+    expect(capped.length).toBeGreaterThan(0);
+    // The last arrow drawn is near the end of the run, not the 25th message sent.
+    expect(Math.max(...capped)).toBeGreaterThan(0.8 * Math.max(...all));
+  });
+
+  it('keeps the dropped messages of a capped drawing first', () => {
+    const drops = ofType('drop').length;
+    expect(drops).toBeGreaterThan(0);
+    const capped = spaceTimeSvg(records, { maxMessages: 2 * drops });
+    expect(count(capped, 'class="drop"')).toBe(drops);
+    expect(count(capped, 'class="msg"')).toBe(drops);
+  });
+
   it('draws only the lanes asked for, and messages between them', () => {
     const ab = spaceTimeSvg(records, { nodes: ['a', 'b'] });
     const between = (record: TraceRecord): boolean => ['a', 'b'].includes(record.from!) && ['a', 'b'].includes(record.to!);
