@@ -45,11 +45,11 @@
  *   (`sim.removeNode(id, { graceful: true })`) before its drive dies. No acknowledged write is
  *   lost. A warning is worth it only if it comes more than the copy time ahead.
  *
- * Run: npx tsx examples/predict-disk-failure.ts [--out out/predict-disk-failure.svg] [--seed predict-disk-failure]
+ * Run: npx tsx examples/predict-disk-failure.ts [--out dir] (default out/) [--seed predict-disk-failure]
  * (the run report is written next to the picture, with the extension .html)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CusumPredictor,
@@ -505,8 +505,10 @@ function argument(name: string): string | undefined {
 // Run from the command line (not when a test imports runPredictDiskFailure).
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const seed = argument('--seed');
-  const svgPath = argument('--out');
-  // The run report goes next to the picture.
+  // `--out` names a folder, as for the other examples (or, ending in .svg, the picture itself);
+  // the run report goes next to the picture.
+  const out = argument('--out');
+  const svgPath = out === undefined || out.endsWith('.svg') ? out : join(out, 'predict-disk-failure.svg');
   const htmlPath = svgPath === undefined ? undefined : svgPath.replace(/(\.svg)?$/, '.html');
   console.log(formatReport(runPredictDiskFailure({ ...(seed === undefined ? {} : { seed }), ...(svgPath === undefined ? {} : { svgPath }), ...(htmlPath === undefined ? {} : { htmlPath }) })));
 }
