@@ -31,6 +31,7 @@ const PINNED: ScenarioResults = {
 };
 
 const chromiumPresent = existsSync(CHROMIUM);
+if (!chromiumPresent && process.env['FAULTLINE_REQUIRE_CHROMIUM'] === '1') throw new Error(`no Chromium at ${CHROMIUM}, and FAULTLINE_REQUIRE_CHROMIUM=1 (apt-get install chromium)`);
 if (!chromiumPresent) console.warn(`browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does)`);
 
 /** Resolves the package's names to its built entry points, as a bundler does in a user's project. */

@@ -12,6 +12,8 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 /** True when the browser tests can run here. */
 export const chromiumPresent = existsSync(CHROMIUM);
+// CI (.ci/run) installs Chromium and sets this, so a browser test there fails instead of skipping.
+if (!chromiumPresent && process.env['FAULTLINE_REQUIRE_CHROMIUM'] === '1') throw new Error(`no Chromium at ${CHROMIUM}, and FAULTLINE_REQUIRE_CHROMIUM=1 (apt-get install chromium)`);
 
 // Playwright passes --headless itself; a second --headless flag makes its screenshots hang.
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
