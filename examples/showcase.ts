@@ -16,7 +16,7 @@
  * Each part runs as its own program, as a reader would run it, and prints its own summary table
  * and trace hash; every incident writes its pictures and its HTML run report into `out/` (open
  * them in a browser). `--only <name>` runs one part (for instance `--only iot-partition`),
- * `--list` prints the parts.
+ * `--out dir` writes the pictures and reports there instead, `--list` prints the parts.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -56,11 +56,20 @@ function banner(index: number, part: Part): string {
 }
 
 /** Runs one part as its own program (through tsx, as `npx tsx examples/<file>` does). */
-function runPart(part: Part): number {
+function runPart(part: Part, outDir: string | undefined): number {
   const file = join(HERE, part.file);
   if (!existsSync(file)) throw new Error(`missing example ${file}`);
-  const child = spawnSync(process.execPath, ['--import', 'tsx', file], { stdio: 'inherit' });
+  const args = outDir === undefined ? [] : ['--out', outDir];
+  const child = spawnSync(process.execPath, ['--import', 'tsx', file, ...args], { stdio: 'inherit' });
   return child.status ?? 1;
+}
+
+function outDirOf(argv: readonly string[]): string | undefined {
+  const outAt = argv.indexOf('--out');
+  if (outAt < 0) return undefined;
+  const dir = argv[outAt + 1];
+  if (dir === undefined || dir.startsWith('--')) throw new Error('--out takes a folder');
+  return dir;
 }
 
 function main(argv: readonly string[]): number {
@@ -68,12 +77,13 @@ function main(argv: readonly string[]): number {
     for (const part of PARTS) console.log(`${part.name.padEnd(22)}${part.lesson}`);
     return 0;
   }
+  const outDir = outDirOf(argv);
   for (const part of partsToRun(argv)) {
     console.log(banner(PARTS.indexOf(part), part));
-    const status = runPart(part);
+    const status = runPart(part, outDir);
     if (status !== 0) return status;
   }
-  console.log('\nPictures and HTML run reports: out/ (open the .html files in a browser).');
+  console.log(`\nPictures and HTML run reports: ${outDir ?? 'out'}/ (open the .html files in a browser).`);
   return 0;
 }
 

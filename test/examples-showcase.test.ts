@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runExample } from './example-runner.js';
@@ -22,9 +24,11 @@ describe('the showcase (npm run demo)', () => {
   });
 
   it('runs one part as the reader would, banner first and its trace hash last', async () => {
-    const output = await runExample('examples/showcase.ts', '--only', 'iot-partition');
+    const outDir = mkdtempSync(join(tmpdir(), 'faultline-showcase-'));
+    const output = await runExample('examples/showcase.ts', '--only', 'iot-partition', '--out', outDir);
     expect(output).toContain('3/5  iot-partition: a partition on skewed clocks');
     expect(output).toContain('trace hash e75f8640fab2ffa0');
+    expect(existsSync(join(outDir, 'iot-partition.html'))).toBe(true);
     expect(output.trimEnd().endsWith('open the .html files in a browser).')).toBe(true);
   }, 120_000);
 
