@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, Simulation } from 'faultline';
+import { InvalidArgumentError, Simulation, UnknownNodeError } from 'faultline';
 import { htmlReport, writeHtmlReport, type HtmlReportInput } from 'faultline/report';
 import { expectInvalidArgument } from '../kernel/expect-error.js';
 import { reportScenario } from './scenario.js';
@@ -146,12 +146,24 @@ describe('bad input', () => {
     ['an unknown way to show a metric', { title: 't', runs: [{ label: 'r', sim, metrics: [{ name: 'heard', show: 'p99' }] }] }, 'report.runs[0].metrics[0].show'],
     ['untilMs before fromMs', { title: 't', runs: [{ label: 'r', sim, fromMs: 500, untilMs: 100 }] }, 'report.runs[0].untilMs'],
     ['a health verdict without a checker', { title: 't', runs: [{ label: 'r', sim, health: [{ check: 'x' }] }] }, 'report.runs[0].health[0].checker'],
+    ['no runs at all', { title: 't', runs: [] }, 'report.runs'],
   ])('%s', (_name, input, field) => {
     expectInvalidArgument(() => htmlReport(input as never), field);
   });
 
   it('names the metrics a run has when asked for one it lacks', () => {
     expect(() => htmlReport({ title: 't', runs: [{ label: 'r', sim, metrics: ['nope'] }] })).toThrow(/known: pings_total, heard/);
+  });
+
+  it('refuses a lane for a node the run never had, naming the ones it had', () => {
+    let thrown: unknown;
+    try {
+      htmlReport({ title: 't', runs: [{ label: 'r', sim, nodes: [sim.nodeIds()[0]!, 'ghost'] }] });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(UnknownNodeError);
+    expect(String((thrown as Error).message)).toContain('ghost');
   });
 
   it('refuses an empty path', () => {
@@ -163,16 +175,16 @@ describe('bad input', () => {
   const badValue = fc.oneof(fc.constant(null), fc.integer({ min: -5, max: 5 }), fc.double(), fc.boolean(), fc.object(), fc.array(fc.anything(), { maxLength: 2 }));
 
   fcTest.prop([field, badValue])('a bad top-level field is a typed error naming it, never a crash', (key, value) => {
-    const input: Record<string, unknown> = { title: 't', runs: [], [key]: value };
+    const input: Record<string, unknown> = { title: 't', runs: [{ label: 'r', sim }], [key]: value };
     let thrown: unknown;
     try {
       htmlReport(input as never);
     } catch (error) {
       thrown = error;
     }
-    // An empty array is a fine list of runs or tables: then it renders.
+    // An empty array is a fine list of tables (not of runs): then it renders.
     if (thrown === undefined) {
-      expect(value).toEqual([]);
+      expect([key, value]).toEqual(['tables', []]);
       return;
     }
     expect(thrown).toBeInstanceOf(InvalidArgumentError);

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError, UnknownNodeError } from '../../errors.js';
 import type { DetectorTransition } from '../../detectors/harness.js';
 import type { QoSMeasurement } from '../../detectors/qos.js';
 import type { AlertEvent } from '../../observe/alerts/alert-manager.js';
@@ -163,6 +163,7 @@ export function checkReportInput(input: HtmlReportInput): void {
     input.tables.forEach((table, index) => checkTable(table, `report.tables[${index}]`));
   }
   requireArray(input.runs, 'report.runs', MAX_RUNS);
+  if (input.runs.length === 0) throw new InvalidArgumentError('report.runs', input.runs, `an array of 1 to ${MAX_RUNS} run sections`);
   input.runs.forEach((run, index) => checkRun(run, `report.runs[${index}]`));
 }
 
@@ -195,6 +196,10 @@ function checkRun(run: RunSection, field: string): void {
   if (run.nodes !== undefined) {
     requireArray(run.nodes, `${field}.nodes`, 10_000);
     run.nodes.forEach((id, index) => requireString(id, `${field}.nodes[${index}]`));
+    // A lane for a node the run never had would be an empty line that looks like a silent node.
+    const known = run.sim.nodeIds();
+    const unknown = run.nodes.find((id) => !known.includes(id) && !run.sim.truth.isRemoved(id));
+    if (unknown !== undefined) throw new UnknownNodeError(`${field}.nodes`, unknown, known);
   }
   if (run.fromMs !== undefined) requireNonNegative(run.fromMs, `${field}.fromMs`);
   if (run.untilMs !== undefined) requireNonNegative(run.untilMs, `${field}.untilMs`);
