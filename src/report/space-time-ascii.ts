@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { TraceRecord } from '../kernel/trace-recorder.js';
-import { orDefault, requirePositiveInteger } from '../validate.js';
+import { orDefault } from '../validate.js';
 import { preview } from './message-preview.js';
 import { buildSpaceTimeModel, readWindow, type FaultEvent, type LaneEvent, type MessageArrow, type SpaceTimeModel } from './space-time-model.js';
 
@@ -52,8 +52,7 @@ const LANE_MARKS = { crash: '✖', restart: '↻', pause: '‖', resume: '▶' }
 export function spaceTimeAscii(records: readonly TraceRecord[], options: SpaceTimeAsciiOptions = {}): string {
   const window = readWindow(records, options, 'spaceTimeAscii', ['columns'], 200);
   const columns = orDefault(options.columns, 72);
-  requirePositiveInteger(columns, 'columns', 1_000);
-  if (columns < 8) throw new InvalidArgumentError('columns', columns, 'an integer in [8, 1000]');
+  if (!Number.isInteger(columns) || columns < 8 || columns > 1_000) throw new InvalidArgumentError('columns', columns, 'an integer in [8, 1000]');
   const model = buildSpaceTimeModel(records, window, true);
   const pitch = Math.max(3, Math.floor(columns / model.nodes.length));
   return [header(model, pitch), ...rowsOf(model).map((row) => drawRow(row, model, pitch)), ...footer(model)].join('\n');

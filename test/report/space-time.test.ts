@@ -172,6 +172,7 @@ describe('bad options', () => {
     ['spaceTimeSvg a typo', () => spaceTimeSvg(records, { maxMessage: 5 } as never), 'spaceTimeSvg(options).maxMessage'],
     ['spaceTimeSvg records', () => spaceTimeSvg('records' as never), 'records'],
     ['spaceTimeAscii columns', () => spaceTimeAscii(records, { columns: 4 }), 'columns'],
+    ['spaceTimeAscii fractional columns', () => spaceTimeAscii(records, { columns: 20.5 }), 'columns'],
     ['spaceTimeAscii fromMs NaN', () => spaceTimeAscii(records, { fromMs: Number.NaN }), 'fromMs'],
     ['spaceTimeAscii a typo', () => spaceTimeAscii(records, { column: 5 } as never), 'spaceTimeAscii(options).column'],
     ['spaceTimeAscii options', () => spaceTimeAscii(records, 'wide' as never), 'spaceTimeAscii(options)'],
