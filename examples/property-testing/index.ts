@@ -20,7 +20,7 @@ import { faults, operations, registerScenario, type RegisterOperation } from './
 import { replayTraced, type TracedReplay } from './replay-traced.js';
 
 const outIndex = process.argv.indexOf('--out');
-const outDir = outIndex >= 0 ? process.argv[outIndex + 1]! : 'out';
+const outDir = outIndex >= 0 ? (process.argv[outIndex + 1] ?? 'out') : 'out';
 
 const search = { faults, workload: operations, numRuns: 300, seed: 2026 };
 
