@@ -132,6 +132,19 @@ describe('writeHtmlReport', () => {
   });
 });
 
+describe('removed nodes', () => {
+  it('shows a node removed during the run as down from its removal, though the simulation no longer lists it', () => {
+    const sim = new Simulation({ seed: 1, trace: true });
+    sim.addNode('a', () => ({}));
+    sim.addNode('b', () => ({}));
+    sim.scheduleAt(100, () => sim.removeNode('b'));
+    sim.run({ until: 300 });
+    expect(sim.nodeIds()).toEqual(['a']);
+    expect(htmlReport({ title: 't', runs: [{ label: 'r', sim }] })).toContain('<title>b down 100–300 ms</title>');
+    expect(htmlReport({ title: 't', runs: [{ label: 'r', sim, nodes: ['a', 'b'] }] })).toContain('<title>b down 100–300 ms</title>');
+  });
+});
+
 describe('bad input', () => {
   const { sim } = reportScenario();
   it.each([

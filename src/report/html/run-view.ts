@@ -75,7 +75,7 @@ export function runView(run: RunSection, field: string): RunView {
     if (run.untilMs === undefined) throw new InvalidArgumentError(`${field}.fromMs`, fromMs, `a time to which 1 ms can be added (below ${Number.MAX_SAFE_INTEGER})`);
     throw new InvalidArgumentError(`${field}.untilMs`, untilMs, `a time after fromMs (${fromMs} ms)`);
   }
-  const nodes = run.nodes ?? sim.nodeIds();
+  const nodes = run.nodes ?? nodesOfRun(sim);
   const faults = faultBands(sim.faultLog, fromMs, untilMs);
   const alerts = (run.alerts ?? []).filter((event) => event.timeMs >= fromMs && event.timeMs <= untilMs);
   return {
@@ -141,9 +141,26 @@ function coloursOf(faults: readonly FaultBand[]): Record<string, string> {
   return colours;
 }
 
+/**
+ * The run's nodes: those still in it, then those removed during it (`sim.removeNode`, an
+ * autoscaler's scale-in), which only the trace records still name.
+ */
+function nodesOfRun(sim: Simulation): string[] {
+  const nodes = sim.nodeIds();
+  const listed = new Set(nodes);
+  for (const record of sim.trace?.records() ?? []) {
+    const id = record.node;
+    if (id === undefined || listed.has(id)) continue;
+    listed.add(id);
+    if (sim.truth.isRemoved(id)) nodes.push(id);
+  }
+  return nodes;
+}
+
 function nodeStates(sim: Simulation, nodes: readonly string[], fromMs: number, untilMs: number): NodeStateBand[] {
+  // A removed node (`sim.removeNode`, an autoscaler's scale-in) is down from its removal on.
   const known = new Set(sim.nodeIds());
-  return nodes.filter((node) => known.has(node)).flatMap((node) =>
+  return nodes.filter((node) => known.has(node) || sim.truth.isRemoved(node)).flatMap((node) =>
     clip(
       [
         ...sim.truth.downIntervals(node, untilMs).map(([startMs, endMs]): NodeStateBand => ({ node, state: 'down', startMs, endMs })),
