@@ -100,7 +100,7 @@ export interface RunSection {
   sim: Simulation;
   /** A paragraph of plain text under the heading. */
   story?: string;
-  /** Nodes shown (lanes, down time). Default: `sim.nodeIds()`. */
+  /** Nodes shown (lanes, down time). Default: `sim.nodeIds()`, then the nodes removed during a traced run. */
   nodes?: readonly string[];
   /** Start of the window shown, in true ms. Default 0. */
   fromMs?: number;
