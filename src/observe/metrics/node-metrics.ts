@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../../errors.js';
 import type { Counter, Gauge, Histogram, Labels } from './instruments.js';
 import type { MetricOptions, MetricsRegistry } from './registry.js';
 
@@ -74,7 +75,13 @@ export interface NodeMetrics {
 
 /** Builds the node-scoped view of `registry` for `nodeId`. */
 export function nodeMetrics(registry: MetricsRegistry, nodeId: string): NodeMetrics {
-  const withNode = (labels: Labels | undefined): Labels => ({ ...labels, node: nodeId });
+  // The node's own id is the `node` label; one given by the caller would be silently replaced.
+  const withNode = (labels: Labels | undefined): Labels => {
+    if (labels !== undefined && labels !== null && typeof labels === 'object' && 'node' in labels) {
+      throw new InvalidArgumentError('labels.node', labels['node'], `no 'node' label: ctx.metrics adds the node's own id ('${nodeId}')`);
+    }
+    return { ...labels, node: nodeId };
+  };
   // Malformed options or labelNames are passed through untouched, so the registry names them in its error.
   const options = (given: MetricOptions | undefined): MetricOptions => {
     if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) return given;

@@ -179,3 +179,25 @@ describe('a registry outside a simulation', () => {
     expect(registry.series('g')!.timesMs).toEqual([0, 1_000, 2_000]);
   });
 });
+
+describe("ctx.metrics and the node's own label", () => {
+  it("refuses a 'node' label in node code rather than silently replacing it", () => {
+    const sim = new Simulation({ seed: 1 });
+    let thrown: unknown;
+    sim.addNode('api', (ctx) => ({
+      onStart() {
+        try {
+          ctx.metrics.counter('requests_total', { labelNames: ['route'] }).inc(1, { node: 'other', route: '/pay' });
+        } catch (error) {
+          thrown = error;
+        }
+        ctx.metrics.counter('requests_total', { labelNames: ['route'] }).inc(1, { route: '/pay' });
+      },
+    }));
+    sim.run({ until: 10 });
+    expect(thrown).toBeInstanceOf(InvalidArgumentError);
+    expect((thrown as InvalidArgumentError).field).toBe('labels.node');
+    expect(String((thrown as Error).message)).toContain("'api'");
+    expect(sim.metrics.counter('requests_total', { labelNames: ['node', 'route'] }).get({ node: 'api', route: '/pay' })).toBe(1);
+  });
+});
