@@ -71,7 +71,26 @@ export const byzantineModel: FailureModel = {
 
 const PARAM_KEYS = ['behaviour', 'probability', 'to', 'copies', 'as', 'field', 'values', 'derive', 'adversary', 'options'];
 
+/**
+ * The params each behaviour reads, so a key it would ignore (a `probability` on `forge`, say) is
+ * an error rather than a setting that silently does nothing. A custom adversary is handed every
+ * param, so it may read any of them.
+ */
+const KEYS_OF: Record<Behaviour, readonly string[]> = {
+  corrupt: ['behaviour', 'probability'],
+  drop: ['behaviour', 'probability', 'to'],
+  duplicate: ['behaviour', 'copies'],
+  replay: ['behaviour', 'probability'],
+  forge: ['behaviour', 'as'],
+  equivocate: ['behaviour', 'field', 'values', 'derive', 'options'],
+  custom: PARAM_KEYS,
+};
+
 function validateBehaviourParams(behaviour: Behaviour, params: Record<string, unknown>, world: FaultWorld, field: string): void {
+  const ignored = Object.keys(params).find((key) => params[key] !== undefined && !KEYS_OF[behaviour].includes(key));
+  if (ignored !== undefined) {
+    throw new InvalidArgumentError(`${field}.params.${ignored}`, params[ignored], `absent: behaviour '${behaviour}' reads only ${KEYS_OF[behaviour].join(', ')}`);
+  }
   if (behaviour === 'forge') world.requireNode(params['as'], `${field}.params.as`);
   if (behaviour === 'equivocate') validateEquivocation(params, world, field);
   if (behaviour === 'custom') world.adversaryNamed(params['adversary'] as string, `${field}.params.adversary`);
