@@ -18,7 +18,16 @@ export interface PrometheusTextOptions {
   atMs?: number;
   /** Write every kept sample of every series. */
   series?: boolean;
+  /**
+   * Added to every timestamp written: the wall-clock time the run's simulated 0 stands for, in ms
+   * since 1970 (an integer in [0, 8.64e15]), so a Prometheus that imports the file sees samples
+   * inside its retention rather than in 1970. Default 0: timestamps are simulated ms.
+   */
+  epochMs?: number;
 }
+
+/** The largest time a JavaScript date holds, in ms since 1970. */
+const MAX_EPOCH_MS = 8.64e15;
 
 /**
  * The registry in the Prometheus text exposition format (version 0.0.4): `# HELP` and `# TYPE`
@@ -29,11 +38,15 @@ export interface PrometheusTextOptions {
  * ```ts
  * import { writeFileSync } from 'node:fs';
  * writeFileSync('out/metrics.prom', toPrometheusText(sim.metrics, { series: true }));
+ * // The same run as if it began at 2026-12-06 00:00 UTC, for importing into a Prometheus:
+ * toPrometheusText(sim.metrics, { series: true, epochMs: 1_796_515_200_000 });
  * ```
  */
 export function toPrometheusText(registry: MetricsRegistry, options: PrometheusTextOptions = {}): string {
   requireObject(options, 'prometheus options');
-  rejectUnknownKeys(options, 'prometheus options', ['atMs', 'series']);
+  rejectUnknownKeys(options, 'prometheus options', ['atMs', 'series', 'epochMs']);
+  const epochMs: unknown = options.epochMs ?? 0;
+  if (typeof epochMs !== 'number' || !Number.isInteger(epochMs) || epochMs < 0 || epochMs > MAX_EPOCH_MS) throw new InvalidArgumentError('prometheus options.epochMs', options.epochMs, 'an integer number of ms since 1970 in [0, 8.64e15]');
   if (options.atMs !== undefined) requireFinite(options.atMs, 'prometheus options.atMs');
   if (options.series !== undefined && typeof options.series !== 'boolean') throw new InvalidArgumentError('prometheus options.series', options.series, 'a boolean');
   if (options.series === true && options.atMs !== undefined) throw new InvalidArgumentError('prometheus options.atMs', options.atMs, 'absent when series is true');
@@ -42,7 +55,7 @@ export function toPrometheusText(registry: MetricsRegistry, options: PrometheusT
     const samples = samplesOf(registry, metric, options);
     if (samples.length === 0) continue;
     lines.push(`# HELP ${metric.name} ${escapeHelp(metric.help)}`, `# TYPE ${metric.name} ${metric.kind}`);
-    for (const sample of samples) writeSample(lines, metric, sample);
+    for (const sample of samples) writeSample(lines, metric, sample, epochMs);
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
@@ -70,8 +83,8 @@ function samplesOf(registry: MetricsRegistry, metric: Instrument, options: Prome
   return samples;
 }
 
-function writeSample(lines: string[], metric: Instrument, sample: Sample): void {
-  const suffix = sample.timeMs === undefined ? '' : ` ${Math.round(sample.timeMs)}`;
+function writeSample(lines: string[], metric: Instrument, sample: Sample, epochMs: number): void {
+  const suffix = sample.timeMs === undefined ? '' : ` ${Math.round(sample.timeMs) + epochMs}`;
   if (metric.kind !== 'histogram') {
     lines.push(`${metric.name}${labelText(sample.labels)} ${numberText(sample.value[0]!)}${suffix}`);
     return;

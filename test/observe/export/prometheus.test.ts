@@ -51,6 +51,18 @@ describe('Prometheus text exposition', () => {
     expect(() => toPrometheusText(sim.metrics, { at: 1 } as never)).toThrow(/at/);
   });
 
+  it('shifts timestamps by epochMs, so an imported run lands inside Prometheus retention', () => {
+    const sim = smallRun();
+    const epochMs = Date.UTC(2026, 11, 6);
+    const series = toPrometheusText(sim.metrics, { series: true, epochMs });
+    const lines = series.split('\n').filter((line) => line.startsWith('app_requests_total{'));
+    expect(lines.map((line) => Number(line.split(' ').at(-1)))).toEqual([epochMs + 1_000, epochMs + 2_000, epochMs + 3_000]);
+    expect(toPrometheusText(sim.metrics, { epochMs })).toBe(toPrometheusText(sim.metrics)); // current values carry no timestamp
+    for (const bad of [-1, 1.5, Number.NaN, 9e15, '0']) {
+      expect(() => toPrometheusText(sim.metrics, { series: true, epochMs: bad as never })).toThrow(/epochMs/);
+    }
+  });
+
   const promtool = spawnSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' }).status === 0;
   if (!promtool) console.warn('promtool not on PATH: skipping the `promtool check metrics` test (CI installs it: apt-get install prometheus)');
 
