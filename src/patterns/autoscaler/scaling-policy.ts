@@ -25,6 +25,12 @@ export interface ScalingPolicyOptions {
   scaleOutCooldownMs?: number;
   /** After a scale-in, no other scale-in for this long, in ms (>= 0). Default 5,000. */
   scaleInCooldownMs?: number;
+  /**
+   * Scale in only to the largest capacity wanted over this trailing window, in ms (>= 0), as
+   * Kubernetes' HPA stabilises scale-down (its default is 5 minutes): a brief dip in load then
+   * removes no node that the next burst would need. Default 0 (no window).
+   */
+  scaleInStabilizationMs?: number;
 }
 
 /**
@@ -63,14 +69,18 @@ export interface ScalingDecision {
   count: number;
   /** The capacity (serving + provisioning) target tracking asks for, within [minSize, maxSize]. */
   desired: number;
-  /** Why: `scaled`, or why not: `no data`, `within tolerance`, `on target` (capacity is what is wanted), `at bound`, `cooling down`, `provisioning`. */
-  reason: 'scaled' | 'no data' | 'within tolerance' | 'on target' | 'at bound' | 'cooling down' | 'provisioning';
+  /**
+   * Why: `scaled`, or why not: `no data`, `within tolerance`, `on target` (capacity is what is
+   * wanted), `at bound`, `cooling down`, `provisioning`, `stabilizing` (more was wanted within
+   * `scaleInStabilizationMs`).
+   */
+  reason: 'scaled' | 'no data' | 'within tolerance' | 'on target' | 'at bound' | 'cooling down' | 'provisioning' | 'stabilizing';
 }
 
 /** A scaling policy's options with defaults filled in. */
 export type ResolvedScalingPolicy = Required<ScalingPolicyOptions>;
 
-export const SCALING_POLICY_KEYS = ['targetValue', 'minSize', 'maxSize', 'tolerance', 'scaleOutCooldownMs', 'scaleInCooldownMs'];
+export const SCALING_POLICY_KEYS = ['targetValue', 'minSize', 'maxSize', 'tolerance', 'scaleOutCooldownMs', 'scaleInCooldownMs', 'scaleInStabilizationMs'];
 const MAX_POOL = 10_000;
 /** Absorbs float error: 3 × 0.3 / 0.1 is 9.000000000000002 (9 nodes, not 10), and 11 / 10 - 1 is just over 0.1. */
 const FLOAT_SLACK = 1e-9;
@@ -92,7 +102,9 @@ export function resolveScalingPolicy(options: unknown, field: string, extraKeys:
   requireNonNegative(scaleOutCooldownMs, `${field}.scaleOutCooldownMs`);
   const scaleInCooldownMs = orDefault(options['scaleInCooldownMs'], 5_000);
   requireNonNegative(scaleInCooldownMs, `${field}.scaleInCooldownMs`);
-  return { targetValue, minSize, maxSize, tolerance, scaleOutCooldownMs, scaleInCooldownMs };
+  const scaleInStabilizationMs = orDefault(options['scaleInStabilizationMs'], 0);
+  requireNonNegative(scaleInStabilizationMs, `${field}.scaleInStabilizationMs`);
+  return { targetValue, minSize, maxSize, tolerance, scaleOutCooldownMs, scaleInCooldownMs, scaleInStabilizationMs };
 }
 
 /**
@@ -119,6 +131,8 @@ export class ScalingPolicy {
   readonly options: Readonly<Required<ScalingPolicyOptions>>;
   private lastOutMs = -Infinity;
   private lastInMs = -Infinity;
+  /** Capacity wanted at recent evaluations within the stabilisation window, oldest (and largest) first. */
+  private readonly recentWanted: Array<{ timeMs: number; desired: number }> = [];
 
   constructor(options: ScalingPolicyOptions) {
     this.options = resolveScalingPolicy(options, 'options');
@@ -137,13 +151,28 @@ export class ScalingPolicy {
       return this.scaleOut(nowMs, minSize - members, capacity + minSize - members);
     }
     const desired = Math.min(maxSize, Math.max(minSize, wanted.capacity));
+    const stable = this.stabilized(nowMs, desired);
     if (desired > capacity) return this.scaleOut(nowMs, Math.min(desired - capacity, maxSize - members), desired);
     if (desired < capacity) {
       if (provisioning > 0) return hold(desired, 'provisioning');
-      return this.scaleIn(nowMs, Math.min(capacity - desired, members - minSize, serving), desired);
+      if (stable >= capacity) return hold(desired, 'stabilizing');
+      return this.scaleIn(nowMs, Math.min(capacity - stable, members - minSize, serving), stable);
     }
     if (members < minSize) return this.scaleOut(nowMs, minSize - members, desired + minSize - members);
     return hold(desired, wanted.withinTolerance ? 'within tolerance' : wanted.capacity === desired ? 'on target' : 'at bound');
+  }
+
+  /** The most capacity wanted within the stabilisation window up to now, this evaluation included. */
+  private stabilized(nowMs: number, desired: number): number {
+    const windowMs = this.options.scaleInStabilizationMs;
+    if (windowMs === 0) return desired;
+    // A monotonic queue: an entry no larger than a later one can never be the maximum again, so
+    // the wanted capacities kept fall from oldest to newest, at most maxSize of them.
+    const recent = this.recentWanted;
+    while (recent.length > 0 && recent[recent.length - 1]!.desired <= desired) recent.pop();
+    recent.push({ timeMs: nowMs, desired });
+    while (recent[0]!.timeMs < nowMs - windowMs) recent.shift();
+    return recent[0]!.desired;
   }
 
   private wantedCapacity(metric: number, serving: number, capacity: number): { capacity: number; withinTolerance: boolean } | undefined {

@@ -90,3 +90,31 @@ describe('scaling policy: cool-downs', () => {
     expect(policy.decide(1, pool(20, 4))).toMatchObject({ action: 'out' });
   });
 });
+
+describe('scaling policy: scale-in stabilisation', () => {
+  it('scales in only to the most capacity wanted over the trailing window, as the HPA stabilises scale-down', () => {
+    const policy = new ScalingPolicy({ targetValue: 10, minSize: 1, maxSize: 50, scaleOutCooldownMs: 0, scaleInCooldownMs: 0, scaleInStabilizationMs: 10_000 });
+    // 8 nodes at target; then a dip for 9 s that alone would ask for 2.
+    expect(policy.decide(0, pool(10, 8))).toMatchObject({ action: 'hold', reason: 'within tolerance' });
+    expect(policy.decide(1_000, pool(2, 8))).toMatchObject({ action: 'hold', reason: 'stabilizing', desired: 2 });
+    expect(policy.decide(9_000, pool(2, 8))).toMatchObject({ action: 'hold', reason: 'stabilizing' });
+    // Past the window the 8 wanted at 0 ms has aged out: scale in to what the window still wants.
+    expect(policy.decide(10_001, pool(5, 8))).toMatchObject({ action: 'in', count: 4, desired: 4 });
+  });
+
+  it('changes nothing by default: a dip scales in at once', () => {
+    const policy = new ScalingPolicy({ targetValue: 10, minSize: 1, maxSize: 50, scaleOutCooldownMs: 0, scaleInCooldownMs: 0 });
+    expect(policy.decide(0, pool(10, 8))).toMatchObject({ action: 'hold' });
+    expect(policy.decide(1_000, pool(2, 8))).toMatchObject({ action: 'in', count: 6 });
+  });
+
+  it('does not hold back a scale-out', () => {
+    const policy = new ScalingPolicy({ targetValue: 10, minSize: 1, maxSize: 50, scaleOutCooldownMs: 0, scaleInStabilizationMs: 60_000 });
+    expect(policy.decide(0, pool(2, 8))).toMatchObject({ action: 'in' });
+    expect(policy.decide(1_000, pool(30, 2))).toMatchObject({ action: 'out', count: 4 });
+  });
+
+  it('refuses a negative window', () => {
+    expect(() => new ScalingPolicy({ targetValue: 10, minSize: 1, maxSize: 5, scaleInStabilizationMs: -1 })).toThrow(/scaleInStabilizationMs/);
+  });
+});
