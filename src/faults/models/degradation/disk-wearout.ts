@@ -1,7 +1,7 @@
 import type { Fault } from '../../fault.js';
 import type { FailureModel, FaultWorld } from '../../failure-model.js';
-import { targetOf } from '../params.js';
-import { RunningDegradation, type DegradationEffect } from './driver.js';
+import type { DegradationEffect } from './driver.js';
+import { degradationModel } from './degradation-model.js';
 import { readPeak, readRampParams } from './ramp.js';
 import type { DegradationSpec } from './signals.js';
 
@@ -45,19 +45,9 @@ export function writeErrorEffect(world: FaultWorld, target: string, peakProbabil
  *   params: { timeToFailureMs: 60_000, shape: 'exponential', extraWriteLatencyMs: 400, peakErrorProbability: 0.3 } }]);
  * ```
  */
-export const diskWearoutModel: FailureModel = {
+export const diskWearoutModel: FailureModel = degradationModel({
   kind: 'disk-wearout',
-  validate(fault, world, field) {
-    targetOf(fault, world, field);
-    readDiskWearout(fault, field);
-  },
-  apply(fault, world) {
-    const { ramp, peaks } = readDiskWearout(fault, 'fault');
-    const running = new RunningDegradation(fault, ramp, world, writeErrorEffect(world, fault.target!, peaks.writeErrorProbability!));
-    running.start();
-    return running;
-  },
-  revert: (_fault, _world, _id, running) => (running as RunningDegradation).end(),
-  conflictKeys: (fault) => [`disk-fail:${fault.target}`],
-  downNodes: (fault) => (fault.params?.['outcome'] === 'degrade' ? [] : [fault.target!]),
-};
+  read: readDiskWearout,
+  effect: (world, target, peaks) => writeErrorEffect(world, target, peaks.writeErrorProbability!),
+  conflictsAs: 'disk-fail',
+});

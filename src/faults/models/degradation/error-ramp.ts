@@ -1,8 +1,7 @@
 import type { Fault } from '../../fault.js';
 import type { FailureModel } from '../../failure-model.js';
-import { targetOf } from '../params.js';
 import { writeErrorEffect } from './disk-wearout.js';
-import { RunningDegradation } from './driver.js';
+import { degradationModel } from './degradation-model.js';
 import { readPeak, readRampParams } from './ramp.js';
 import type { DegradationSpec } from './signals.js';
 
@@ -28,19 +27,9 @@ export function readErrorRamp(fault: Fault, field: string): DegradationSpec {
  * sim.inject([{ kind: 'error-ramp', atMs: 5_000, target: 'db', params: { timeToFailureMs: 30_000, peakErrorProbability: 0.8, outcome: 'degrade' } }]);
  * ```
  */
-export const errorRampModel: FailureModel = {
+export const errorRampModel: FailureModel = degradationModel({
   kind: 'error-ramp',
-  validate(fault, world, field) {
-    targetOf(fault, world, field);
-    readErrorRamp(fault, field);
-  },
-  apply(fault, world) {
-    const { ramp, peaks } = readErrorRamp(fault, 'fault');
-    const running = new RunningDegradation(fault, ramp, world, writeErrorEffect(world, fault.target!, peaks.writeErrorProbability!));
-    running.start();
-    return running;
-  },
-  revert: (_fault, _world, _id, running) => (running as RunningDegradation).end(),
-  conflictKeys: (fault) => [`disk-fail:${fault.target}`],
-  downNodes: (fault) => (fault.params?.['outcome'] === 'degrade' ? [] : [fault.target!]),
-};
+  read: readErrorRamp,
+  effect: (world, target, peaks) => writeErrorEffect(world, target, peaks.writeErrorProbability!),
+  conflictsAs: 'disk-fail',
+});

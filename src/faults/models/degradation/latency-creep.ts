@@ -1,7 +1,7 @@
 import type { Fault } from '../../fault.js';
 import type { FailureModel, FaultWorld } from '../../failure-model.js';
-import { targetOf } from '../params.js';
-import { RunningDegradation, type DegradationEffect } from './driver.js';
+import type { DegradationEffect } from './driver.js';
+import { degradationModel } from './degradation-model.js';
 import { readPeak, readRampParams } from './ramp.js';
 import type { DegradationSpec } from './signals.js';
 
@@ -46,19 +46,9 @@ function serviceEffect(world: FaultWorld, target: string, extraServiceMs: number
  * sim.inject([{ kind: 'latency-creep', atMs: 2_000, target: 'api', params: { timeToFailureMs: 20_000, extraServiceMs: 40, outcome: 'degrade' } }]);
  * ```
  */
-export const latencyCreepModel: FailureModel = {
+export const latencyCreepModel: FailureModel = degradationModel({
   kind: 'latency-creep',
-  validate(fault, world, field) {
-    targetOf(fault, world, field);
-    readLatencyCreep(fault, field);
-  },
-  apply(fault, world) {
-    const { ramp, peaks } = readLatencyCreep(fault, 'fault');
-    const running = new RunningDegradation(fault, ramp, world, serviceEffect(world, fault.target!, peaks.extraServiceMs!));
-    running.start();
-    return running;
-  },
-  revert: (_fault, _world, _id, running) => (running as RunningDegradation).end(),
-  conflictKeys: (fault) => [`capacity:${fault.target}`],
-  downNodes: (fault) => (fault.params?.['outcome'] === 'degrade' ? [] : [fault.target!]),
-};
+  read: readLatencyCreep,
+  effect: (world, target, peaks) => serviceEffect(world, target, peaks.extraServiceMs!),
+  conflictsAs: 'capacity',
+});

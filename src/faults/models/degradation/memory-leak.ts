@@ -1,7 +1,6 @@
 import type { Fault } from '../../fault.js';
 import type { FailureModel } from '../../failure-model.js';
-import { targetOf } from '../params.js';
-import { RunningDegradation } from './driver.js';
+import { degradationModel } from './degradation-model.js';
 import { readPeak, readRampParams } from './ramp.js';
 import type { DegradationSpec } from './signals.js';
 
@@ -28,18 +27,8 @@ export function readMemoryLeak(fault: Fault, field: string): DegradationSpec {
  * sim.inject([{ kind: 'memory-leak', atMs: 0, target: 'api', params: { timeToFailureMs: 120_000, leakBytes: 2 ** 31 } }]);
  * ```
  */
-export const memoryLeakModel: FailureModel = {
+export const memoryLeakModel: FailureModel = degradationModel({
   kind: 'memory-leak',
-  validate(fault, world, field) {
-    targetOf(fault, world, field);
-    readMemoryLeak(fault, field);
-  },
-  apply(fault, world) {
-    const running = new RunningDegradation(fault, readMemoryLeak(fault, 'fault').ramp, world, undefined);
-    running.start();
-    return running;
-  },
-  revert: (_fault, _world, _id, running) => (running as RunningDegradation).end(),
-  conflictKeys: (fault) => [`memory-leak:${fault.target}`],
-  downNodes: (fault) => (fault.params?.['outcome'] === 'degrade' ? [] : [fault.target!]),
-};
+  read: readMemoryLeak,
+  conflictsAs: 'memory-leak',
+});
