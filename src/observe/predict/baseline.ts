@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../errors.js';
-import { orDefault, requireObject, requirePositive, requirePositiveInteger, rejectUnknownKeys } from '../../validate.js';
+import { orDefault, requireObject, requireOneOf, requirePositive, requirePositiveInteger, rejectUnknownKeys } from '../../validate.js';
 import { requireSampleValue } from './predictor.js';
 
 /**
@@ -26,6 +26,13 @@ export interface BaselineOptions {
 }
 
 export const BASELINE_KEYS = ['baseline', 'warmupSamples', 'minStdDev'];
+
+/** The sign a control chart multiplies deviations by: +1 to alarm on a rise (`up`, the default), −1 on a fall. */
+export function directionSign(direction: unknown, field: string): 1 | -1 {
+  const chosen = orDefault(direction, 'up');
+  requireOneOf(chosen, `${field}.direction`, ['up', 'down'] as const);
+  return chosen === 'up' ? 1 : -1;
+}
 
 /**
  * μ₀ and σ: given, or estimated from the first `warmupSamples` samples (Welford's running mean

@@ -1,5 +1,5 @@
-import { orDefault, rejectUnknownKeys, requireNonNegative, requireObject, requireOneOf, requirePositive } from '../../validate.js';
-import { BASELINE_KEYS, Baseline, type KnownBaseline } from './baseline.js';
+import { orDefault, rejectUnknownKeys, requireNonNegative, requireObject, requirePositive } from '../../validate.js';
+import { BASELINE_KEYS, Baseline, directionSign, type KnownBaseline } from './baseline.js';
 import type { Predictor, PredictorVerdict } from './predictor.js';
 
 /**
@@ -66,9 +66,7 @@ export class CusumPredictor implements Predictor {
     requireNonNegative(this.k, `${field}.k`);
     this.h = orDefault(options.h, 5);
     requirePositive(this.h, `${field}.h`);
-    const direction = orDefault(options.direction, 'up');
-    requireOneOf(direction, `${field}.direction`, ['up', 'down'] as const);
-    this.sign = direction === 'up' ? 1 : -1;
+    this.sign = directionSign(options.direction, field);
     this.baseline = new Baseline(options, field);
   }
 

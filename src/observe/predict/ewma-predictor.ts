@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../errors.js';
-import { orDefault, rejectUnknownKeys, requireObject, requireOneOf, requirePositive } from '../../validate.js';
-import { BASELINE_KEYS, Baseline, type KnownBaseline } from './baseline.js';
+import { orDefault, rejectUnknownKeys, requireObject, requirePositive } from '../../validate.js';
+import { BASELINE_KEYS, Baseline, directionSign, type KnownBaseline } from './baseline.js';
 import type { Predictor, PredictorVerdict } from './predictor.js';
 
 /**
@@ -73,9 +73,7 @@ export class EwmaPredictor implements Predictor {
     if (this.lambda > 1) throw new InvalidArgumentError(`${field}.lambda`, this.lambda, 'a number in (0, 1]');
     this.threshold = orDefault(options.threshold, 3);
     requirePositive(this.threshold, `${field}.threshold`);
-    const direction = orDefault(options.direction, 'up');
-    requireOneOf(direction, `${field}.direction`, ['up', 'down'] as const);
-    this.sign = direction === 'up' ? 1 : -1;
+    this.sign = directionSign(options.direction, field);
     this.baseline = new Baseline(options, field);
   }
 
