@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { orDefault, rejectUnknownKeys, requireFinite, requireObject, requirePositiveInteger, requireString } from '../../validate.js';
-import { PALETTE, escapeXml, label, niceStep, px } from '../../report/svg-primitives.js';
+import { PALETTE, escapeXml, label, niceStep, openTradeoffSvg, px } from '../../report/svg-primitives.js';
 
 /**
  * The fields of a point {@link leadTimeTradeoffSvg} plots (a {@link PredictorSweepPoint} has them).
@@ -89,36 +89,8 @@ export function leadTimeTradeoffSvg(points: readonly LeadTimePoint[], options: L
   const yLow = hasZero ? floorLog - 0.15 : lowDecade;
   const yOf = (rate: number): number => plotBottom - (((rate > 0 ? Math.log10(rate) : floorLog) - yLow) / (highDecade - yLow)) * plotHeight;
 
-  const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
-    `<title>${escapeXml(title)}</title>`,
-    `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${px(width / 2)}" y="24" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(title)}</text>`,
-    '<g class="axes" stroke="#000000" stroke-width="1">',
-    `<line x1="${px(plotLeft)}" y1="${px(plotBottom)}" x2="${px(plotRight)}" y2="${px(plotBottom)}"/>`,
-    `<line x1="${px(plotLeft)}" y1="${px(plotTop)}" x2="${px(plotLeft)}" y2="${px(plotBottom)}"/>`,
-    '</g>',
-    '<g class="x-ticks" font-size="11">',
-  ];
-  for (let tick = 0; tick <= xMax + xStep * 1e-9; tick += xStep) {
-    const x = xOf(tick * 1_000);
-    out.push(`<line x1="${px(x)}" y1="${px(plotTop)}" x2="${px(x)}" y2="${px(plotBottom)}" stroke="#e5e5e5"/>`);
-    out.push(`<line x1="${px(x)}" y1="${px(plotBottom)}" x2="${px(x)}" y2="${px(plotBottom + 5)}" stroke="#000000"/>`);
-    out.push(`<text x="${px(x)}" y="${px(plotBottom + 18)}" text-anchor="middle">${escapeXml(label(tick))}</text>`);
-  }
-  out.push('</g>', '<g class="y-ticks" font-size="11">');
-  for (let decade = lowDecade; decade <= highDecade; decade++) {
-    const y = yOf(10 ** decade);
-    out.push(`<line x1="${px(plotLeft)}" y1="${px(y)}" x2="${px(plotRight)}" y2="${px(y)}" stroke="#e5e5e5"/>`);
-    out.push(`<line x1="${px(plotLeft - 5)}" y1="${px(y)}" x2="${px(plotLeft)}" y2="${px(y)}" stroke="#000000"/>`);
-    out.push(`<text x="${px(plotLeft - 8)}" y="${px(y + 4)}" text-anchor="end">${escapeXml(label(10 ** decade))}</text>`);
-  }
-  if (hasZero) {
-    const y = yOf(0);
-    out.push(`<line class="zero-floor" x1="${px(plotLeft)}" y1="${px(y)}" x2="${px(plotRight)}" y2="${px(y)}" stroke="#999999" stroke-dasharray="4 3"/>`);
-    out.push(`<text x="${px(plotLeft - 8)}" y="${px(y + 4)}" text-anchor="end">0</text>`);
-  }
-  out.push('</g>');
+  // x ticks are in seconds; xOf takes ms.
+  const out = openTradeoffSvg({ width, height, title, left: plotLeft, right: plotRight, top: plotTop, bottom: plotBottom, xMax, xStep, xOf: (seconds) => xOf(seconds * 1_000), lowDecade, highDecade, yOf, hasZero });
   out.push(`<text x="${px(plotLeft + plotWidth / 2)}" y="${px(height - 22)}" text-anchor="middle">median lead time before failure (s)</text>`);
   out.push(`<text x="18" y="${px(plotTop + plotHeight / 2)}" text-anchor="middle" transform="rotate(-90 18 ${px(plotTop + plotHeight / 2)})">false alarms per hour (log scale)</text>`);
   const omitted = points.length - plotted.length;
