@@ -12,6 +12,7 @@ import { checkCluster } from '../src/check/index.js';
 import { Simulation, type FaultSchedule } from '../src/index.js';
 import { registerScenario } from '../examples/property-testing/register.js';
 import { runExample } from './example-runner.js';
+import { asyncRun } from './browser/scenarios.js';
 
 const IDS = ['a', 'b', 'c'] as const;
 const RUN_FOR_MS = 1_000;
@@ -163,50 +164,8 @@ describe('trace-hash pins', () => {
   });
 
   it('async: call, receive and sleep across a crash, with a service-limited server', async () => {
-    const sim = new Simulation({ seed: 'pins-async', network: { link: { latency: { kind: 'uniform', minMs: 1, maxMs: 6 } } } });
-    sim.addNode(
-      'server',
-      (ctx) => ({
-        async onCall(_from, request) {
-          await ctx.sleep(2);
-          return { echo: request };
-        },
-        onMessage: () => undefined,
-      }),
-      { service: { messagesPerSec: 400, inboxLimit: 4 } },
-    );
-    sim.addNode('client', (ctx) => {
-      const loop = async (): Promise<void> => {
-        for (let round = 0; round < 40; round++) {
-          try {
-            await ctx.call('server', { round }, { timeoutMs: 15 });
-          } catch {
-            // timed out: go on
-          }
-          ctx.send('peer', { round });
-          await ctx.sleep(5);
-        }
-      };
-      return { onStart: loop, onRecover: loop };
-    });
-    sim.addNode('peer', (ctx) => ({
-      async onStart() {
-        for (;;) {
-          try {
-            const { message } = await ctx.receive(undefined, { timeoutMs: 30 });
-            ctx.send('server', message);
-          } catch {
-            // quiet for a while: keep listening
-          }
-        }
-      },
-    }));
-    sim.inject([
-      { kind: 'crash', atMs: 60, durationMs: 40, target: 'server' },
-      { kind: 'crash', atMs: 150, durationMs: 20, target: 'client' },
-    ]);
-    await sim.runAsync({ until: 500 });
-    expect(sim.traceHash()).toBe('f88c75ac9b45c2d1');
+    // The same scenario the browser test runs in Chromium (test/browser/scenarios.ts).
+    expect(await asyncRun()).toBe('f88c75ac9b45c2d1');
   });
 
   it('the heartbeat cluster (the first part of npm run demo) prints e13f60e1bb7af0be', async () => {

@@ -67,8 +67,8 @@ function handlerRun(crash: boolean): string {
   return sim.traceHash();
 }
 
-/** A client calls a service-limited server and a peer relays what it receives, across crashes. */
-async function asyncRun(): Promise<string> {
+/** A client calls a service-limited server and a peer relays what it receives, across crashes (also pinned in test/trace-hash-pins.test.ts). */
+export async function asyncRun(): Promise<string> {
   const sim = new Simulation({ seed: 'pins-async', network: { link: { latency: { kind: 'uniform', minMs: 1, maxMs: 6 } } } });
   sim.addNode(
     'server',
