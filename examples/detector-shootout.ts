@@ -10,11 +10,12 @@
  * then one section per fault (a's first crash, b's partition, c's pause) with every detector's
  * verdicts about that node against the truth, and one for d, which only suffers the network.
  *
- * Run: npx tsx examples/detector-shootout.ts [--out out/detector-tradeoff.svg] [--report out/detector-shootout.html] [--seed 7]
- * (`--out` names the trade-off SVG, `--report` the HTML report; both default to files in out/.)
+ * Run: npx tsx examples/detector-shootout.ts [--out dir] [--report file.html] [--seed 7]
+ * (`--out` names the folder, default out/, for detector-tradeoff.svg and detector-shootout.html,
+ * or a .svg path for the picture alone; `--report` names the HTML report.)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   BertierDetector,
   ExponentialAccrualDetector,
@@ -49,8 +50,11 @@ function argument(name: string): string | undefined {
   return position >= 0 ? process.argv[position + 1] : undefined;
 }
 const seed = argument('--seed') ?? 'shootout';
-const outPath = argument('--out') ?? 'out/detector-tradeoff.svg';
-const reportPath = argument('--report') ?? 'out/detector-shootout.html';
+// `--out` names a folder, as for the other examples, or (ending in .svg) the picture itself.
+const out = argument('--out') ?? 'out';
+const outDir = out.endsWith('.svg') ? dirname(out) : out;
+const outPath = out.endsWith('.svg') ? out : join(out, 'detector-tradeoff.svg');
+const reportPath = argument('--report') ?? join(outDir, 'detector-shootout.html');
 
 const network: LinkModel = { latency: { kind: 'exponential', meanMs: 15 }, lossProbability: 0.02 };
 

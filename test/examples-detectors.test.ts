@@ -20,6 +20,14 @@ async function runShootout(out: string, report: string): Promise<string> {
 const DETECTORS = ['fixed 300ms', 'phi logistic 8', 'phi exact 8', 'exp-accrual 1.5', 'NFD-S δ=150', 'NFD-E α=150', 'Bertier', 'Satzger 0.99'];
 
 describe('detector-shootout example', () => {
+  it('takes a folder for --out, like the other examples, and writes the SVG and the report there', async () => {
+    const folder = join(directory, 'folder');
+    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', 'examples/detector-shootout.ts', '--out', folder], { encoding: 'utf8', cwd: process.cwd() });
+    expect(hashIn(stdout)).toBe('82f2788822f73f31');
+    expect(readFileSync(join(folder, 'detector-tradeoff.svg'), 'utf8')).toMatch(/^<svg /);
+    expect(existsSync(join(folder, 'detector-shootout.html'))).toBe(true);
+  });
+
   it('prints the QoS table and the sweep, writes the SVG, and is reproducible', async () => {
     const first = join(directory, 'first.svg');
     const second = join(directory, 'second.svg');
