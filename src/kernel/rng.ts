@@ -26,8 +26,7 @@ const SPACE_SEEDS = mashSpaces();
  * (seeding through seedrandom was 15 % of a short run, measured).
  */
 export function seedAleaState(states: Float64Array, offset: number, seed: Seed, name: string): void {
-  // JSON of the pair keeps (seed 'a/b', name 'c') apart from (seed 'a', name 'b/c').
-  const text = JSON.stringify([seed, name]);
+  const text = streamText(seed, name);
   let n = SPACE_SEEDS.n;
   n = mash(n, text);
   states[offset] = afterMash(SPACE_SEEDS.s0, n);
@@ -36,6 +35,33 @@ export function seedAleaState(states: Float64Array, offset: number, seed: Seed, 
   n = mash(n, text);
   states[offset + 2] = afterMash(SPACE_SEEDS.s2, n);
   states[offset + 3] = 1;
+}
+
+/** Stream names whose JSON tail {@link streamText} has written, at most MAX_NAME_TAILS of them. */
+const nameTails = new Map<string, string>();
+const MAX_NAME_TAILS = 4_096;
+let lastSeed: Seed | undefined;
+let lastSeedJson = '';
+
+/**
+ * `JSON.stringify([seed, name])`, the text a stream is seeded from; JSON of the pair keeps (seed
+ * 'a/b', name 'c') apart from (seed 'a', name 'b/c'). Written from remembered pieces: a property
+ * test seeds each link's stream in every case, and the two JSON calls cost about as much as the
+ * three Mash passes over the result (measured). The pieces are pure functions of their inputs, so
+ * remembering them changes no stream.
+ */
+function streamText(seed: Seed, name: string): string {
+  if (seed !== lastSeed) {
+    lastSeedJson = JSON.stringify(seed);
+    lastSeed = seed;
+  }
+  let tail = nameTails.get(name);
+  if (tail === undefined) {
+    if (nameTails.size >= MAX_NAME_TAILS) nameTails.clear();
+    tail = `,${JSON.stringify(name)}]`;
+    nameTails.set(name, tail);
+  }
+  return `[${lastSeedJson}${tail}`;
 }
 
 /**

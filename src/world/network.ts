@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { EventLoop } from '../kernel/event-loop.js';
 import { rejectUnknownKeys, requireObject, requirePositive, requireString } from '../validate.js';
 import { baseLinkModel, CompiledLinkModel, validateLinkModel, type LinkModel } from './link-model.js';
+import { linkStreamName } from './link-stream-name.js';
 import { LinkTable } from './link-table.js';
 import { ShapeSnapshot } from '../plain-data.js';
 
@@ -391,8 +392,7 @@ export class Network {
   }
 
   private createLink(from: number, to: number): number {
-    // JSON keeps ('p', '->q') and ('p->', 'q') on different streams.
-    const name = `link:${JSON.stringify([this.nodes.idOf(from), this.nodes.idOf(to)])}`;
+    const name = linkStreamName(this.nodes.idOf(from), this.nodes.idOf(to));
     const compiled = this.compileWith(from, to, this.defaultLink, this.overrideOf(from, to), NO_LAYERS);
     // A cluster's links are usually all made early: room for a full mesh of the nodes so far at once.
     if (this.ends.length === 0) this.table.reserve(this.nodes.size * (this.nodes.size - 1));

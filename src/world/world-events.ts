@@ -32,21 +32,21 @@ export type WorldEventHandlers = { readonly [K in keyof WorldEventKinds]: EventH
 export function defineWorldEvents(loop: EventLoop, registry: NodeRegistry, handle: WorldEventHandlers): WorldEventKinds {
   const about = (target: number, event: string): { nodeId: string; event: string } => ({ nodeId: registry.idOf(target), event });
   return {
-    start: loop.defineEvent({ name: 'start', handle: handle.start, describe: (t, _a, b) => about(t, b === 1 ? 'onRecover' : 'onStart') }),
-    deliver: loop.defineEvent({
+    start: loop.defineKnownEvent({ name: 'start', handle: handle.start, describe: (t, _a, b) => about(t, b === 1 ? 'onRecover' : 'onStart') }),
+    deliver: loop.defineKnownEvent({
       name: 'deliver',
       handle: handle.deliver,
       describe: (t, a, _b, _c, p) => about(t, `${p instanceof CallRequest ? 'onCall' : 'onMessage'} from '${registry.idOf(a)}'`),
     }),
-    timer: loop.defineEvent({ name: 'timer', handle: handle.timer, describe: (t, _a, _b, _c, p) => about(t, `onTimer '${String(p)}'`) }),
-    wake: loop.defineEvent({ name: 'wake', handle: handle.wake, describe: (t) => about(t, 'sleep wake-up') }),
-    receiveTimeout: loop.defineEvent({ name: 'receive-timeout', handle: handle.receiveTimeout, describe: (t) => about(t, 'receive timeout') }),
-    callTimeout: loop.defineEvent({ name: 'call-timeout', handle: handle.callTimeout, describe: (t) => about(t, 'call timeout') }),
-    heldDeliver: loop.defineEvent({
+    timer: loop.defineKnownEvent({ name: 'timer', handle: handle.timer, describe: (t, _a, _b, _c, p) => about(t, `onTimer '${String(p)}'`) }),
+    wake: loop.defineKnownEvent({ name: 'wake', handle: handle.wake, describe: (t) => about(t, 'sleep wake-up') }),
+    receiveTimeout: loop.defineKnownEvent({ name: 'receive-timeout', handle: handle.receiveTimeout, describe: (t) => about(t, 'receive timeout') }),
+    callTimeout: loop.defineKnownEvent({ name: 'call-timeout', handle: handle.callTimeout, describe: (t) => about(t, 'call timeout') }),
+    heldDeliver: loop.defineKnownEvent({
       name: 'deliver-held',
       handle: handle.heldDeliver,
       describe: (t, a) => about(t, `onMessage from '${registry.idOf(a)}' (held by a pause)`),
     }),
-    service: loop.defineEvent({ name: 'service', handle: handle.service, describe: (t) => about(t, 'onMessage (from its inbox)') }),
+    service: loop.defineKnownEvent({ name: 'service', handle: handle.service, describe: (t) => about(t, 'onMessage (from its inbox)') }),
   };
 }

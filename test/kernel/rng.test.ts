@@ -315,6 +315,22 @@ describe('seedAleaState', () => {
     }
   });
 
+  it('gives seedrandom\'s state when seeds alternate, -0 follows 0, and names repeat past the remembered bound', () => {
+    // streamText remembers the last seed's JSON and up to 4,096 names' JSON: neither may leak
+    // from one stream into another.
+    const names = Array.from({ length: 5_000 }, (_, index) => (index % 3 === 0 ? `link:["n${index}","m"]` : `node:${index}`));
+    const seeds: Array<string | number> = [1, '1', 0, -0, 'x"y', 1e21];
+    const states = new Float64Array(ALEA_STATE_SIZE);
+    for (let round = 0; round < 2; round++) {
+      names.forEach((name, index) => {
+        const seed = seeds[(index + round) % seeds.length]!;
+        seedAleaState(states, 0, seed, name);
+        const reference = alea(JSON.stringify([seed, name]), { state: true }).state();
+        expect([...states]).toEqual([reference.s0, reference.s1, reference.s2, reference.c]);
+      });
+    }
+  });
+
   it('seeds a stream only when it is first drawn from, with the same numbers as one seeded at once', () => {
     const lazy = new Rng(7, 'late');
     new Rng(7, 'other').random();
