@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fc, test as prop } from '@fast-check/vitest';
+import { fc, prop } from '../kernel/prop.js';
 import { linkStreamName } from '../../src/world/link-stream-name.js';
 
 describe('linkStreamName', () => {
