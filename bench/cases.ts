@@ -28,6 +28,9 @@
  * - parallel capacity, measured before each sweep run: how much work two CPU-bound processes do
  *   together against one alone (2.0 on two idle cores). No sweep can speed up by more: on a VM
  *   whose cores are shared with other tenants, this is the limit to read the speed-up against.
+ * - case capacity, measured next: the same ratio for passing 3-node cases, each process running
+ *   them for 1.5 s. It is the sweep's own ceiling: cases touch far more memory than the spin
+ *   loop, so two of them can slow each other down where two spin loops do not.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -151,6 +154,39 @@ function spin(ms: number): Promise<number> {
   });
 }
 
+/** Runs passing 3-node cases for `ms` (after a short warm-up) and prints how many it ran. */
+async function runCasesFor(ms: number, dist: string): Promise<void> {
+  const cases = workload('3-node', await loadBuild(dist));
+  const warmUntil = performance.now() + 300;
+  while (performance.now() < warmUntil) cases.iterate();
+  let done = 0;
+  const end = performance.now() + ms;
+  while (performance.now() < end) done += cases.iterate();
+  console.log(done);
+}
+
+/** Cases a child process of its own runs in `ms`. */
+function casesFor(ms: number, dist: string): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, SELF, '--cases-for', String(ms), '--dist', dist], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', () => resolvePromise(Number(output)));
+  });
+}
+
+/**
+ * The same ratio for this project's own work: passing cases run by two processes side by side
+ * over one alone. A sweep is made of such cases, so no worker count can speed it up by more; it
+ * can fall well below the spin loop's figure, as cases touch far more memory.
+ */
+async function caseCapacity(dist: string): Promise<number> {
+  const alone = await casesFor(1500, dist);
+  const together = await Promise.all([casesFor(1500, dist), casesFor(1500, dist)]);
+  return (together[0]! + together[1]!) / alone;
+}
+
 /** Work of two CPU-bound processes side by side over one alone: 2.0 on two free cores. */
 async function parallelCapacity(): Promise<number> {
   const alone = await spin(1000);
@@ -177,10 +213,12 @@ async function main(): Promise<void> {
       'sweep-seeds': { type: 'string', default: '2000' },
       only: { type: 'string' },
       child: { type: 'string' },
+      'cases-for': { type: 'string' },
     },
   });
   const timeMs = Number(values.time);
   if (values.child !== undefined) return measureOne(values.child as InProcessCase, values.dist, values.base, timeMs);
+  if (values['cases-for'] !== undefined) return runCasesFor(Number(values['cases-for']), values.dist);
   const runs = Number(values.runs);
   const only = values.only;
   for (const name of IN_PROCESS) {
@@ -204,10 +242,12 @@ async function main(): Promise<void> {
   const outDir = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
   const seconds = new Map<number, number[]>(SWEEP_WORKERS.map((workers) => [workers, []]));
   const capacities: number[] = [];
+  const caseCapacities: number[] = [];
   try {
     for (let run = 0; run < runs; run++) {
       capacities.push(await parallelCapacity());
-      const line: string[] = [`parallel capacity ${capacities.at(-1)!.toFixed(2)}`];
+      caseCapacities.push(await caseCapacity(values.dist));
+      const line: string[] = [`parallel capacity ${capacities.at(-1)!.toFixed(2)}`, `case capacity ${caseCapacities.at(-1)!.toFixed(2)}`];
       for (const workers of SWEEP_WORKERS) {
         const wall = timeSweep(values.dist, seeds, workers, outDir);
         seconds.get(workers)!.push(wall);
@@ -219,6 +259,7 @@ async function main(): Promise<void> {
     rmSync(outDir, { recursive: true, force: true });
   }
   console.log(`parallel capacity (two CPU-bound processes over one; 2.00 on two free cores): ${summary(capacities, 2)}`);
+  console.log(`case capacity (passing 3-node cases in two processes over one; the most a sweep can gain): ${summary(caseCapacities, 2)}`);
   const oneThread = seconds.get(0)!;
   for (const workers of SWEEP_WORKERS) {
     const wall = seconds.get(workers)!;
