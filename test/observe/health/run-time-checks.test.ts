@@ -24,7 +24,7 @@ function world(seed = 1): { sim: Simulation; health: HealthChecker } {
 }
 
 /** True times the probes of `check` were sent, read from the replies (every probe is answered here). */
-const probeTimes = (health: HealthChecker, check: string): number[] => health.repliesOf(check).map((reply) => reply.sentMs);
+const probeTimes = (health: HealthChecker, check: string): number[] => health.repliesOf(check).map((reply) => reply.sentMs ?? Number.NaN);
 
 describe('HealthChecker.addCheck', () => {
   it('sends the first probe at once from a sim.schedule callback, then every interval, and brings readiness up', () => {
