@@ -141,9 +141,23 @@ export class HealthChecker {
     return this.states.filter((state) => state.removedMs === undefined).map((state) => state.check.name);
   }
 
-  /** The names of the checks removed by {@link HealthChecker.removeCheck}, in the order added. */
+  /**
+   * The names of the checks removed by {@link HealthChecker.removeCheck}, in the order added.
+   *
+   * @example
+   * ```ts
+   * health.removeCheck('w3/liveness');
+   * health.removedCheckNames; // ['w3/liveness']
+   * health.transitionsOf('w3/liveness'); // still readable
+   * ```
+   */
   get removedCheckNames(): string[] {
     return this.states.filter((state) => state.removedMs !== undefined).map((state) => state.check.name);
+  }
+
+  /** @internal The running checks with their status, in order: what the verdict feeds read (one pass, no lookups by name). */
+  runningChecks(): Array<{ check: Readonly<ResolvedHealthCheck>; status: HealthStatus }> {
+    return this.states.filter((state) => state.removedMs === undefined).map((state) => ({ check: state.check, status: state.status }));
   }
 
   /**

@@ -59,13 +59,13 @@ function detectorFeed(watch: DetectorWatch): VerdictFeed {
 }
 
 function healthFeed(checker: HealthChecker, field: string, kinds: readonly HealthCheckKind[]): VerdictFeed {
-  const checks = () => checker.checkNames.map((name) => checker.checkOptions(name)).filter((check) => kinds.includes(check.kind));
+  const checks = () => checker.runningChecks().filter(({ check }) => kinds.includes(check.kind));
   if (checks().length === 0) throw new InvalidArgumentError(field, checker, `a HealthChecker with at least one ${kinds.join(' or ')} check`);
-  const isDown = (target: string): boolean => checks().some((check) => check.target === target && checker.status(check.name) === 'unhealthy');
+  const isDown = (target: string): boolean => checks().some(({ check, status }) => check.target === target && status === 'unhealthy');
   return {
     id: checker.id,
     get targets() {
-      return [...new Set(checks().map((check) => check.target))];
+      return [...new Set(checks().map(({ check }) => check.target))];
     },
     isDown,
     subscribe: (listener) => {
