@@ -123,6 +123,18 @@ describe('HealthChecker.removeCheck', () => {
     expect(probeTimes(health, 'api/liveness').at(-1)).toBe(1_900);
   });
 
+  it('stops a check removed while the checker is paused: its held timers find it gone on resume', () => {
+    const { sim, health } = world();
+    sim.schedule(1_000, () => health.addCheck(LATE_LIVENESS));
+    sim.schedule(1_150, () => sim.pause('lb'));
+    sim.schedule(1_300, () => health.removeCheck('late/liveness'));
+    sim.schedule(1_500, () => sim.resume('lb'));
+    sim.run({ until: 2_000 });
+    expect(probeTimes(health, 'late/liveness')).toEqual([1_000, 1_100]);
+    expect(health.transitionsOf('late/liveness')).toEqual([]);
+    expect(probeTimes(health, 'api/liveness').filter((sentMs) => sentMs >= 1_500)).toEqual([1_500, 1_600, 1_700, 1_800, 1_900]);
+  });
+
   it('keeps indices stable: a check added after a removal probes under its own index, and the survivors keep theirs', () => {
     const { sim, health } = world();
     sim.schedule(500, () => health.addCheck(LATE_LIVENESS));
