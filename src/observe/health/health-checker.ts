@@ -90,12 +90,6 @@ export interface CheckLifetime {
 /** Who hears that the set of checks changed (an added or a removed check, its target and kind): the verdict feeds. */
 type CheckSetListener = (target: string, kind: HealthCheckKind, timeMs: number) => void;
 
-/** The probing of the checker node's current incarnation, while it runs. */
-interface Incarnation {
-  ctx: NodeContext;
-  probe(index: number): void;
-}
-
 /**
  * Health checks run by one checker node: per check, the current status, every flip, and
  * listeners a load balancer or supervisor can subscribe with {@link HealthChecker.onChange}.
@@ -115,8 +109,8 @@ export class HealthChecker {
   private readonly states: CheckState[];
   private readonly listeners: Array<(transition: HealthTransition) => void> = [];
   private readonly checkSetListeners: CheckSetListener[] = [];
-  /** The incarnation that last started probing; it may have crashed since (see {@link HealthChecker.runningIncarnation}). */
-  private incarnation: Incarnation | undefined;
+  /** The context of the incarnation that last started probing; it may have crashed since (see `runningContext`). */
+  private probingContext: NodeContext | undefined;
   /** True time the checker node first started: where a check's initial status begins. */
   private startedAtMs = 0;
   /** Whether a node has started running these checks: only one may. */
@@ -185,7 +179,7 @@ export class HealthChecker {
     }
     if (this.states.length >= MAX_CHECKS) throw new InvalidArgumentError('check', resolved.name, `a check beyond the ${MAX_CHECKS} a checker holds over its life (removed ones included)`);
     const index = this.states.push(newState(resolved, this.sim.now)) - 1;
-    this.runningIncarnation()?.ctx.setTimer(0, `${PROBE_TIMER}${index}`);
+    this.runningContext()?.setTimer(0, `${PROBE_TIMER}${index}`);
     this.announceCheckSet(resolved);
     return resolved.name;
   }
@@ -211,9 +205,9 @@ export class HealthChecker {
     state.removedMs = this.sim.now;
     state.inFlight = undefined;
     const index = this.states.indexOf(state);
-    const running = this.runningIncarnation();
-    running?.ctx.cancelTimer(`${PROBE_TIMER}${index}`);
-    running?.ctx.cancelTimer(`${TIMEOUT_TIMER}${index}`);
+    const running = this.runningContext();
+    running?.cancelTimer(`${PROBE_TIMER}${index}`);
+    running?.cancelTimer(`${TIMEOUT_TIMER}${index}`);
     this.announceCheckSet(state.check);
   }
 
@@ -341,7 +335,7 @@ export class HealthChecker {
           state.failures = 0;
           state.inFlight = undefined;
         }
-        this.incarnation = { ctx, probe };
+        this.probingContext = ctx;
         this.states.forEach((_, index) => probe(index));
       },
       takeTimer: (name) => {
@@ -397,14 +391,15 @@ export class HealthChecker {
   }
 
   /**
-   * The incarnation that started probing, if it is still the checker node's current one and up:
-   * only then may its `ctx` act (a crashed incarnation's refuses; a paused one's timers wait).
+   * The context of the incarnation that started probing, if it is still the checker node's
+   * current one and up: only then may it act (a crashed incarnation's refuses; a paused one's
+   * timers wait for the resume). Outside the checker's own events, that is all `ctx` needs.
    */
-  private runningIncarnation(): Incarnation | undefined {
-    const running = this.incarnation;
-    if (running === undefined) return undefined;
+  private runningContext(): NodeContext | undefined {
+    const ctx = this.probingContext;
+    if (ctx === undefined) return undefined;
     const node = this.sim.node(this.id);
-    return node.up && node.incarnation === running.ctx.incarnation ? running : undefined;
+    return node.up && node.incarnation === ctx.incarnation ? ctx : undefined;
   }
 
   private announceCheckSet(check: ResolvedHealthCheck): void {
