@@ -142,6 +142,7 @@ export {
 } from './observe/health/health-check-options.js';
 export { withHealthEndpoint } from './observe/health/health-endpoint.js';
 export { HealthChecker, addHealthChecker, createHealthChecker, type HealthTransition, type ProbeOutcome } from './observe/health/health-checker.js';
+export type { CheckLifetime } from './observe/health/health-checker.js';
 export { healthDetectorTransitions, measureHealthQoS } from './observe/health/health-qos.js';
 // --- end health checks ---
 
@@ -247,6 +248,7 @@ export { planReadRepair, createReadRepair, type ReadReply, type ReadRepairPlan, 
 export { ScalingPolicy, type ScalingPolicyOptions, type PoolReading, type ScalingDecision } from './patterns/autoscaler/scaling-policy.js';
 export type { AutoscalerOptions, PoolMetric, PoolNodeOptions } from './patterns/autoscaler/autoscaler-options.js';
 export { Autoscaler, addAutoscaler, type AutoscalerEvent, type AutoscalerDecision } from './patterns/autoscaler/autoscaler.js';
+export type { PoolHealthCheck, PoolHealthChecks } from './patterns/autoscaler/pool-health-checks.js';
 // ---- end recover: autoscaler ----
 
 // ---- predict: degradation faults ----

@@ -90,10 +90,11 @@ export interface HealthCheckerOptions {
   checks: HealthCheckOptions[];
 }
 
-const CHECK_KEYS = ['target', 'kind', 'name', 'intervalMs', 'timeoutMs', 'healthyThreshold', 'unhealthyThreshold', 'initialStatus', 'request', 'isHealthy'];
+/** Every key a check may have. */
+export const CHECK_KEYS = ['target', 'kind', 'name', 'intervalMs', 'timeoutMs', 'healthyThreshold', 'unhealthyThreshold', 'initialStatus', 'request', 'isHealthy'];
 const READINESS_ONLY_KEYS = ['request', 'isHealthy'];
-/** Bounds the checks of one checker: each one arms timers on every interval. */
-const MAX_CHECKS = 10_000;
+/** Bounds the checks of one checker, removed ones included (each keeps its records): each one arms timers on every interval. */
+export const MAX_CHECKS = 10_000;
 const MAX_THRESHOLD = 1_000_000;
 
 /** Validates and fills in a checker's options, rejecting anything a run would silently misread. */
@@ -113,7 +114,8 @@ export function resolveHealthChecks(options: unknown): ResolvedHealthCheck[] {
   return resolved;
 }
 
-function resolveCheck(check: unknown, field: string): ResolvedHealthCheck {
+/** Validates and fills in one check, naming its fields under `field` (`options.checks[2]`, `check`). */
+export function resolveCheck(check: unknown, field: string): ResolvedHealthCheck {
   requireObject(check, field);
   rejectUnknownKeys(check, field, CHECK_KEYS);
   requireString(check['target'], `${field}.target`);

@@ -3,7 +3,7 @@ import type { HeartbeatArrival } from '../../detectors/harness.js';
 import type { Simulation } from '../../simulation.js';
 import { requireFunction, requireString } from '../../validate.js';
 import type { NodeBehaviour, NodeContext, NodeHandlers } from '../../world/node-context.js';
-import { resolveHealthChecks, type HealthCheckKind, type HealthCheckerOptions, type HealthStatus, type ResolvedHealthCheck } from './health-check-options.js';
+import { MAX_CHECKS, resolveCheck, resolveHealthChecks, type HealthCheckKind, type HealthCheckOptions, type HealthCheckerOptions, type HealthStatus, type ResolvedHealthCheck } from './health-check-options.js';
 import { HealthProbe, HealthProbeReply } from './health-endpoint.js';
 
 /**
@@ -61,7 +61,34 @@ interface CheckState {
   replies: HeartbeatArrival[];
   /** Send time of each probe, by id: true and on the checker's clock. */
   sent: Array<{ trueMs: number; localMs: number }>;
+  /** True time {@link HealthChecker.addCheck} added it; undefined for a check given at construction. */
+  addedMs: number | undefined;
+  /** True time {@link HealthChecker.removeCheck} removed it; undefined while it runs. */
+  removedMs: number | undefined;
 }
+
+/**
+ * When a check ran, in true time: from `fromMs` (the checker's start for a check given at
+ * construction; for one added later, the later of its addition and the checker's start) until
+ * `untilMs` (its removal; undefined while it runs). Its initial status holds from `fromMs`.
+ *
+ * @example
+ * ```ts
+ * const { fromMs, untilMs }: CheckLifetime = health.lifetimeOf('w3/readiness');
+ * measureHealthQoS(health, 'w3/readiness', sim.truth, fromMs, untilMs ?? sim.now);
+ * ```
+ */
+export interface CheckLifetime {
+  /** True time {@link HealthChecker.addCheck} added it, in ms; undefined for a check given at construction. */
+  addedMs: number | undefined;
+  /** True time from which the check's initial status holds, in ms. */
+  fromMs: number;
+  /** True time it was removed, in ms; undefined while it runs. */
+  untilMs: number | undefined;
+}
+
+/** Who hears that the set of checks changed (an added or a removed check, its target and kind): the verdict feeds. */
+type CheckSetListener = (target: string, kind: HealthCheckKind, timeMs: number) => void;
 
 /**
  * Health checks run by one checker node: per check, the current status, every flip, and
@@ -81,6 +108,9 @@ export class HealthChecker {
   readonly transitions: HealthTransition[] = [];
   private readonly states: CheckState[];
   private readonly listeners: Array<(transition: HealthTransition) => void> = [];
+  private readonly checkSetListeners: CheckSetListener[] = [];
+  /** The context of the incarnation that last started probing; it may have crashed since (see `runningContext`). */
+  private probingContext: NodeContext | undefined;
   /** True time the checker node first started: where a check's initial status begins. */
   private startedAtMs = 0;
   /** Whether a node has started running these checks: only one may. */
@@ -93,12 +123,118 @@ export class HealthChecker {
     checks: ResolvedHealthCheck[],
     private readonly sim: Simulation,
   ) {
-    this.states = checks.map((check) => ({ check, status: check.initialStatus, successes: 0, failures: 0, nextProbeId: 0, inFlight: undefined, replies: [], sent: [] }));
+    this.states = checks.map((check) => newState(check, undefined));
   }
 
-  /** The names of the checks, in the order given. */
+  /**
+   * The names of the checks running now, in the order given or added. A removed check is not
+   * listed here (it probes no more) but stays readable by name: see
+   * {@link HealthChecker.removedCheckNames}.
+   */
   get checkNames(): string[] {
-    return this.states.map((state) => state.check.name);
+    return this.states.filter((state) => state.removedMs === undefined).map((state) => state.check.name);
+  }
+
+  /**
+   * The names of the checks removed by {@link HealthChecker.removeCheck}, in the order added.
+   *
+   * @example
+   * ```ts
+   * health.removeCheck('w3/liveness');
+   * health.removedCheckNames; // ['w3/liveness']
+   * health.transitionsOf('w3/liveness'); // still readable
+   * ```
+   */
+  get removedCheckNames(): string[] {
+    return this.states.filter((state) => state.removedMs !== undefined).map((state) => state.check.name);
+  }
+
+  /** @internal The running checks with their status, in order: what the verdict feeds read (one pass, no lookups by name). */
+  runningChecks(): Array<{ check: Readonly<ResolvedHealthCheck>; status: HealthStatus }> {
+    return this.states.filter((state) => state.removedMs === undefined).map((state) => ({ check: state.check, status: state.status }));
+  }
+
+  /**
+   * Adds a check at run time: an autoscaler's new node, say. Same options and validation as a
+   * check given to {@link addHealthChecker} (typed errors name `check.<field>`); its name must
+   * differ from every check this checker has had, removed ones included, so its records stay
+   * unambiguous. If the checker node runs, the first probe goes out in an event of the checker's
+   * own, at once (a zero-delay timer of its current incarnation, so it is ordered like any other
+   * event, and a paused checker sends it on resume); if the checker is down or not started yet,
+   * it starts probing with the others on the next start or recovery. It may be called anywhere:
+   * from another node's handler, a `sim.schedule` callback, or before the run. The check's
+   * initial status holds from now (see {@link HealthChecker.lifetimeOf}); verdict feeds and the
+   * load balancers and supervisors that follow this checker see it at once. Returns its name.
+   *
+   * @example
+   * ```ts
+   * const name = health.addCheck({ target: 'w3', kind: 'readiness', intervalMs: 100, timeoutMs: 50 }); // 'w3/readiness'
+   * balancer.addBackend('w3', sim.now); // out of rotation until the readiness check passes
+   * ```
+   */
+  addCheck(check: HealthCheckOptions): string {
+    const resolved = resolveCheck(check, 'check');
+    if (this.states.some((state) => state.check.name === resolved.name)) {
+      throw new InvalidArgumentError('check.name', resolved.name, 'a name no check of this checker has or had (removed checks keep theirs)');
+    }
+    if (this.states.length >= MAX_CHECKS) throw new InvalidArgumentError('check', resolved.name, `a check beyond the ${MAX_CHECKS} a checker holds over its life (removed ones included)`);
+    const index = this.states.push(newState(resolved, this.sim.now)) - 1;
+    this.runningContext()?.setTimer(0, `${PROBE_TIMER}${index}`);
+    this.announceCheckSet(resolved);
+    return resolved.name;
+  }
+
+  /**
+   * Stops check `name` for good: no more probes, its pending timers cancelled, replies still on
+   * their way ignored. Its status, flips and replies stay readable by name
+   * ({@link HealthChecker.transitionsOf}, {@link HealthChecker.repliesOf},
+   * {@link measureHealthQoS}, which scores it up to its removal), and its name stays taken.
+   * Verdict feeds drop it at once: a target whose last check goes is no longer watched (and no
+   * longer down).
+   *
+   * @example
+   * ```ts
+   * balancer.removeBackend('w3', sim.now);
+   * health.removeCheck('w3/readiness');
+   * ```
+   */
+  removeCheck(name: string): void {
+    requireString(name, 'name');
+    const state = this.stateOf(name);
+    if (state.removedMs !== undefined) throw new InvalidArgumentError('name', name, 'a check not already removed');
+    state.removedMs = this.sim.now;
+    state.inFlight = undefined;
+    const index = this.states.indexOf(state);
+    const running = this.runningContext();
+    running?.cancelTimer(`${PROBE_TIMER}${index}`);
+    running?.cancelTimer(`${TIMEOUT_TIMER}${index}`);
+    this.announceCheckSet(state.check);
+  }
+
+  /**
+   * When check `name` ran (see {@link CheckLifetime}): {@link measureHealthQoS} scores a check
+   * only inside it.
+   *
+   * @example
+   * ```ts
+   * health.lifetimeOf('api/liveness'); // { addedMs: undefined, fromMs: 0, untilMs: undefined }
+   * ```
+   */
+  lifetimeOf(name: string): CheckLifetime {
+    const state = this.stateOf(name);
+    return { addedMs: state.addedMs, fromMs: Math.max(state.addedMs ?? this.startedAtMs, this.startedAtMs), untilMs: state.removedMs };
+  }
+
+  /**
+   * @internal Calls `listener` with the target and kind of every check added or removed, after
+   * the change: the verdict feeds re-read that target. Returns an unsubscribe function.
+   */
+  onCheckSetChange(listener: CheckSetListener): () => void {
+    this.checkSetListeners.push(listener);
+    return () => {
+      const position = this.checkSetListeners.indexOf(listener);
+      if (position >= 0) this.checkSetListeners.splice(position, 1);
+    };
   }
 
   /** The options of check `name`, with defaults filled in. */
@@ -180,6 +316,8 @@ export class HealthChecker {
   private probing(ctx: NodeContext): { start(): void; takeTimer(name: string): boolean; takeMessage(from: string, message: unknown): boolean } {
     const probe = (index: number): void => {
       const state = this.states[index]!;
+      // A removed check's timer may still fire: one held while the checker was paused.
+      if (state.removedMs !== undefined) return;
       // Only after a clock jump can a probe still be in flight here: it has had its time.
       if (state.inFlight !== undefined) this.record(ctx, index, 'timeout');
       const probeId = state.nextProbeId++;
@@ -197,6 +335,7 @@ export class HealthChecker {
           state.failures = 0;
           state.inFlight = undefined;
         }
+        this.probingContext = ctx;
         this.states.forEach((_, index) => probe(index));
       },
       takeTimer: (name) => {
@@ -206,13 +345,15 @@ export class HealthChecker {
         }
         if (!name.startsWith(TIMEOUT_TIMER)) return false;
         const index = Number(name.slice(TIMEOUT_TIMER.length));
+        // A removed check has no probe in flight: removal cleared it.
         if (this.states[index]!.inFlight !== undefined) this.record(ctx, index, 'timeout');
         return true;
       },
       takeMessage: (from, message) => {
         if (!(message instanceof HealthProbeReply)) return false;
         const state = this.states[message.checkIndex];
-        if (state === undefined || from !== state.check.target) return true;
+        // A removed check's replies are past its lifetime: not its records.
+        if (state === undefined || from !== state.check.target || state.removedMs !== undefined) return true;
         const sent = state.sent[message.probeId]!;
         state.replies.push({ sequence: message.probeId, sentLocalMs: sent.localMs, sentMs: sent.trueMs, timeMs: this.sim.now, localTimeMs: ctx.now() });
         if (state.inFlight?.probeId !== message.probeId) return true; // late: already counted as a timeout
@@ -249,11 +390,31 @@ export class HealthChecker {
     for (const listener of [...this.listeners]) listener(transition);
   }
 
+  /**
+   * The context of the incarnation that started probing, if it is still the checker node's
+   * current one and up: only then may it act (a crashed incarnation's refuses; a paused one's
+   * timers wait for the resume). Outside the checker's own events, that is all `ctx` needs.
+   */
+  private runningContext(): NodeContext | undefined {
+    const ctx = this.probingContext;
+    if (ctx === undefined) return undefined;
+    const node = this.sim.node(this.id);
+    return node.up && node.incarnation === ctx.incarnation ? ctx : undefined;
+  }
+
+  private announceCheckSet(check: ResolvedHealthCheck): void {
+    for (const listener of [...this.checkSetListeners]) listener(check.target, check.kind, this.sim.now);
+  }
+
   private stateOf(name: string): CheckState {
     const state = this.states.find((candidate) => candidate.check.name === name);
-    if (state === undefined) throw new InvalidArgumentError('check', name, `one of this checker's checks (${this.checkNames.map((n) => `'${n}'`).join(', ')})`);
+    if (state === undefined) throw new InvalidArgumentError('check', name, `one of this checker's checks (${this.states.map((other) => `'${other.check.name}'`).join(', ')})`);
     return state;
   }
+}
+
+function newState(check: ResolvedHealthCheck, addedMs: number | undefined): CheckState {
+  return { check, status: check.initialStatus, successes: 0, failures: 0, nextProbeId: 0, inFlight: undefined, replies: [], sent: [], addedMs, removedMs: undefined };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { NodeBehaviour } from '../../world/node-context.js';
 import { readServiceModel, type ServiceModel } from '../../world/service-model.js';
 import { LoadBalancer } from '../balancer/load-balancer.js';
 import { readTargets } from '../supervisor/detector-watch.js';
+import { readPoolHealthChecks, type PoolHealthChecks } from './pool-health-checks.js';
 import { resolveScalingPolicy, type ResolvedScalingPolicy, type ScalingPolicyOptions } from './scaling-policy.js';
 
 /**
@@ -95,6 +96,20 @@ export interface AutoscalerOptions extends ScalingPolicyOptions {
   drainMs?: number;
   /** The balancer in front of the pool: a launched node joins its rotation once it serves; a node scaled in leaves it before it drains. */
   balancer?: LoadBalancer;
+  /**
+   * Health checks for each launched node (see {@link PoolHealthChecks}): added to `checker` when
+   * the node starts, before it joins `balancer`, named `${node}/${suffix}`; removed when the node
+   * is scaled in. Without them a balancer trusts a launched node until outlier ejection notices it.
+   *
+   * @example
+   * ```ts
+   * const health = createHealthChecker(sim, 'lb', { checks: pool.map((target) => ({ target, kind: 'liveness', intervalMs: 100, timeoutMs: 50 })) });
+   * const balancer = addLoadBalancer(sim, 'lb', { backends: pool, verdicts: health, timeoutMs: 500 });
+   * addAutoscaler(sim, 'scaler', { ...scaling, pool, behaviour: withHealthEndpoint(worker), balancer,
+   *   healthChecks: { checker: health, checks: [{ kind: 'liveness', intervalMs: 100, timeoutMs: 50 }] } });
+   * ```
+   */
+  healthChecks?: PoolHealthChecks;
 }
 
 /** Options with defaults filled in. */
@@ -109,9 +124,10 @@ export interface ResolvedAutoscalerOptions {
   startDelayMs: number;
   drainMs: number;
   balancer: LoadBalancer | undefined;
+  healthChecks: PoolHealthChecks | undefined;
 }
 
-const AUTOSCALER_KEYS = ['pool', 'behaviour', 'idPrefix', 'nodeOptions', 'metric', 'evaluationIntervalMs', 'startDelayMs', 'drainMs', 'balancer'];
+const AUTOSCALER_KEYS = ['pool', 'behaviour', 'idPrefix', 'nodeOptions', 'metric', 'evaluationIntervalMs', 'startDelayMs', 'drainMs', 'balancer', 'healthChecks'];
 const NODE_OPTION_KEYS = ['service', 'region', 'domains', 'mailboxLimit'];
 const MAX_DELAY_MS = EventLoop.maxSimulatedTimeMs;
 
@@ -135,6 +151,7 @@ export function resolveAutoscalerOptions(sim: Simulation, id: string, options: u
     evaluationIntervalMs: readDuration(options['evaluationIntervalMs'], 1_000, 'options.evaluationIntervalMs', requirePositive),
     startDelayMs: readDuration(options['startDelayMs'], 1_000, 'options.startDelayMs', requireNonNegative),
     drainMs: readDuration(options['drainMs'], 1_000, 'options.drainMs', requirePositive),
+    healthChecks: options['healthChecks'] === undefined ? undefined : readPoolHealthChecks(options['healthChecks'], 'options.healthChecks'),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Simulation } from '../../simulation.js';
 import { requireFunction, requireString } from '../../validate.js';
 import type { NodeBehaviour, NodeHandlers } from '../../world/node-context.js';
 import { resolveAutoscalerOptions, type AutoscalerOptions, type ResolvedAutoscalerOptions } from './autoscaler-options.js';
+import { poolChecksOf } from './pool-health-checks.js';
 import { PoolMetricReader } from './pool-metric.js';
 import { ScalingPolicy, type ScalingDecision } from './scaling-policy.js';
 
@@ -58,6 +59,8 @@ interface Member {
   started: boolean;
   /** In the balancer's backends (put there by the user, or by the autoscaler at its start). */
   inBalancer: boolean;
+  /** Names of the health checks the autoscaler added for it (none for the starting pool). */
+  checks: string[];
 }
 
 /**
@@ -66,7 +69,8 @@ interface Member {
  * `sim.addNode(id, behaviour, { startDelayMs })` (they boot, serving nothing, for the
  * provisioning delay; with a balancer they join the rotation when they start) and scales in by
  * taking the newest serving nodes out of the balancer and draining them with
- * `sim.removeNode(id, { graceful: true, drainMs })`, so requests in flight finish.
+ * `sim.removeNode(id, { graceful: true, drainMs })`, so requests in flight finish. With
+ * `healthChecks`, each launched node is health-checked from its start until it is scaled in.
  *
  * It runs inside its own node (if that node is down, nothing scales). Launching and removing go
  * through `sim.addNode` and `sim.removeNode`: a node cannot create another by messaging it, just
@@ -105,7 +109,7 @@ export class Autoscaler {
   ) {
     this.policy = new ScalingPolicy(options.policy);
     this.metricReader = new PoolMetricReader(sim, options.metric);
-    this.members = options.pool.map((member) => ({ id: member, readyAtMs: -Infinity, started: true, inBalancer: options.balancer !== undefined }));
+    this.members = options.pool.map((member) => ({ id: member, readyAtMs: -Infinity, started: true, inBalancer: options.balancer !== undefined, checks: [] }));
   }
 
   /** Ids of the pool's nodes now (serving, booting or crashed), oldest first. */
@@ -161,7 +165,7 @@ export class Autoscaler {
     const { behaviour, nodeOptions, startDelayMs } = this.options;
     const launched: string[] = [];
     for (let count = 0; count < decision.count; count++) {
-      const member: Member = { id: this.freshId(), readyAtMs: this.sim.now + startDelayMs, started: false, inBalancer: false };
+      const member: Member = { id: this.freshId(), readyAtMs: this.sim.now + startDelayMs, started: false, inBalancer: false, checks: [] };
       this.members.push(member);
       this.sim.addNode(member.id, this.tracking(member, behaviour), { ...nodeOptions, startDelayMs });
       launched.push(member.id);
@@ -175,6 +179,7 @@ export class Autoscaler {
     for (const victim of victims) {
       this.members.splice(this.members.indexOf(victim), 1);
       if (victim.inBalancer) this.options.balancer!.removeBackend(victim.id, this.sim.now);
+      for (const check of victim.checks) this.options.healthChecks!.checker.removeCheck(check);
       this.sim.removeNode(victim.id, { graceful: true, drainMs: this.options.drainMs });
     }
     this.emit({ kind: 'scale-in', timeMs: this.sim.now, nodes: victims.map((victim) => victim.id), poolSize: this.members.length, metric, desired: decision.desired });
@@ -202,6 +207,9 @@ export class Autoscaler {
   private noteStarted(member: Member): void {
     if (member.started || !this.members.includes(member)) return;
     member.started = true;
+    const healthChecks = this.options.healthChecks;
+    // Checks first: the balancer reads their status as the node joins (a readiness check holds it out until it passes).
+    if (healthChecks !== undefined) member.checks = poolChecksOf(member.id, healthChecks.checks).map((check) => healthChecks.checker.addCheck(check));
     const balancer = this.options.balancer;
     if (balancer !== undefined) {
       balancer.addBackend(member.id, this.sim.now);

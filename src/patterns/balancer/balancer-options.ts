@@ -57,7 +57,7 @@ export interface OutlierDetectionOptions {
   ejectionMs?: number;
   /** Longest ejection, in ms (>= ejectionMs). Default 10 × ejectionMs. */
   maxEjectionMs?: number;
-  /** At most this fraction of the backends is ejected at once (rounded down), in [0, 1]. Default 0.5. */
+  /** At most this fraction of the backends is ejected at once (rounded down), in [0, 1]; backends leaving after `removeBackend` are not counted. Default 0.5. */
   maxEjectedFraction?: number;
 }
 

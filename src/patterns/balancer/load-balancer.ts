@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { requireBoolean, requireFinite, requireFunction, requireNonNegative, requireObject, rejectUnknownKeys } from '../../validate.js';
+import type { HealthChecker } from '../../observe/health/health-checker.js';
 import { verdictFeed, type VerdictFeed } from '../supervisor/verdicts.js';
 import { readBackend, resolveBalancerOptions, MAX_BACKENDS, type BackendOptions, type BalancingPolicy, type LoadBalancerOptions, type ResolvedBalancerOptions, type ResolvedOutlierDetection } from './balancer-options.js';
 import { OutlierWindow } from './outlier-window.js';
@@ -106,13 +107,19 @@ export class LoadBalancer {
   /**
    * Adds a backend at run time (an autoscaler's new node, once it serves): it joins the rotation
    * now, up unless the verdict source watches it and believes it down. A backend the source does
-   * not watch stays up until removed. Its id must not be a backend's already (one still finishing
-   * requests after `removeBackend` included).
+   * not watch stays up until a check of it is added to the source (a health checker's
+   * {@link HealthChecker.addCheck}) and fails, or until it is removed. Add its checks first and
+   * it honours them from the start: a readiness check starts unhealthy, so the backend joins the
+   * rotation only once it passes, as a Kubernetes pod's readiness gates its endpoints. Its id
+   * must not be a backend's already (one still finishing requests after `removeBackend`
+   * included).
    *
    * @example
    * ```ts
    * balancer.addBackend('w4', sim.now);
    * balancer.addBackend({ id: 'big', weight: 2 }, sim.now);
+   * health.addCheck({ target: 'w5', kind: 'readiness', intervalMs: 100, timeoutMs: 50 });
+   * balancer.addBackend('w5', sim.now); // down until its readiness check passes
    * ```
    */
   addBackend(backend: string | BackendOptions, nowMs: number): void {
@@ -232,7 +239,8 @@ export class LoadBalancer {
       backend.up = !feed.isDown(backend.id);
     });
     feed.subscribe((target, down, timeMs) => {
-      if (this.backends.some((backend) => backend.id === target)) this.setUp(target, !down, timeMs);
+      // A leaving backend is out of rotation for good: its checks may be removed, or it may fail them while it drains.
+      if (this.backends.some((backend) => backend.id === target && !backend.leaving)) this.setUp(target, !down, timeMs);
     });
   }
 
@@ -265,10 +273,18 @@ export class LoadBalancer {
     return true;
   }
 
+  /**
+   * Ejects an outlier unless that would eject more than `maxEjectedFraction` of the backends. As
+   * in Envoy, whose bound counts the hosts in the cluster: a backend leaving after
+   * `removeBackend` is out of it (it is never picked again), so it counts neither among the
+   * backends nor among the ejected, and is not ejected itself.
+   */
   private eject(backend: Backend, reason: 'error rate' | 'latency', nowMs: number): void {
+    if (backend.leaving) return;
     const outliers = this.options.outlierDetection as ResolvedOutlierDetection;
-    const ejectedNow = this.backends.filter((other) => other.ejectedUntilMs > nowMs).length;
-    if (ejectedNow + 1 > Math.floor(outliers.maxEjectedFraction * this.backends.length)) return;
+    const members = this.backends.filter((other) => !other.leaving);
+    const ejectedNow = members.filter((other) => other.ejectedUntilMs > nowMs).length;
+    if (ejectedNow + 1 > Math.floor(outliers.maxEjectedFraction * members.length)) return;
     backend.ejections++;
     backend.ejectedUntilMs = nowMs + Math.min(outliers.maxEjectionMs, outliers.ejectionMs * backend.ejections);
     backend.window!.clear();

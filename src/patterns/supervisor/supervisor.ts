@@ -4,6 +4,7 @@ import { rejectUnknownKeys, requireFunction, requireObject, requireString } from
 import type { NodeBehaviour, NodeContext, NodeHandlers } from '../../world/node-context.js';
 import { readTargets } from './detector-watch.js';
 import { RestartPolicy, type RestartBackoffOptions, type RestartIntensityOptions } from './restart-policy.js';
+import type { HealthChecker } from '../../observe/health/health-checker.js';
 import { verdictFeed, type VerdictFeed, type VerdictSource } from './verdicts.js';
 
 /**
@@ -23,6 +24,9 @@ export interface SupervisorOptions {
   /**
    * Where the supervisor learns a child is down: health checks (liveness checks only: failing
    * readiness means busy, not dead) or a {@link DetectorWatch}. Run by the supervisor's own node.
+   * A health checker's checks may change at run time ({@link HealthChecker.addCheck},
+   * {@link HealthChecker.removeCheck}): a child whose liveness checks are all removed is no
+   * longer believed down, so it is not restarted.
    */
   verdicts: VerdictSource;
   /** The wait before each restart. */
@@ -174,9 +178,10 @@ export class Supervisor {
 
   private onVerdict(child: string, down: boolean): void {
     const state = this.children.get(child);
-    if (state === undefined || state.phase === 'gave-up' || this.ctx === undefined) return;
+    const ctx = this.runningContext();
+    if (state === undefined || state.phase === 'gave-up' || ctx === undefined) return;
     if (!down) {
-      if (state.phase === 'waiting' && this.ctx.cancelTimer(RESTART_TIMER + child) && state.firstAttemptPending) this.emit('cancelled', child, state);
+      if (state.phase === 'waiting' && ctx.cancelTimer(RESTART_TIMER + child) && state.firstAttemptPending) this.emit('cancelled', child, state);
       state.phase = 'trusted';
       return;
     }
@@ -184,8 +189,20 @@ export class Supervisor {
     state.phase = 'waiting';
     state.firstAttemptPending = true;
     const delayMs = state.policy.delayMs(this.sim.now);
-    this.ctx.setTimer(delayMs, RESTART_TIMER + child);
+    ctx.setTimer(delayMs, RESTART_TIMER + child);
     this.emit('detected', child, state, delayMs);
+  }
+
+  /**
+   * The context of the incarnation that last resumed, while it is the supervisor node's current one and up.
+   * Verdicts come inside that node's own events, except when a health check is added or removed
+   * (from anywhere, say an autoscaler's event): a supervisor that is down then ignores it, and
+   * reads every child's verdict afresh when it resumes.
+   */
+  private runningContext(): NodeContext | undefined {
+    if (this.ctx === undefined) return undefined;
+    const node = this.sim.node(this.id);
+    return node.up && node.incarnation === this.ctx.incarnation ? this.ctx : undefined;
   }
 
   /** A back-off ended: restart the child if it is down, within the intensity; keep watching while it is believed down. */

@@ -19,11 +19,16 @@ export type VerdictSource = HealthChecker | DetectorWatch;
 export interface VerdictFeed {
   /** The node that runs the checks or the detector. */
   readonly id: string;
-  /** The targets it watches. */
+  /** The targets it watches now (a health checker's change as checks are added and removed). */
   readonly targets: readonly string[];
-  /** True while `target` is believed down. */
+  /** True while `target` is believed down (false for a target it does not watch, for health checks). */
   isDown(target: string): boolean;
-  /** Calls `listener` whenever `target`'s verdict flips; returns an unsubscribe function. */
+  /**
+   * Calls `listener` whenever `target`'s verdict may have flipped: on a check's or a detector's
+   * flip, and, for health checks, when a check of `target` is added or removed (then possibly
+   * outside the source node's events, and possibly with the verdict unchanged). Returns an
+   * unsubscribe function.
+   */
   subscribe(listener: (target: string, down: boolean, timeMs: number) => void): () => void;
   /** Runs the source's probing inside the node's behaviour. */
   embedIn<M, D>(behaviour: NodeBehaviour<M, D>): NodeBehaviour<M, D>;
@@ -34,7 +39,8 @@ const SOURCE_EXPECTED = 'a HealthChecker (addHealthChecker / createHealthChecker
 /**
  * The feed of a verdict source. For health checks, a target is down while any of its checks of
  * the kinds in `kinds` is unhealthy (a supervisor passes `['liveness']`: a node that fails
- * readiness is busy, not dead).
+ * readiness is busy, not dead). A health feed reads the checker's checks as they are now, so
+ * checks added or removed at run time count from then on.
  */
 export function verdictFeed(source: unknown, field: string, kinds: readonly HealthCheckKind[]): VerdictFeed {
   if (source instanceof DetectorWatch) return detectorFeed(source);
@@ -53,19 +59,28 @@ function detectorFeed(watch: DetectorWatch): VerdictFeed {
 }
 
 function healthFeed(checker: HealthChecker, field: string, kinds: readonly HealthCheckKind[]): VerdictFeed {
-  const checks = checker.checkNames.map((name) => checker.checkOptions(name)).filter((check) => kinds.includes(check.kind));
-  if (checks.length === 0) throw new InvalidArgumentError(field, checker, `a HealthChecker with at least one ${kinds.join(' or ')} check`);
-  const targets = [...new Set(checks.map((check) => check.target))];
-  const isDown = (target: string): boolean => checks.some((check) => check.target === target && checker.status(check.name) === 'unhealthy');
+  const checks = () => checker.runningChecks().filter(({ check }) => kinds.includes(check.kind));
+  if (checks().length === 0) throw new InvalidArgumentError(field, checker, `a HealthChecker with at least one ${kinds.join(' or ')} check`);
+  const isDown = (target: string): boolean => checks().some(({ check, status }) => check.target === target && status === 'unhealthy');
   return {
     id: checker.id,
-    targets,
+    get targets() {
+      return [...new Set(checks().map(({ check }) => check.target))];
+    },
     isDown,
-    subscribe: (listener) =>
-      checker.onChange((transition) => {
+    subscribe: (listener) => {
+      const stopFlips = checker.onChange((transition) => {
         if (!kinds.includes(transition.kind)) return;
         listener(transition.target, isDown(transition.target), transition.timeMs);
-      }),
+      });
+      const stopChecks = checker.onCheckSetChange((target, kind, timeMs) => {
+        if (kinds.includes(kind)) listener(target, isDown(target), timeMs);
+      });
+      return () => {
+        stopFlips();
+        stopChecks();
+      };
+    },
     embedIn: (behaviour) => checker.embedIn(behaviour),
   };
 }
