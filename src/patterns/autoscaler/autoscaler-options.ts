@@ -100,6 +100,8 @@ export interface AutoscalerOptions extends ScalingPolicyOptions {
    * Health checks for each launched node (see {@link PoolHealthChecks}): added to `checker` when
    * the node starts, before it joins `balancer`, named `${node}/${suffix}`; removed when the node
    * is scaled in. Without them a balancer trusts a launched node until outlier ejection notices it.
+   * If `balancer` follows verdicts, `checker` must be the health checker it follows: any other
+   * source would never see these checks.
    *
    * @example
    * ```ts
@@ -151,8 +153,22 @@ export function resolveAutoscalerOptions(sim: Simulation, id: string, options: u
     evaluationIntervalMs: readDuration(options['evaluationIntervalMs'], 1_000, 'options.evaluationIntervalMs', requirePositive),
     startDelayMs: readDuration(options['startDelayMs'], 1_000, 'options.startDelayMs', requireNonNegative),
     drainMs: readDuration(options['drainMs'], 1_000, 'options.drainMs', requirePositive),
-    healthChecks: options['healthChecks'] === undefined ? undefined : readPoolHealthChecks(options['healthChecks'], 'options.healthChecks'),
+    healthChecks: readHealthChecks(options['healthChecks'], balancer as LoadBalancer | undefined),
   };
+}
+
+/**
+ * `healthChecks`, and its checker against the balancer's: a balancer that follows another source
+ * would never see the launched nodes' checks and would route to them blind, a silently wrong run.
+ */
+function readHealthChecks(value: unknown, balancer: LoadBalancer | undefined): PoolHealthChecks | undefined {
+  if (value === undefined) return undefined;
+  const healthChecks = readPoolHealthChecks(value, 'options.healthChecks');
+  const followed = balancer?.verdictSource;
+  if (followed !== undefined && followed !== healthChecks.checker) {
+    throw new InvalidArgumentError('options.healthChecks.checker', `checker '${healthChecks.checker.id}'`, 'the health checker options.balancer follows (its verdicts), so the balancer sees the launched nodes\' checks');
+  }
+  return healthChecks;
 }
 
 function readDuration(value: unknown, fallback: number, field: string, check: (value: unknown, field: string) => void): number {

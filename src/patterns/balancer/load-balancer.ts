@@ -97,6 +97,11 @@ export class LoadBalancer {
     if (this.options.verdicts !== undefined) this.follow(this.options.verdicts);
   }
 
+  /** @internal The health checker or detector watch whose verdicts it follows, if any. */
+  get verdictSource(): unknown {
+    return this.options.verdicts;
+  }
+
   /** The backend `id` as the balancer sees it now (a copy). */
   backend(id: string): BackendState {
     const { window: _window, ejections: _ejections, currentWeight: _score, leaving: _leaving, ...state } = this.named(id);

@@ -5,10 +5,10 @@ import { Simulation } from '../../../src/simulation.js';
 import { createHealthChecker, type HealthChecker } from '../../../src/observe/health/health-checker.js';
 import { withHealthEndpoint } from '../../../src/observe/health/health-endpoint.js';
 import { addLoadBalancer } from '../../../src/patterns/balancer/balancer-proxy.js';
-import type { LoadBalancer } from '../../../src/patterns/balancer/load-balancer.js';
+import { LoadBalancer } from '../../../src/patterns/balancer/load-balancer.js';
 import { addAutoscaler, type Autoscaler } from '../../../src/patterns/autoscaler/autoscaler.js';
 import type { AutoscalerOptions } from '../../../src/patterns/autoscaler/autoscaler-options.js';
-import type { PoolHealthCheck } from '../../../src/patterns/autoscaler/pool-health-checks.js';
+import type { PoolHealthCheck, PoolHealthChecks } from '../../../src/patterns/autoscaler/pool-health-checks.js';
 import type { NodeBehaviour } from '../../../src/world/node-context.js';
 import { expectInvalidArgument } from '../../detectors/expect-invalid.js';
 
@@ -124,6 +124,21 @@ describe('autoscaler healthChecks option', () => {
     const value = typeof healthChecks === 'object' && !('checker' in healthChecks) ? { checker: checker(world), ...healthChecks } : healthChecks;
     expectInvalidArgument(() => autoscale(value, world), field);
     expect(world.nodeIds()).toEqual(['w1', 'w2']);
+  });
+
+  it('refuses a checker other than the one the balancer follows, which would never see the checks', () => {
+    const world = sim();
+    const followed = createHealthChecker(world, 'lb', { checks: ['w1', 'w2'].map((target) => ({ ...LIVENESS, target })) });
+    const other = createHealthChecker(world, 'other', { checks: [{ target: 'w2', kind: 'liveness', intervalMs: 100, timeoutMs: 50 }] });
+    const balancer = new LoadBalancer({ backends: ['w1', 'w2'], verdicts: followed });
+    const autoscaleBehind = (healthChecks: PoolHealthChecks) =>
+      addAutoscaler(world, 'scaler', { pool: ['w1', 'w2'], behaviour: () => ({}), metric: { read: () => 1 }, targetValue: 10, minSize: 1, maxSize: 4, balancer, healthChecks });
+    expectInvalidArgument(() => autoscaleBehind({ checker: other, checks: [LIVENESS] }), 'options.healthChecks.checker');
+    expect(world.nodeIds()).toEqual(['w1', 'w2']);
+    // The followed checker is accepted, and so is any checker behind a balancer that follows none.
+    expect(() => autoscaleBehind({ checker: followed, checks: [LIVENESS] })).not.toThrow();
+    const blind = new LoadBalancer({ backends: ['w1', 'w2'] });
+    expect(() => addAutoscaler(world, 'scaler-2', { pool: ['w1', 'w2'], behaviour: () => ({}), metric: { read: () => 1 }, targetValue: 10, minSize: 1, maxSize: 4, balancer: blind, healthChecks: { checker: other, checks: [LIVENESS] } })).not.toThrow();
   });
 
   fcTest.prop([fc.record({ checker: fc.option(fc.constant('checker'), { nil: undefined }), checks: fc.oneof(fc.anything(), fc.array(fc.oneof(fc.anything(), fc.record({ kind: fc.constantFrom('liveness', 'readiness', 'x'), intervalMs: fc.oneof(fc.double(), fc.constant(100)), timeoutMs: fc.oneof(fc.double(), fc.constant(50)), suffix: fc.anything(), request: fc.anything() }, { requiredKeys: ['kind'] })), { maxLength: 3 })), extra: fc.anything() }, { requiredKeys: [] })])(
