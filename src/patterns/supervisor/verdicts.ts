@@ -19,15 +19,15 @@ export type VerdictSource = HealthChecker | DetectorWatch;
 export interface VerdictFeed {
   /** The node that runs the checks or the detector. */
   readonly id: string;
-  /** The targets it watches now (a health checker's change as checks are added and removed). */
+  /** The targets it watches now (they change as checks or targets are added and removed). */
   readonly targets: readonly string[];
-  /** True while `target` is believed down (false for a target it does not watch, for health checks). */
+  /** True while `target` is believed down (false for a target it does not watch, or watches no more). */
   isDown(target: string): boolean;
   /**
    * Calls `listener` whenever `target`'s verdict may have flipped: on a check's or a detector's
-   * flip, and, for health checks, when a check of `target` is added or removed (then possibly
-   * outside the source node's events, and possibly with the verdict unchanged). Returns an
-   * unsubscribe function.
+   * flip, and when a check of `target` (health checks) or `target` itself (a detector watch) is
+   * added or removed (then possibly outside the source node's events, and possibly with the
+   * verdict unchanged). Returns an unsubscribe function.
    */
   subscribe(listener: (target: string, down: boolean, timeMs: number) => void): () => void;
   /** Runs the source's probing inside the node's behaviour. */
@@ -40,7 +40,8 @@ const SOURCE_EXPECTED = 'a HealthChecker (addHealthChecker / createHealthChecker
  * The feed of a verdict source. For health checks, a target is down while any of its checks of
  * the kinds in `kinds` is unhealthy (a supervisor passes `['liveness']`: a node that fails
  * readiness is busy, not dead). A health feed reads the checker's checks as they are now, so
- * checks added or removed at run time count from then on.
+ * checks added or removed at run time count from then on; a detector feed reads the watch's
+ * targets as they are now, likewise.
  */
 export function verdictFeed(source: unknown, field: string, kinds: readonly HealthCheckKind[]): VerdictFeed {
   if (source instanceof DetectorWatch) return detectorFeed(source);
@@ -49,11 +50,21 @@ export function verdictFeed(source: unknown, field: string, kinds: readonly Heal
 }
 
 function detectorFeed(watch: DetectorWatch): VerdictFeed {
+  const isDown = (target: string): boolean => watch.targets.includes(target) && !watch.isTrusted(target);
   return {
     id: watch.id,
-    targets: watch.targets,
-    isDown: (target) => !watch.isTrusted(target),
-    subscribe: (listener) => watch.onChange((verdict) => listener(verdict.target, !verdict.trusted, verdict.timeMs)),
+    get targets() {
+      return watch.targets;
+    },
+    isDown,
+    subscribe: (listener) => {
+      const stopFlips = watch.onChange((verdict) => listener(verdict.target, !verdict.trusted, verdict.timeMs));
+      const stopTargets = watch.onTargetSetChange((target, timeMs) => listener(target, isDown(target), timeMs));
+      return () => {
+        stopFlips();
+        stopTargets();
+      };
+    },
     embedIn: (behaviour) => watch.embedIn(behaviour),
   };
 }
