@@ -7,7 +7,7 @@ import { readNodeDomains, type NodeDomains } from '../../world/failure-domains.j
 import type { NodeBehaviour } from '../../world/node-context.js';
 import { readServiceModel, type ServiceModel } from '../../world/service-model.js';
 import { LoadBalancer } from '../balancer/load-balancer.js';
-import { readTargets } from '../supervisor/detector-watch.js';
+import { DetectorWatch, readTargets } from '../supervisor/detector-watch.js';
 import { readPoolHealthChecks, type PoolHealthChecks } from './pool-health-checks.js';
 import { resolveScalingPolicy, type ResolvedScalingPolicy, type ScalingPolicyOptions } from './scaling-policy.js';
 
@@ -112,6 +112,26 @@ export interface AutoscalerOptions extends ScalingPolicyOptions {
    * ```
    */
   healthChecks?: PoolHealthChecks;
+  /**
+   * A failure-detector watch over the pool ({@link DetectorWatch}): each launched node becomes
+   * one of its targets when it starts, before it joins `balancer` ({@link DetectorWatch.addTarget}),
+   * and stops being one when it is scaled in ({@link DetectorWatch.removeTarget}), so a balancer
+   * following the watch takes a launched node that dies out of rotation once its detector
+   * suspects it. The launched nodes must send the watch heartbeats: wrap `behaviour` with
+   * {@link withHeartbeats} (`to` the watch's node), or the watch never hears from them and,
+   * as detectors trust before the first heartbeat, never suspects them. The starting pool's
+   * targets are yours to give the watch. If `balancer` follows verdicts, `watch` must be the
+   * source it follows, as for `healthChecks`. A separate option rather than a kind of
+   * `healthChecks`: a watch has no per-node checks to configure, only its nodes.
+   *
+   * @example
+   * ```ts
+   * const watch = createDetectorWatch(sim, 'lb', { targets: pool, detector: () => new FixedTimeoutDetector({ timeoutMs: 300 }), checkIntervalMs: 50 });
+   * const balancer = addLoadBalancer(sim, 'lb', { backends: pool, verdicts: watch, timeoutMs: 500 });
+   * addAutoscaler(sim, 'scaler', { ...scaling, pool, behaviour: withHeartbeats(worker, { to: 'lb', intervalMs: 100 }), balancer, watch });
+   * ```
+   */
+  watch?: DetectorWatch;
 }
 
 /** Options with defaults filled in. */
@@ -127,9 +147,10 @@ export interface ResolvedAutoscalerOptions {
   drainMs: number;
   balancer: LoadBalancer | undefined;
   healthChecks: PoolHealthChecks | undefined;
+  watch: DetectorWatch | undefined;
 }
 
-const AUTOSCALER_KEYS = ['pool', 'behaviour', 'idPrefix', 'nodeOptions', 'metric', 'evaluationIntervalMs', 'startDelayMs', 'drainMs', 'balancer', 'healthChecks'];
+const AUTOSCALER_KEYS = ['pool', 'behaviour', 'idPrefix', 'nodeOptions', 'metric', 'evaluationIntervalMs', 'startDelayMs', 'drainMs', 'balancer', 'healthChecks', 'watch'];
 const NODE_OPTION_KEYS = ['service', 'region', 'domains', 'mailboxLimit'];
 const MAX_DELAY_MS = EventLoop.maxSimulatedTimeMs;
 
@@ -154,6 +175,7 @@ export function resolveAutoscalerOptions(sim: Simulation, id: string, options: u
     startDelayMs: readDuration(options['startDelayMs'], 1_000, 'options.startDelayMs', requireNonNegative),
     drainMs: readDuration(options['drainMs'], 1_000, 'options.drainMs', requirePositive),
     healthChecks: readHealthChecks(options['healthChecks'], balancer as LoadBalancer | undefined),
+    watch: readWatch(options['watch'], balancer as LoadBalancer | undefined),
   };
 }
 
@@ -169,6 +191,17 @@ function readHealthChecks(value: unknown, balancer: LoadBalancer | undefined): P
     throw new InvalidArgumentError('options.healthChecks.checker', `checker '${healthChecks.checker.id}'`, 'the health checker options.balancer follows (its verdicts), so the balancer sees the launched nodes\' checks');
   }
   return healthChecks;
+}
+
+/** `watch`, and against the balancer's source, for the reason `healthChecks` is. */
+function readWatch(value: unknown, balancer: LoadBalancer | undefined): DetectorWatch | undefined {
+  if (value === undefined) return undefined;
+  if (!(value instanceof DetectorWatch)) throw new InvalidArgumentError('options.watch', value, 'a DetectorWatch (createDetectorWatch)');
+  const followed = balancer?.verdictSource;
+  if (followed !== undefined && followed !== value) {
+    throw new InvalidArgumentError('options.watch', `watch '${value.id}'`, 'the detector watch options.balancer follows (its verdicts), so the balancer sees the launched nodes\' verdicts');
+  }
+  return value;
 }
 
 function readDuration(value: unknown, fallback: number, field: string, check: (value: unknown, field: string) => void): number {

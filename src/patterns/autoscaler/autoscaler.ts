@@ -61,6 +61,8 @@ interface Member {
   inBalancer: boolean;
   /** Names of the health checks the autoscaler added for it (none for the starting pool). */
   checks: string[];
+  /** A target of the `watch` the autoscaler added (never the starting pool). */
+  watched: boolean;
 }
 
 /**
@@ -70,7 +72,8 @@ interface Member {
  * provisioning delay; with a balancer they join the rotation when they start) and scales in by
  * taking the newest serving nodes out of the balancer and draining them with
  * `sim.removeNode(id, { graceful: true, drainMs })`, so requests in flight finish. With
- * `healthChecks`, each launched node is health-checked from its start until it is scaled in.
+ * `healthChecks`, each launched node is health-checked from its start until it is scaled in; with
+ * `watch`, a failure-detector watch follows it over the same span.
  *
  * It runs inside its own node (if that node is down, nothing scales). Launching and removing go
  * through `sim.addNode` and `sim.removeNode`: a node cannot create another by messaging it, just
@@ -109,7 +112,7 @@ export class Autoscaler {
   ) {
     this.policy = new ScalingPolicy(options.policy);
     this.metricReader = new PoolMetricReader(sim, options.metric);
-    this.members = options.pool.map((member) => ({ id: member, readyAtMs: -Infinity, started: true, inBalancer: options.balancer !== undefined, checks: [] }));
+    this.members = options.pool.map((member) => ({ id: member, readyAtMs: -Infinity, started: true, inBalancer: options.balancer !== undefined, checks: [], watched: false }));
   }
 
   /** Ids of the pool's nodes now (serving, booting or crashed), oldest first. */
@@ -165,7 +168,7 @@ export class Autoscaler {
     const { behaviour, nodeOptions, startDelayMs } = this.options;
     const launched: string[] = [];
     for (let count = 0; count < decision.count; count++) {
-      const member: Member = { id: this.freshId(), readyAtMs: this.sim.now + startDelayMs, started: false, inBalancer: false, checks: [] };
+      const member: Member = { id: this.freshId(), readyAtMs: this.sim.now + startDelayMs, started: false, inBalancer: false, checks: [], watched: false };
       this.members.push(member);
       this.sim.addNode(member.id, this.tracking(member, behaviour), { ...nodeOptions, startDelayMs });
       launched.push(member.id);
@@ -180,6 +183,7 @@ export class Autoscaler {
       this.members.splice(this.members.indexOf(victim), 1);
       if (victim.inBalancer) this.options.balancer!.removeBackend(victim.id, this.sim.now);
       for (const check of victim.checks) this.options.healthChecks!.checker.removeCheck(check);
+      if (victim.watched) this.options.watch!.removeTarget(victim.id);
       this.sim.removeNode(victim.id, { graceful: true, drainMs: this.options.drainMs });
     }
     this.emit({ kind: 'scale-in', timeMs: this.sim.now, nodes: victims.map((victim) => victim.id), poolSize: this.members.length, metric, desired: decision.desired });
@@ -208,8 +212,12 @@ export class Autoscaler {
     if (member.started || !this.members.includes(member)) return;
     member.started = true;
     const healthChecks = this.options.healthChecks;
-    // Checks first: the balancer reads their status as the node joins (a readiness check holds it out until it passes).
+    // Checks and watch first: the balancer reads their verdicts as the node joins (a readiness check holds it out until it passes).
     if (healthChecks !== undefined) member.checks = poolChecksOf(member.id, healthChecks.checks).map((check) => healthChecks.checker.addCheck(check));
+    if (this.options.watch !== undefined) {
+      this.options.watch.addTarget(member.id);
+      member.watched = true;
+    }
     const balancer = this.options.balancer;
     if (balancer !== undefined) {
       balancer.addBackend(member.id, this.sim.now);
