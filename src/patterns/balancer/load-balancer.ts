@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { requireBoolean, requireFinite, requireFunction, requireNonNegative, requireObject, rejectUnknownKeys } from '../../validate.js';
 import type { HealthChecker } from '../../observe/health/health-checker.js';
+import type { DetectorWatch } from '../supervisor/detector-watch.js';
 import { verdictFeed, type VerdictFeed } from '../supervisor/verdicts.js';
 import { readBackend, resolveBalancerOptions, MAX_BACKENDS, type BackendOptions, type BalancingPolicy, type LoadBalancerOptions, type ResolvedBalancerOptions, type ResolvedOutlierDetection } from './balancer-options.js';
 import { OutlierWindow } from './outlier-window.js';
@@ -113,7 +114,8 @@ export class LoadBalancer {
    * Adds a backend at run time (an autoscaler's new node, once it serves): it joins the rotation
    * now, up unless the verdict source watches it and believes it down. A backend the source does
    * not watch stays up until a check of it is added to the source (a health checker's
-   * {@link HealthChecker.addCheck}) and fails, or until it is removed. Add its checks first and
+   * {@link HealthChecker.addCheck}) and fails, or it becomes a detector watch's target
+   * ({@link DetectorWatch.addTarget}) and is suspected, or until it is removed. Add its checks first and
    * it honours them from the start: a readiness check starts unhealthy, so the backend joins the
    * rotation only once it passes, as a Kubernetes pod's readiness gates its endpoints. Its id
    * must not be a backend's already (one still finishing requests after `removeBackend`

@@ -115,6 +115,12 @@ export class DetectorWatch {
   /**
    * The nodes watched now, in the order given or added. A removed target is not listed here but
    * stays readable: see {@link DetectorWatch.removedTargets}.
+   *
+   * @example
+   * ```ts
+   * watch.addTarget('w3');
+   * watch.targets; // ['w1', 'w2', 'w3']
+   * ```
    */
   get targets(): string[] {
     return [...this.states].filter(([, state]) => state.removedMs === undefined).map(([target]) => target);

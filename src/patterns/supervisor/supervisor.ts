@@ -26,7 +26,8 @@ export interface SupervisorOptions {
    * readiness means busy, not dead) or a {@link DetectorWatch}. Run by the supervisor's own node.
    * A health checker's checks may change at run time ({@link HealthChecker.addCheck},
    * {@link HealthChecker.removeCheck}): a child whose liveness checks are all removed is no
-   * longer believed down, so it is not restarted.
+   * longer believed down, so it is not restarted; so are a watch's targets
+   * ({@link DetectorWatch.addTarget}, {@link DetectorWatch.removeTarget}), with the same effect.
    */
   verdicts: VerdictSource;
   /** The wait before each restart. */
