@@ -215,6 +215,7 @@ export { withLoadShedding, ShedReply, type LoadSheddingOptions, type LoadSheddin
 export { RestartPolicy, type RestartBackoffOptions, type RestartIntensityOptions, type ResolvedRestartPolicy } from './patterns/supervisor/restart-policy.js';
 export { Supervisor, createSupervisor, addSupervisor, type SupervisorOptions, type SupervisorEvent } from './patterns/supervisor/supervisor.js';
 export { DetectorWatch, createDetectorWatch, withHeartbeats, type DetectorWatchOptions, type DetectorVerdict, type TargetLifetime } from './patterns/supervisor/detector-watch.js';
+export { measureWatchQoS } from './patterns/supervisor/watch-qos.js';
 export type { VerdictSource } from './patterns/supervisor/verdicts.js';
 export { LeaseTable, type LeaseRecord, type LeaseAnswer } from './patterns/failover/lease-table.js';
 export { FencedWrite, FencedWriteReply } from './patterns/failover/messages.js';

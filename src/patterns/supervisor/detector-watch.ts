@@ -37,6 +37,8 @@ export interface DetectorVerdict {
   trusted: boolean;
   /** True (simulated) time of the flip, in ms. */
   timeMs: number;
+  /** The watch's local clock at the flip, in ms. */
+  localTimeMs: number;
 }
 
 /**
@@ -293,7 +295,7 @@ export class DetectorWatch {
       const trusted = state.detector.isAvailable(Math.max(nowMs, state.lastBeatMs));
       if (trusted === state.trusted) continue;
       state.trusted = trusted;
-      const verdict: DetectorVerdict = { target, trusted, timeMs: this.sim.now };
+      const verdict: DetectorVerdict = { target, trusted, timeMs: this.sim.now, localTimeMs: nowMs };
       this.verdicts.push(verdict);
       for (const listener of [...this.listeners]) listener(verdict);
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CRASH_MS } from './launched-crash-scenario.js';
-import { DETECTION_BOUND_MS, failedAfterCrash, runWatchedCrash, type WatchedCrashRun } from './watched-crash-scenario.js';
+import { measureWatchQoS } from '../../../src/patterns/supervisor/watch-qos.js';
+import { DETECTION_BOUND_MS, HEARTBEAT_INTERVAL_MS, failedAfterCrash, runWatchedCrash, type WatchedCrashRun } from './watched-crash-scenario.js';
 
 // The story of watched-crash-scenario.ts (seed 21): a spike makes the autoscaler launch w3 at
 // 5.5 s (ready at 7.5 s), then w4 and w5; at 10 s w3 crashes. Every figure is from the
@@ -24,7 +25,7 @@ describe('a launched node crashes behind a balancer that follows a failure detec
     watched = await runWatchedCrash({ watch: true });
     expect(watched.crashed).toBe('w3');
     expect(watched.watch.lifetimeOf('w3')).toEqual({ addedMs: 7_500, removedMs: undefined });
-    expect(watched.watch.verdictsOf('w3')).toEqual([{ target: 'w3', trusted: false, timeMs: 10_250 }]);
+    expect(watched.watch.verdictsOf('w3')).toEqual([{ target: 'w3', trusted: false, timeMs: 10_250, localTimeMs: 10_250 }]);
     const down = watched.balancer.events.find((event) => event.backend === 'w3' && event.kind === 'down')!;
     expect(down.atMs - CRASH_MS).toBeGreaterThan(0);
     expect(down.atMs - CRASH_MS).toBeLessThanOrEqual(DETECTION_BOUND_MS);
@@ -38,6 +39,17 @@ describe('a launched node crashes behind a balancer that follows a failure detec
     expect(watched.watch.lifetimeOf('w5')).toEqual({ addedMs: 9_500, removedMs: 10_000 });
     expect(watched.watch.lifetimeOf('w4')).toEqual({ addedMs: 9_500, removedMs: 15_500 });
     expect(watched.watch.verdicts.map((verdict) => verdict.target)).toEqual(['w3']);
+  });
+
+  it('scores the added target against the truth: the crash detected in 250 ms, no mistakes over its watched life', () => {
+    const qos = measureWatchQoS(watched.watch, 'w3', watched.sim.truth, 0, watched.sim.now, { intervalMs: HEARTBEAT_INTERVAL_MS });
+    expect(qos.fromMs).toBe(7_500);
+    expect(qos.crashes).toBe(1);
+    expect(qos.undetectedCrashes).toBe(0);
+    expect(qos.detectionTime.maxMs).toBe(250);
+    expect(qos.detectionTime.maxMs!).toBeLessThanOrEqual(DETECTION_BOUND_MS);
+    expect(qos.mistakes).toEqual([]);
+    expect(qos.queryAccuracyProbability).toBe(1);
   });
 
   it('is deterministic: the same seed gives the same trace hash, and the watch changes the run', async () => {

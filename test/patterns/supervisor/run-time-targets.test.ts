@@ -6,6 +6,7 @@ import { Simulation } from '../../../src/simulation.js';
 import { LoadBalancer } from '../../../src/patterns/balancer/load-balancer.js';
 import { createDetectorWatch, withHeartbeats, type DetectorWatch } from '../../../src/patterns/supervisor/detector-watch.js';
 import { addSupervisor } from '../../../src/patterns/supervisor/supervisor.js';
+import { measureWatchQoS } from '../../../src/patterns/supervisor/watch-qos.js';
 import { expectInvalidArgument } from '../../detectors/expect-invalid.js';
 
 // The story: 'sup' watches 'w1' with a 300 ms timeout detector, checked every 50 ms; 'w2' and
@@ -40,7 +41,7 @@ describe('detector watch targets added and removed at run time', () => {
     expect(watch.targets).toEqual(['w1', 'w2']);
     expect(watch.lifetimeOf('w2')).toEqual({ addedMs: 500, removedMs: undefined });
     // Last beat sent at 900, arrives at 905; silent beyond 300 ms from 1_206, seen at the check at 1_250.
-    expect(watch.verdictsOf('w2')).toEqual([{ target: 'w2', trusted: false, timeMs: 1_250 }]);
+    expect(watch.verdictsOf('w2')).toEqual([{ target: 'w2', trusted: false, timeMs: 1_250, localTimeMs: 1_250 }]);
     expect(watch.isTrusted('w1')).toBe(true);
   });
 
@@ -62,6 +63,14 @@ describe('detector watch targets added and removed at run time', () => {
     expect(watch.targets).toEqual(['w1']);
     expect(watch.removedTargets).toEqual(['w3']);
     expect(watch.lifetimeOf('w3')).toEqual({ addedMs: 1_000, removedMs: 2_500 });
+    // Scored over its watched life only: the crash at 300 and the restart at 3_000 are outside it.
+    const qos = measureWatchQoS(watch, 'w3', sim.truth, 0, sim.now, { intervalMs: 100 });
+    expect([qos.fromMs, qos.untilMs]).toEqual([1_000, 2_500]);
+    expect(qos.crashes).toBe(1);
+    expect(qos.detectionTime.maxMs).toBe(250);
+    expect(qos.mistakes).toEqual([]);
+    expectInvalidArgument(() => measureWatchQoS(watch, 'w3', sim.truth, 0, 900), 'untilMs');
+    expectInvalidArgument(() => measureWatchQoS(watch, 'w3', sim.truth, 2_600, 4_000), 'fromMs');
   });
 
   it('trusts a target never heard from, as detectors trust before their first heartbeat', () => {
