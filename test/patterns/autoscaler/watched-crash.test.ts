@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CRASH_MS } from './launched-crash-scenario.js';
+import { CRASH_MS } from './pool-crash-story.js';
 import { measureWatchQoS } from '../../../src/patterns/supervisor/watch-qos.js';
 import { DETECTION_BOUND_MS, HEARTBEAT_INTERVAL_MS, failedAfterCrash, runWatchedCrash, type WatchedCrashRun } from './watched-crash-scenario.js';
 
