@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { measureHealthQoS } from '../../../src/observe/health/health-qos.js';
-import { CRASH_MS, DETECTION_BOUND_MS, failedAfterCrash, runLaunchedCrash, type LaunchedCrashRun } from './launched-crash-scenario.js';
+import { DETECTION_BOUND_MS, failedAfterCrash, runLaunchedCrash, type LaunchedCrashRun } from './launched-crash-scenario.js';
+import { expectCrashCaught, expectTakenOut } from './pool-crash-story.js';
 
 // The story of launched-crash-scenario.ts (seed 21): a spike makes the autoscaler launch w3 at
 // 5.5 s (ready at 7.5 s), then w4 and w5; at 10 s w3 crashes. Every figure is from the
@@ -22,12 +23,7 @@ describe('a launched node crashes behind a health-checked balancer', () => {
   it('with healthChecks, the added check takes it out of rotation within interval x threshold + timeout, and fewer requests fail', async () => {
     checked = await runLaunchedCrash({ healthChecks: true });
     expect(checked.crashed).toBe('w3');
-    const down = checked.balancer.events.find((event) => event.backend === 'w3' && event.kind === 'down')!;
-    expect(down.atMs - CRASH_MS).toBeGreaterThan(0);
-    expect(down.atMs - CRASH_MS).toBeLessThanOrEqual(DETECTION_BOUND_MS);
-    expect(down.atMs).toBe(10_250);
-    expect(checked.balancer.inRotation(checked.sim.now)).not.toContain('w3');
-    expect(failedAfterCrash(checked)).toBe(1);
+    expectTakenOut(checked, DETECTION_BOUND_MS, 10_250, 1);
     expect(failedAfterCrash(checked)).toBeLessThan(failedAfterCrash(unchecked));
     // The autoscaler scaled in the nodes launched later, and removed their checks.
     expect(checked.health.checkNames).toEqual(['w1/liveness', 'w2/liveness', 'w3/liveness']);
@@ -38,13 +34,7 @@ describe('a launched node crashes behind a health-checked balancer', () => {
     const lifetime = checked.health.lifetimeOf('w3/liveness');
     expect(lifetime).toEqual({ addedMs: 7_500, fromMs: 7_500, untilMs: undefined });
     const qos = measureHealthQoS(checked.health, 'w3/liveness', checked.sim.truth, 0, checked.sim.now);
-    expect(qos.fromMs).toBe(7_500);
-    expect(qos.crashes).toBe(1);
-    expect(qos.undetectedCrashes).toBe(0);
-    expect(qos.detectionTime.maxMs).toBe(250);
-    expect(qos.detectionTime.maxMs!).toBeLessThanOrEqual(DETECTION_BOUND_MS);
-    expect(qos.mistakes).toEqual([]);
-    expect(qos.queryAccuracyProbability).toBe(1);
+    expectCrashCaught(qos, 7_500, 250, DETECTION_BOUND_MS);
   });
 
   it('is deterministic: the same seed gives the same trace hash, and the checks change the run', async () => {

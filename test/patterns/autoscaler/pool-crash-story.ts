@@ -1,4 +1,6 @@
+import { expect } from 'vitest';
 import { Simulation } from '../../../src/simulation.js';
+import type { QoSMeasurement } from '../../../src/detectors/qos.js';
 import { addLoadBalancer } from '../../../src/patterns/balancer/balancer-proxy.js';
 import type { LoadBalancer } from '../../../src/patterns/balancer/load-balancer.js';
 import { addAutoscaler, type Autoscaler } from '../../../src/patterns/autoscaler/autoscaler.js';
@@ -92,4 +94,28 @@ export async function runPoolCrash<Source extends VerdictSource>(
 /** Requests sent from the crash until the last ones that could settle, that failed. */
 export function failedAfterCrash(run: { requests: ReadonlyArray<{ sentMs: number; ok: boolean }> }): number {
   return run.requests.filter((request) => request.sentMs >= CRASH_MS && request.sentMs < UNTIL_MS - CLIENT_TIMEOUT_MS && !request.ok).length;
+}
+
+/**
+ * What both scenarios show with the hand-over: the proxy took the crashed worker out of rotation
+ * at `downAtMs`, after the crash and within `boundMs` of it, and `failed` requests failed.
+ */
+export function expectTakenOut(run: PoolCrashRun<VerdictSource>, boundMs: number, downAtMs: number, failed: number): void {
+  const down = run.balancer.events.find((event) => event.backend === run.crashed && event.kind === 'down')!;
+  expect(down.atMs - CRASH_MS).toBeGreaterThan(0);
+  expect(down.atMs - CRASH_MS).toBeLessThanOrEqual(boundMs);
+  expect(down.atMs).toBe(downAtMs);
+  expect(run.balancer.inRotation(run.sim.now)).not.toContain(run.crashed);
+  expect(failedAfterCrash(run)).toBe(failed);
+}
+
+/** The crashed worker's monitor, scored from `fromMs`: its one crash caught in `detectionMs` (within `boundMs`), no mistakes. */
+export function expectCrashCaught(score: QoSMeasurement, fromMs: number, detectionMs: number, boundMs: number): void {
+  expect(score.fromMs).toBe(fromMs);
+  expect(score.crashes).toBe(1);
+  expect(score.undetectedCrashes).toBe(0);
+  expect(score.detectionTime.maxMs).toBe(detectionMs);
+  expect(score.detectionTime.maxMs!).toBeLessThanOrEqual(boundMs);
+  expect(score.mistakes).toEqual([]);
+  expect(score.queryAccuracyProbability).toBe(1);
 }
