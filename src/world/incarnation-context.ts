@@ -49,6 +49,12 @@ export class IncarnationContext implements NodeContext<unknown, unknown> {
     this.incarnation = node.incarnation;
   }
 
+  // The test requireAlive makes inline on the hot path (every send and timer), for code outside it.
+  get live(): boolean {
+    const node = this.#node;
+    return !node.building && node.incarnation === this.incarnation && node.up;
+  }
+
   get peers(): readonly string[] {
     return this.#services.registry.peersOf(this.#node);
   }

@@ -62,6 +62,18 @@ export interface NodeContext<M = unknown, D = unknown> {
   readonly durable: D;
   /** Which life of the node this is: 0 at first start, +1 for each crash (so each restart runs a new one). */
   readonly incarnation: number;
+  /**
+   * True while this context may act: its incarnation is the node's current one and the node is up
+   * (a paused node is live; its timers wait for the resume). False once the node crashed, even
+   * after a restart (the restart runs a new incarnation with a context of its own). Code that
+   * keeps a context to act on later, from outside the node's own events, checks it first.
+   *
+   * @example
+   * ```ts
+   * if (kept.live) kept.setTimer(0, 'wake'); // else the node crashed since: a later onRecover starts afresh
+   * ```
+   */
+  readonly live: boolean;
   /** The local clock's reading in ms (offset, drift and jumps applied). */
   now(): number;
   /** Sends a message over the simulated network. */

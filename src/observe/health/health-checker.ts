@@ -109,7 +109,7 @@ export class HealthChecker {
   private readonly states: CheckState[];
   private readonly listeners: Array<(transition: HealthTransition) => void> = [];
   private readonly checkSetListeners: CheckSetListener[] = [];
-  /** The context of the incarnation that last started probing; it may have crashed since (see `runningContext`). */
+  /** The context of the incarnation that last started probing; it may have crashed since (`ctx.live` says). */
   private probingContext: NodeContext | undefined;
   /** True time the checker node first started: where a check's initial status begins. */
   private startedAtMs = 0;
@@ -390,16 +390,9 @@ export class HealthChecker {
     for (const listener of [...this.listeners]) listener(transition);
   }
 
-  /**
-   * The context of the incarnation that started probing, if it is still the checker node's
-   * current one and up: only then may it act (a crashed incarnation's refuses; a paused one's
-   * timers wait for the resume). Outside the checker's own events, that is all `ctx` needs.
-   */
+  /** The probing incarnation's context while it may act (outside the checker's own events, `ctx.live` is all it takes). */
   private runningContext(): NodeContext | undefined {
-    const ctx = this.probingContext;
-    if (ctx === undefined) return undefined;
-    const node = this.sim.node(this.id);
-    return node.up && node.incarnation === ctx.incarnation ? ctx : undefined;
+    return this.probingContext?.live === true ? this.probingContext : undefined;
   }
 
   private announceCheckSet(check: ResolvedHealthCheck): void {

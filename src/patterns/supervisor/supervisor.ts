@@ -195,15 +195,13 @@ export class Supervisor {
   }
 
   /**
-   * The context of the incarnation that last resumed, while it is the supervisor node's current one and up.
-   * Verdicts come inside that node's own events, except when a health check is added or removed
-   * (from anywhere, say an autoscaler's event): a supervisor that is down then ignores it, and
-   * reads every child's verdict afresh when it resumes.
+   * The context of the incarnation that last resumed, while it may act. Verdicts come inside that
+   * node's own events, except when a health check or a watch target is added or removed (from
+   * anywhere, say an autoscaler's event): a supervisor that is down then ignores it, and reads
+   * every child's verdict afresh when it resumes.
    */
   private runningContext(): NodeContext | undefined {
-    if (this.ctx === undefined) return undefined;
-    const node = this.sim.node(this.id);
-    return node.up && node.incarnation === this.ctx.incarnation ? this.ctx : undefined;
+    return this.ctx?.live === true ? this.ctx : undefined;
   }
 
   /** A back-off ended: restart the child if it is down, within the intensity; keep watching while it is believed down. */
