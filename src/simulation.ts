@@ -205,6 +205,19 @@ export class Simulation extends EventLoop {
     return this.registry.liveIds();
   }
 
+  /**
+   * @internal {@link EventLoop.dispose}, and the link table's arrays go back to the pool too.
+   *
+   * @example
+   * ```ts
+   * outcome.sim.dispose(); // after a passing case nobody reads again
+   * ```
+   */
+  override dispose(): void {
+    super.dispose();
+    this.network.releaseStorage();
+  }
+
   // ---- failure domains, removal (issue 15) ----
   /**
    * Takes a node out of the cluster for good. Abrupt (the default): it goes down now, like a

@@ -89,7 +89,9 @@ const OPTION_KEYS = ['faults', 'workload', 'numRuns', 'seed', 'path', 'selfCheck
  * e.g. `fc.check(clusterProperty(scenario, options), { seed })`. Before any case runs, it builds
  * the scenario once to check that the fault options name its nodes (and, when partitions are
  * drawn, list every node, clients included), so a mistake is reported as itself rather than as a
- * failing case. `onPass` receives the coverage of each passing case.
+ * failing case. `onPass` receives the coverage of each passing case. The simulation of a passing
+ * case is disposed when the case ends (its arrays go to the next case's): one kept past its case,
+ * in the system state say, throws `InvalidStateError` if run again.
  *
  * @example
  * ```ts
@@ -128,7 +130,14 @@ export function searchProperty<System, Operation>(
   // The scenario was validated above, once: each case validates only what varies.
   return fc.asyncProperty(clusterSeed(), faults, operations, async (seed, schedule, items) => {
     const testCase = caseOf(seed, schedule, items);
-    const outcome = scenario.async === true ? await checkValidatedAsync(scenario, testCase, checkOptions, report) : checkValidated(scenario, testCase, checkOptions, report);
+    if (scenario.async === true) {
+      onPass((await checkValidatedAsync(scenario, testCase, checkOptions, report)).coverage);
+      return;
+    }
+    const outcome = checkValidated(scenario, testCase, checkOptions, report);
+    // The case passed, and nobody reads its simulation again: the next case takes its arrays.
+    // (Not for async scenarios: a continuation left waiting could still reach a disposed one.)
+    outcome.sim.dispose();
     onPass(outcome.coverage);
   });
 }

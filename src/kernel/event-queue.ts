@@ -1,5 +1,6 @@
-import { LimitExceededError } from '../errors.js';
+import { InvalidStateError, LimitExceededError } from '../errors.js';
 import { requirePositiveInteger } from '../validate.js';
+import { float64Array, giveBack, int32Array, uint16Array, uint32Array } from './array-pool.js';
 
 /** Handles encode (generation, slot); slots stay below this bound so a handle is a safe integer. */
 const SLOT_LIMIT = 2 ** 26;
@@ -103,6 +104,8 @@ export class EventQueue {
   private cancelledCount = 0;
   private capacity: number;
   private readonly maxPending: number;
+  /** Set by {@link EventQueue.release}: the arrays went back to the pool, and the queue takes no event. */
+  private released = false;
 
   constructor(maxPending: number = SLOT_LIMIT) {
     requirePositiveInteger(maxPending, 'maxPending', SLOT_LIMIT);
@@ -389,7 +392,34 @@ export class EventQueue {
     }
   }
 
+  /**
+   * Gives the queue's arrays back to the pool (see array-pool.ts) for the next simulation of this
+   * thread, and leaves the queue empty; a later push throws {@link InvalidStateError}. For a loop
+   * that is done: `EventLoop.dispose`.
+   */
+  release(): void {
+    if (this.capacity > 0) {
+      for (const array of [this.heapTime, this.slotOrder, this.heapSlot, this.slotTarget, this.slotFields, this.slotGeneration, this.freeSlots, this.slotKind]) giveBack(array);
+    }
+    this.heapTime = EMPTY_FLOAT64;
+    this.slotOrder = EMPTY_FLOAT64;
+    this.heapSlot = EMPTY_INT32;
+    this.slotTarget = EMPTY_INT32;
+    this.slotFields = EMPTY_INT32;
+    this.slotGeneration = EMPTY_UINT32;
+    this.freeSlots = EMPTY_INT32;
+    this.slotKind = EMPTY_UINT16;
+    this.slotPayload.length = 0;
+    this.capacity = 0;
+    this.heapSize = 0;
+    this.freeCount = 0;
+    this.cancelledCount = 0;
+    this.rootVacant = false;
+    this.released = true;
+  }
+
   private grow(): void {
+    if (this.released) throw new InvalidStateError('the simulation was disposed (its case ended): it takes no more events');
     if (this.capacity >= this.maxPending) {
       throw new LimitExceededError(
         'maxPendingEvents',
@@ -424,25 +454,25 @@ function slotOf(handle: number): number {
 }
 
 function grownFloat64(array: Float64Array, length: number): Float64Array {
-  const next = new Float64Array(length);
+  const next = float64Array(length);
   next.set(array);
   return next;
 }
 
 function grownInt32(array: Int32Array, length: number): Int32Array {
-  const next = new Int32Array(length);
+  const next = int32Array(length);
   next.set(array);
   return next;
 }
 
 function grownUint32(array: Uint32Array, length: number): Uint32Array {
-  const next = new Uint32Array(length);
+  const next = uint32Array(length);
   next.set(array);
   return next;
 }
 
 function grownUint16(array: Uint16Array, length: number): Uint16Array {
-  const next = new Uint16Array(length);
+  const next = uint16Array(length);
   next.set(array);
   return next;
 }

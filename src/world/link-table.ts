@@ -1,3 +1,4 @@
+import { float64Array, giveBack } from '../kernel/array-pool.js';
 import { ALEA_STATE_SIZE, nextUniform, seedAleaState, type Seed } from '../kernel/rng.js';
 
 /** Doubles per link record: the Alea state, then the counters and flag every message touches. */
@@ -145,8 +146,20 @@ export class LinkTable {
     return row;
   }
 
+  /**
+   * Gives the records back to the pool (see array-pool.ts) for the next simulation of this thread
+   * and forgets every link: for a simulation that is done (`Simulation.dispose`).
+   */
+  release(): void {
+    giveBack(this.records);
+    this.records = NO_RECORDS;
+    this.count = 0;
+    this.denseRows.length = 0;
+    this.sparseRows.length = 0;
+  }
+
   private resize(length: number): void {
-    const records = new Float64Array(length);
+    const records = float64Array(length);
     records.set(this.records);
     this.records = records;
   }

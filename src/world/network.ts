@@ -505,6 +505,11 @@ export class Network {
     return { sent, delivered, duplicated, dropped: byReason(dropped) };
   }
 
+  /** @internal Gives the link table's arrays back to the pool: for a simulation that is done (`Simulation.dispose`). */
+  releaseStorage(): void {
+    this.table.release();
+  }
+
   /** @internal Messages dropped for the reason `code`, over every link. */
   droppedFor(code: number): number {
     let dropped = 0;
