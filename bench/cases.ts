@@ -4,7 +4,7 @@
  *
  *   npm run build && npm run bench:cases
  *   npm run bench:cases -- [--dist dist] [--base <other build>/dist] [--runs 5] [--time 1500]
- *                          [--sweep-seeds 2000] [--only new|3-node|5-node|sweep]
+ *                          [--sweep-seeds 2000] [--only new|3-node|5-node|property|sweep]
  *
  * Cases run on a build (`--dist`, default this checkout's `dist/`), as users get it. With `--base`
  * each in-process case is measured on both builds, alternating in one process, and the ratio
@@ -20,6 +20,9 @@
  * - `checkCluster, 3 nodes` / `5 nodes`: passing cases of a heartbeat cluster (every node
  *   broadcasts every 10 ms, 200 ms simulated, one crash and restart, one invariant checked after
  *   every event), cases per second.
+ * - `clusterProperty, 3 nodes`: the same 3-node cases as property testing runs them, fast-check
+ *   driving `clusterProperty` (the property behind `assertCluster` and `faultline sweep`), which
+ *   disposes each passing case's simulation so the next one reuses its arrays; cases per second.
  * - sweep: `node <dist>/cli.js sweep examples/property-testing/register.sweep.ts --seeds N` at
  *   `--workers 0`, `1` and `2`, alternating within a run, from the checkout that holds `<dist>`;
  *   the wall time of the whole command and the speed-up of each worker count over one thread,
@@ -38,26 +41,28 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { ClusterScenario, checkCluster as CheckCluster } from '../src/check/index.js';
+import fc from 'fast-check';
+import type { ClusterScenario, checkCluster as CheckCluster, clusterProperty as ClusterProperty } from '../src/check/index.js';
 import type { Simulation as SimulationClass } from '../src/index.js';
-import { measureTogether, median, type BenchCase, type Workload } from './measure.js';
+import { measureTogether, measureTogetherAsync, median, type AsyncWorkload, type BenchCase, type Workload } from './measure.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SWEEP_FILE = 'examples/property-testing/register.sweep.ts';
-const IN_PROCESS = ['new', '3-node', '5-node'] as const;
+const IN_PROCESS = ['new', '3-node', '5-node', 'property'] as const;
 type InProcessCase = (typeof IN_PROCESS)[number];
 const SWEEP_WORKERS = [0, 1, 2] as const;
 
 interface Build {
   Simulation: typeof SimulationClass;
   checkCluster: typeof CheckCluster;
+  clusterProperty: typeof ClusterProperty;
 }
 
 async function loadBuild(dist: string): Promise<Build> {
   const index = (await import(pathToFileURL(join(resolve(dist), 'index.js')).href)) as { Simulation: typeof SimulationClass };
-  const check = (await import(pathToFileURL(join(resolve(dist), 'check.js')).href)) as { checkCluster: typeof CheckCluster };
-  return { Simulation: index.Simulation, checkCluster: check.checkCluster };
+  const check = (await import(pathToFileURL(join(resolve(dist), 'check.js')).href)) as { checkCluster: typeof CheckCluster; clusterProperty: typeof ClusterProperty };
+  return { Simulation: index.Simulation, checkCluster: check.checkCluster, clusterProperty: check.clusterProperty };
 }
 
 interface Heartbeats {
@@ -113,10 +118,37 @@ function workload(name: InProcessCase, build: Build): Workload {
   };
 }
 
+const PROPERTY_CASES_PER_BATCH = 100;
+
+/**
+ * Passing 3-node cases as property testing runs them: fast-check drives `clusterProperty` (the
+ * property behind `assertCluster` and `faultline sweep`), every case with the same crash, so each
+ * build does the same work whatever its schedule generator. fast-check's own per-case work is in
+ * the figure, as it is in a user's test.
+ */
+function propertyWorkload(build: Build): AsyncWorkload {
+  const faults = fc.constant([{ kind: 'crash', atMs: 50, durationMs: 70, target: 'n2' }] as const);
+  const property = build.clusterProperty(heartbeatScenario(3), { faults: faults.map((schedule) => [...schedule]) });
+  let seed = 0;
+  return {
+    async iterate() {
+      const details = await fc.check(property, { numRuns: PROPERTY_CASES_PER_BATCH, seed: seed++ });
+      if (details.failed) throw new Error(`the heartbeat property failed: ${String(details.errorInstance)}`);
+      return PROPERTY_CASES_PER_BATCH;
+    },
+  };
+}
+
 /** In a child: one run of one case, on the head build and (if given) the base build, alternating. */
 async function measureOne(name: InProcessCase, headDist: string, baseDist: string | undefined, timeMs: number): Promise<void> {
   const builds: Array<[string, Build]> = [['head', await loadBuild(headDist)]];
   if (baseDist !== undefined) builds.unshift(['base', await loadBuild(baseDist)]);
+  if (name === 'property') {
+    const cases = builds.map(([label, build]) => ({ group: name, name: label, parameters: {}, metric: 'opsPerSec' as const, create: () => propertyWorkload(build) }));
+    const results = await measureTogetherAsync(cases, { timeMs, warmupMs: 500, rounds: 5 });
+    console.log(JSON.stringify(Object.fromEntries(results.map((result) => [result.name, result.median]))));
+    return;
+  }
   const cases: BenchCase[] = builds.map(([label, build]) => ({ group: name, name: label, parameters: {}, metric: 'opsPerSec', create: () => workload(name, build) }));
   const results = measureTogether(cases, { timeMs, warmupMs: 500, rounds: 5 });
   console.log(JSON.stringify(Object.fromEntries(results.map((result) => [result.name, result.median]))));
@@ -232,7 +264,7 @@ async function main(): Promise<void> {
       const against = result['base'] === undefined ? '' : `, base ${rate(result['base'], name)}, head/base ${(result['head']! / result['base']).toFixed(2)}`;
       console.log(`${name.padEnd(7)} run ${run + 1}: ${rate(result['head']!, name)}${against}`);
     }
-    const label = name === 'new' ? 'new Simulation (constructions/s)' : `checkCluster, ${name} (cases/s)`;
+    const label = name === 'new' ? 'new Simulation (constructions/s)' : name === 'property' ? 'clusterProperty, 3-node (cases/s)' : `checkCluster, ${name} (cases/s)`;
     console.log(`${label}: median (range) over ${runs} runs: ${summary(head, 0)}`);
     if (base.length > 0) console.log(`  base: ${summary(base, 0)}; head/base: ${summary(head.map((value, index) => value / base[index]!), 2)}`);
     console.log('');

@@ -76,25 +76,14 @@ export function comparisonKey(benchCase: Pick<BenchCase, 'group' | 'parameters'>
 
 /** Measures cases of one comparison set, alternating between them, and returns their median rates. */
 export function measureTogether(cases: readonly BenchCase[], options: MeasureOptions = defaultMeasureOptions): CaseResult[] {
-  const bench = new Bench({
-    time: options.timeMs / options.rounds,
-    iterations: 3,
-    warmupTime: options.warmupMs,
-    warmupIterations: 2,
-    retainSamples: true,
-    throws: true,
-    warmup: false, // warmed up explicitly, before the first round only
-  });
+  const bench = benchOf(options);
   for (const benchCase of cases) {
     const workload = benchCase.create();
     bench.add(
       benchCase.name,
       () => {
         const start = performance.now();
-        const units = workload.iterate();
-        const elapsedMs = performance.now() - start;
-        if (!(units > 0)) throw new Error(`case '${benchCase.name}' did no work in a batch`);
-        return { overriddenDuration: elapsedMs / units, overriddenIterationCost: elapsedMs };
+        return timed(benchCase, start, workload.iterate());
       },
       { async: false },
     );
@@ -103,17 +92,64 @@ export function measureTogether(cases: readonly BenchCase[], options: MeasureOpt
   for (const task of bench.tasks) task.warmupSync();
   for (let round = 0; round < options.rounds; round++) {
     bench.runSync();
-    bench.tasks.forEach((task, index) => {
-      const result = task.result;
-      if (result.state !== 'completed') throw new Error(`case '${task.name}' ended in state '${result.state}'`);
-      msPerUnit[index]!.push(...(result.latency.samples ?? []));
-    });
-    bench.reset(); // a finished task does not run again until reset
+    collectRound(bench, msPerUnit);
   }
   return cases.map((benchCase, index) => summarise(benchCase, msPerUnit[index]!.map((ms) => 1000 / ms)));
 }
 
-function summarise(benchCase: BenchCase, rates: readonly number[]): CaseResult {
+/** A workload whose batches finish asynchronously, as fast-check's async properties do. */
+export interface AsyncWorkload {
+  iterate(): Promise<number>;
+}
+
+/** {@link measureTogether} for cases whose workloads are async; the same rounds and figures. */
+export async function measureTogetherAsync(cases: ReadonlyArray<Omit<BenchCase, 'create'> & { create(): AsyncWorkload }>, options: MeasureOptions = defaultMeasureOptions): Promise<CaseResult[]> {
+  const bench = benchOf(options);
+  for (const benchCase of cases) {
+    const workload = benchCase.create();
+    bench.add(benchCase.name, async () => {
+      const start = performance.now();
+      return timed(benchCase, start, await workload.iterate());
+    });
+  }
+  const msPerUnit: number[][] = cases.map(() => []);
+  for (const task of bench.tasks) await task.warmup();
+  for (let round = 0; round < options.rounds; round++) {
+    await bench.run();
+    collectRound(bench, msPerUnit);
+  }
+  return cases.map((benchCase, index) => summarise(benchCase, msPerUnit[index]!.map((ms) => 1000 / ms)));
+}
+
+function benchOf(options: MeasureOptions): Bench {
+  return new Bench({
+    time: options.timeMs / options.rounds,
+    iterations: 3,
+    warmupTime: options.warmupMs,
+    warmupIterations: 2,
+    retainSamples: true,
+    throws: true,
+    warmup: false, // warmed up explicitly, before the first round only
+  });
+}
+
+/** The sample tinybench keeps for one batch: the time per unit. */
+function timed(benchCase: Pick<BenchCase, 'name'>, start: number, units: number): { overriddenDuration: number; overriddenIterationCost: number } {
+  const elapsedMs = performance.now() - start;
+  if (!(units > 0)) throw new Error(`case '${benchCase.name}' did no work in a batch`);
+  return { overriddenDuration: elapsedMs / units, overriddenIterationCost: elapsedMs };
+}
+
+function collectRound(bench: Bench, msPerUnit: number[][]): void {
+  bench.tasks.forEach((task, index) => {
+    const result = task.result;
+    if (result.state !== 'completed') throw new Error(`case '${task.name}' ended in state '${result.state}'`);
+    msPerUnit[index]!.push(...(result.latency.samples ?? []));
+  });
+  bench.reset(); // a finished task does not run again until reset
+}
+
+function summarise(benchCase: Omit<BenchCase, 'create'>, rates: readonly number[]): CaseResult {
   const mean = rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
   const variance = rates.reduce((sum, rate) => sum + (rate - mean) ** 2, 0) / Math.max(1, rates.length - 1);
   return {
