@@ -14,89 +14,63 @@
  *
  * @example
  * ```ts
- * const heapTime = float64Array(33); // zeroed: from the pool if one of 33 is there, else new
- * giveBack(heapTime);                // nothing may read or write it after this
+ * const heapTime = float64Arrays.take(33); // zeroed: from the pool if one of 33 is there, else new
+ * float64Arrays.give(heapTime);              // nothing may read or write it after this
  * ```
  */
 
 /** Arrays larger than this are not kept: they are rare, and one would take much of the budget. */
 const MAX_ARRAY_BYTES = 64 * 1024;
-/** Bytes the pool holds at most in this thread. */
+/** Bytes the pools hold at most in this thread, all element types together. */
 const MAX_POOLED_BYTES = 1024 * 1024;
 /** At most 64 bytes a typed array lives in the JS heap and costs next to nothing to make: not kept. */
 const IN_HEAP_BYTES = 64;
 
-type PooledArray = Float64Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Uint16Array<ArrayBuffer>;
+let pooledBytes = 0;
+
+type TypedArray = Float64Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Uint16Array<ArrayBuffer>;
 
 /** Free arrays of one element type, by length. */
-class ArraysByLength<T extends PooledArray> {
+class ArrayPool<T extends TypedArray> {
   private readonly free = new Map<number, T[]>();
 
-  take(length: number): T | undefined {
-    return this.free.get(length)?.pop();
+  constructor(private readonly make: (length: number) => T) {}
+
+  /** A zeroed array of `length` elements: one given back if the pool has it, else a new one. */
+  take(length: number): T {
+    const array = this.free.get(length)?.pop();
+    if (array === undefined) return this.make(length);
+    pooledBytes -= array.byteLength;
+    return array;
   }
 
-  keep(array: T): void {
+  /**
+   * Keeps `array`, zeroed, for a later simulation. The caller must have made it with
+   * {@link ArrayPool.take} (a whole array of its own, never a view) and must not touch it again:
+   * the next taker owns it. Arrays of at most 64 bytes, larger than MAX_ARRAY_BYTES, or past the
+   * budget are simply dropped.
+   */
+  give(array: T): void {
+    const bytes = array.byteLength;
+    if (bytes <= IN_HEAP_BYTES || bytes > MAX_ARRAY_BYTES || pooledBytes + bytes > MAX_POOLED_BYTES) return;
+    array.fill(0);
+    pooledBytes += bytes;
     const list = this.free.get(array.length);
     if (list === undefined) this.free.set(array.length, [array]);
     else list.push(array);
   }
 }
 
-const float64Arrays = new ArraysByLength<Float64Array<ArrayBuffer>>();
-const int32Arrays = new ArraysByLength<Int32Array<ArrayBuffer>>();
-const uint32Arrays = new ArraysByLength<Uint32Array<ArrayBuffer>>();
-const uint16Arrays = new ArraysByLength<Uint16Array<ArrayBuffer>>();
-let pooledBytes = 0;
+/** Float64Arrays given back. */
+export const float64Arrays = new ArrayPool((length) => new Float64Array(length));
+/** Int32Arrays given back. */
+export const int32Arrays = new ArrayPool((length) => new Int32Array(length));
+/** Uint32Arrays given back. */
+export const uint32Arrays = new ArrayPool((length) => new Uint32Array(length));
+/** Uint16Arrays given back. */
+export const uint16Arrays = new ArrayPool((length) => new Uint16Array(length));
 
-/** A zeroed Float64Array of `length` elements: one given back if the pool has it, else a new one. */
-export function float64Array(length: number): Float64Array<ArrayBuffer> {
-  return taken(float64Arrays.take(length)) ?? new Float64Array(length);
-}
-
-/** A zeroed Int32Array of `length` elements: one given back if the pool has it, else a new one. */
-export function int32Array(length: number): Int32Array<ArrayBuffer> {
-  return taken(int32Arrays.take(length)) ?? new Int32Array(length);
-}
-
-/** A zeroed Uint32Array of `length` elements: one given back if the pool has it, else a new one. */
-export function uint32Array(length: number): Uint32Array<ArrayBuffer> {
-  return taken(uint32Arrays.take(length)) ?? new Uint32Array(length);
-}
-
-/** A zeroed Uint16Array of `length` elements: one given back if the pool has it, else a new one. */
-export function uint16Array(length: number): Uint16Array<ArrayBuffer> {
-  return taken(uint16Arrays.take(length)) ?? new Uint16Array(length);
-}
-
-function taken<T extends PooledArray>(array: T | undefined): T | undefined {
-  if (array !== undefined) pooledBytes -= array.byteLength;
-  return array;
-}
-
-/**
- * Gives `array` to the pool for a later simulation, zeroed. The caller must hold no other
- * reference to it that is ever used again: the next taker owns it. Arrays of at most 64 bytes,
- * larger than MAX_ARRAY_BYTES, or past the pool's budget are simply dropped.
- */
-export function giveBack(array: Float64Array | Int32Array | Uint32Array | Uint16Array): void {
-  const bytes = array.byteLength;
-  if (bytes <= IN_HEAP_BYTES || bytes > MAX_ARRAY_BYTES || pooledBytes + bytes > MAX_POOLED_BYTES) return;
-  if (!isPoolable(array)) return;
-  array.fill(0);
-  pooledBytes += bytes;
-  if (array instanceof Float64Array) float64Arrays.keep(array);
-  else if (array instanceof Int32Array) int32Arrays.keep(array);
-  else if (array instanceof Uint32Array) uint32Arrays.keep(array);
-  else uint16Arrays.keep(array);
-}
-
-/** Only whole, unshared arrays are kept: a view into a larger or shared buffer is not ours to hand out. */
-function isPoolable(array: Float64Array | Int32Array | Uint32Array | Uint16Array): array is PooledArray {
-  return array.buffer instanceof ArrayBuffer && array.byteOffset === 0 && array.buffer.byteLength === array.byteLength;
-}
-
-/** Bytes the pool holds now (for tests of its bound). */
+/** Bytes the pools hold now (for tests of the bound). */
 export function pooledArrayBytes(): number {
   return pooledBytes;
 }

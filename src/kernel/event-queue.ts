@@ -1,6 +1,6 @@
 import { InvalidStateError, LimitExceededError } from '../errors.js';
 import { requirePositiveInteger } from '../validate.js';
-import { float64Array, giveBack, int32Array, uint16Array, uint32Array } from './array-pool.js';
+import { float64Arrays, int32Arrays, uint16Arrays, uint32Arrays } from './array-pool.js';
 
 /** Handles encode (generation, slot); slots stay below this bound so a handle is a safe integer. */
 const SLOT_LIMIT = 2 ** 26;
@@ -81,8 +81,8 @@ export class EventQueue {
   currentPayload: unknown = undefined;
 
   /** One spare entry past the capacity, so a sift may read a missing right child. */
-  private heapTime: Float64Array;
-  private heapSlot: Int32Array;
+  private heapTime: Float64Array<ArrayBuffer>;
+  private heapSlot: Int32Array<ArrayBuffer>;
   private heapSize = 0;
   /**
    * The root entry was popped but left in place: the next push drops straight into the root and
@@ -91,15 +91,15 @@ export class EventQueue {
    */
   private rootVacant = false;
 
-  private slotOrder: Float64Array;
-  private slotKind: Uint16Array;
-  private slotTarget: Int32Array;
+  private slotOrder: Float64Array<ArrayBuffer>;
+  private slotKind: Uint16Array<ArrayBuffer>;
+  private slotTarget: Int32Array<ArrayBuffer>;
   /** a, b, c of each slot whose kind entry has HAS_FIELDS: one cache line for the three, not three. */
-  private slotFields: Int32Array;
-  private slotGeneration: Uint32Array;
+  private slotFields: Int32Array<ArrayBuffer>;
+  private slotGeneration: Uint32Array<ArrayBuffer>;
   /** Payloads; a free slot's entry is always `undefined`. */
   private readonly slotPayload: unknown[];
-  private freeSlots: Int32Array;
+  private freeSlots: Int32Array<ArrayBuffer>;
   private freeCount = 0;
   private cancelledCount = 0;
   private capacity: number;
@@ -398,9 +398,15 @@ export class EventQueue {
    * that is done: `EventLoop.dispose`.
    */
   release(): void {
-    if (this.capacity > 0) {
-      for (const array of [this.heapTime, this.slotOrder, this.heapSlot, this.slotTarget, this.slotFields, this.slotGeneration, this.freeSlots, this.slotKind]) giveBack(array);
-    }
+    // The shared empty arrays are not given: the pools drop arrays of 64 bytes or less.
+    float64Arrays.give(this.heapTime);
+    float64Arrays.give(this.slotOrder);
+    int32Arrays.give(this.heapSlot);
+    int32Arrays.give(this.slotTarget);
+    int32Arrays.give(this.slotFields);
+    int32Arrays.give(this.freeSlots);
+    uint32Arrays.give(this.slotGeneration);
+    uint16Arrays.give(this.slotKind);
     this.heapTime = EMPTY_FLOAT64;
     this.slotOrder = EMPTY_FLOAT64;
     this.heapSlot = EMPTY_INT32;
@@ -453,26 +459,26 @@ function slotOf(handle: number): number {
   return handle - Math.floor(handle / SLOT_LIMIT) * SLOT_LIMIT;
 }
 
-function grownFloat64(array: Float64Array, length: number): Float64Array {
-  const next = float64Array(length);
+function grownFloat64(array: Float64Array<ArrayBuffer>, length: number): Float64Array<ArrayBuffer> {
+  const next = float64Arrays.take(length);
   next.set(array);
   return next;
 }
 
-function grownInt32(array: Int32Array, length: number): Int32Array {
-  const next = int32Array(length);
+function grownInt32(array: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
+  const next = int32Arrays.take(length);
   next.set(array);
   return next;
 }
 
-function grownUint32(array: Uint32Array, length: number): Uint32Array {
-  const next = uint32Array(length);
+function grownUint32(array: Uint32Array<ArrayBuffer>, length: number): Uint32Array<ArrayBuffer> {
+  const next = uint32Arrays.take(length);
   next.set(array);
   return next;
 }
 
-function grownUint16(array: Uint16Array, length: number): Uint16Array {
-  const next = uint16Array(length);
+function grownUint16(array: Uint16Array<ArrayBuffer>, length: number): Uint16Array<ArrayBuffer> {
+  const next = uint16Arrays.take(length);
   next.set(array);
   return next;
 }

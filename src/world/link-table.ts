@@ -1,4 +1,4 @@
-import { float64Array, giveBack } from '../kernel/array-pool.js';
+import { float64Arrays } from '../kernel/array-pool.js';
 import { ALEA_STATE_SIZE, nextUniform, seedAleaState, type Seed } from '../kernel/rng.js';
 
 /** Doubles per link record: the Alea state, then the counters and flag every message touches. */
@@ -151,7 +151,7 @@ export class LinkTable {
    * and forgets every link: for a simulation that is done (`Simulation.dispose`).
    */
   release(): void {
-    giveBack(this.records);
+    float64Arrays.give(this.records);
     this.records = NO_RECORDS;
     this.count = 0;
     this.denseRows.length = 0;
@@ -159,7 +159,7 @@ export class LinkTable {
   }
 
   private resize(length: number): void {
-    const records = float64Array(length);
+    const records = float64Arrays.take(length);
     records.set(this.records);
     this.records = records;
   }

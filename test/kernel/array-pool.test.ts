@@ -1,51 +1,51 @@
 import { describe, expect, it } from 'vitest';
 import { fc, prop } from './prop.js';
-import { float64Array, giveBack, int32Array, pooledArrayBytes, uint16Array, uint32Array } from '../../src/kernel/array-pool.js';
+import { float64Arrays, int32Arrays, pooledArrayBytes, uint16Arrays, uint32Arrays } from '../../src/kernel/array-pool.js';
 import { EventQueue } from '../../src/kernel/event-queue.js';
 import { InvalidStateError } from '../../src/errors.js';
 import { catchError } from './expect-error.js';
 
-describe('array pool', () => {
-  it('hands back a given array, zeroed, for the same type and length only', () => {
-    const given = new Float64Array(40).fill(7.5);
-    giveBack(given);
-    expect(int32Array(80)).not.toBe(given);
-    expect(float64Array(41)).not.toBe(given);
-    const taken = float64Array(40);
+describe('array pools', () => {
+  it('hand back a given array, zeroed, for the same length only', () => {
+    const given = float64Arrays.take(40).fill(7.5);
+    float64Arrays.give(given);
+    expect(float64Arrays.take(41)).not.toBe(given);
+    const taken = float64Arrays.take(40);
     expect(taken).toBe(given);
     expect([...taken].every((value) => value === 0)).toBe(true);
-    expect(float64Array(40)).not.toBe(given); // taken once only
+    expect(float64Arrays.take(40)).not.toBe(given); // taken once only
   });
 
-  it('keeps each element type apart', () => {
-    const kinds = [new Int32Array(32).fill(-1), new Uint32Array(32).fill(9), new Uint16Array(64).fill(3)] as const;
-    for (const array of kinds) giveBack(array);
-    expect(uint16Array(64)).toBe(kinds[2]);
-    expect(uint32Array(32)).toBe(kinds[1]);
-    expect(int32Array(32)).toBe(kinds[0]);
-    expect(kinds.every((array) => array.every((value) => value === 0))).toBe(true);
+  it('keep each element type apart', () => {
+    const int32 = int32Arrays.take(32).fill(-1);
+    const uint32 = uint32Arrays.take(32).fill(9);
+    const uint16 = uint16Arrays.take(64).fill(3);
+    int32Arrays.give(int32);
+    uint32Arrays.give(uint32);
+    uint16Arrays.give(uint16);
+    expect(uint16Arrays.take(64)).toBe(uint16);
+    expect(uint32Arrays.take(32)).toBe(uint32);
+    expect(int32Arrays.take(32)).toBe(int32);
+    expect([int32, uint32, uint16].every((array) => array.every((value) => value === 0))).toBe(true);
   });
 
-  it('drops arrays of 64 bytes or less (they live in the JS heap), views and huge arrays', () => {
-    const small = new Float64Array(8);
-    giveBack(small);
-    expect(float64Array(8)).not.toBe(small);
-    const buffer = new ArrayBuffer(4096);
-    const view = new Float64Array(buffer, 0, 100);
-    giveBack(view);
-    expect(float64Array(100)).not.toBe(view);
-    const huge = new Float64Array(64 * 1024);
+  it('drop arrays of 64 bytes or less (they live in the JS heap) and arrays over 64 KiB', () => {
+    const small = float64Arrays.take(8);
+    float64Arrays.give(small);
+    expect(float64Arrays.take(8)).not.toBe(small);
+    const huge = float64Arrays.take(64 * 1024);
     const before = pooledArrayBytes();
-    giveBack(huge);
+    float64Arrays.give(huge);
     expect(pooledArrayBytes()).toBe(before);
+    expect(float64Arrays.take(64 * 1024)).not.toBe(huge);
   });
 
-  it('holds at most 1 MiB, whatever is given back', () => {
-    for (let index = 0; index < 100; index++) giveBack(new Float64Array(4096)); // 32 KiB each
+  it('hold at most 1 MiB, whatever is given back', () => {
+    for (let index = 0; index < 100; index++) float64Arrays.give(new Float64Array(4096)); // 32 KiB each
     expect(pooledArrayBytes()).toBeLessThanOrEqual(1024 * 1024);
     expect(pooledArrayBytes()).toBeGreaterThan(1024 * 1024 - 32 * 1024);
     const before = pooledArrayBytes();
-    float64Array(4096);
+    float64Arrays.take(4096);
     expect(pooledArrayBytes()).toBe(before - 32 * 1024); // taking frees budget
   });
 });
