@@ -40,3 +40,21 @@ describe('large-cluster benchmark', () => {
     expect(result.suspicionsRaised).toBeGreaterThan(0);
   });
 });
+
+describe('bench:cases', () => {
+  // On the build (CI builds before the tests): the property row against itself as the base, and a
+  // short sweep in the temporary user's project the benchmark lays out.
+  it('measures passing cases through clusterProperty, side by side with a base build', async () => {
+    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', 'bench/cases.ts', '--only', 'property', '--runs', '1', '--time', '300', '--base', 'dist'], { encoding: 'utf8' });
+    const rate = /clusterProperty, 3-node \(cases\/s\): median \(range\) over 1 runs: (\d+)/.exec(stdout);
+    expect(rate, stdout).not.toBeNull();
+    expect(Number(rate![1])).toBeGreaterThan(100);
+    expect(stdout).toMatch(/head\/base: \d+\.\d\d/);
+  }, 60_000);
+
+  it('runs the README sweep in a user-like project at 0, 1 and 2 workers', async () => {
+    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', 'bench/cases.ts', '--only', 'sweep', '--runs', '1', '--sweep-seeds', '8'], { encoding: 'utf8' });
+    for (const workers of [0, 1, 2]) expect(stdout).toMatch(new RegExp(`sweep --workers ${workers}: [\\d.]+ \\([\\d.]+-[\\d.]+\\) s`));
+    expect(stdout).toMatch(/case capacity .*: \d\.\d\d/);
+  }, 120_000);
+});
