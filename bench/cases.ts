@@ -294,11 +294,11 @@ async function main(): Promise<void> {
   if (only !== undefined && only !== 'sweep') return;
   const seeds = Number(values['sweep-seeds']);
   const outDir = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
-  const project = userProject(values.dist, outDir);
   const seconds = new Map<number, number[]>(SWEEP_WORKERS.map((workers) => [workers, []]));
   const capacities: number[] = [];
   const caseCapacities: number[] = [];
   try {
+    const project = userProject(values.dist, outDir);
     for (let run = 0; run < runs; run++) {
       capacities.push(await parallelCapacity());
       caseCapacities.push(await caseCapacity(values.dist));

@@ -219,7 +219,10 @@ export function evaluate<System>(check: Check<System>, system: System, sim: Simu
  * case, measured), as every option read in the constructors was slower on it.
  */
 function caseOptions(scenario: { simulation?: object }, seed: Seed, traceLimit: number | undefined): SimulationOptions {
-  const options = Object.assign({}, simulationOptions(scenario)) as unknown as SimulationOptions;
+  const source = simulationOptions(scenario);
+  // `Object.assign` would set the prototype from an own "__proto__" key (JSON.parse makes one);
+  // the spread copies it as a key, which the constructor then refuses as an unknown option.
+  const options = (Object.hasOwn(source, '__proto__') ? { ...source } : Object.assign({}, source)) as unknown as SimulationOptions;
   options.seed = seed;
   if (traceLimit !== undefined) options.trace = { limit: traceLimit };
   return options;

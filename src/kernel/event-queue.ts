@@ -416,6 +416,7 @@ export class EventQueue {
     this.freeSlots = EMPTY_INT32;
     this.slotKind = EMPTY_UINT16;
     this.slotPayload.length = 0;
+    this.currentPayload = undefined;
     this.capacity = 0;
     this.heapSize = 0;
     this.freeCount = 0;

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, InvalidStateError } from '../errors.js';
 import type { EventLoop } from '../kernel/event-loop.js';
 import { rejectUnknownKeys, requireObject, requirePositive, requireString } from '../validate.js';
 import { baseLinkModel, CompiledLinkModel, validateLinkModel, type LinkModel } from './link-model.js';
@@ -222,6 +222,8 @@ export class Network {
   private readonly table = new LinkTable();
   /** Each link's compiled model, indexed like `links` (most links share one). */
   private readonly models: CompiledLinkModel[] = [];
+  /** Set by {@link Network.releaseStorage}. */
+  private released = false;
 
   private readonly onCutChange: (from: number, to: number, blocked: boolean) => void;
 
@@ -392,6 +394,7 @@ export class Network {
   }
 
   private createLink(from: number, to: number): number {
+    if (this.released) this.refuseReleased();
     const name = linkStreamName(this.nodes.idOf(from), this.nodes.idOf(to));
     const compiled = this.compileWith(from, to, this.defaultLink, this.overrideOf(from, to), NO_LAYERS);
     // A cluster's links are usually all made early: room for a full mesh of the nodes so far at once.
@@ -490,6 +493,7 @@ export class Network {
 
   /** Counters summed over the links with indices in [start, end). */
   private statsOf(start: number, end: number): LinkStats {
+    if (this.released) this.refuseReleased();
     const dropped = zeros(dropReasons.length);
     let sent = 0;
     let delivered = 0;
@@ -505,13 +509,26 @@ export class Network {
     return { sent, delivered, duplicated, dropped: byReason(dropped) };
   }
 
-  /** @internal Gives the link table's arrays back to the pool: for a simulation that is done (`Simulation.dispose`). */
+  /**
+   * @internal Gives the link table's arrays back to the pool: for a simulation that is done
+   * (`Simulation.dispose`). The links are forgotten with them, so every later question about a
+   * link (stats, cuts, a new link) throws rather than answer from emptied records.
+   */
   releaseStorage(): void {
     this.table.release();
+    this.links.length = 0;
+    this.ends.length = 0;
+    this.models.length = 0;
+    this.released = true;
+  }
+
+  private refuseReleased(): never {
+    throw new InvalidStateError('the simulation was disposed (its case ended): its links are gone');
   }
 
   /** @internal Messages dropped for the reason `code`, over every link. */
   droppedFor(code: number): number {
+    if (this.released) this.refuseReleased();
     let dropped = 0;
     for (const link of this.links) if (link !== undefined) dropped += link.dropped[code]!;
     return dropped;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkCluster, clusterProperty, faultSchedule, type ClusterScenario } from '../../src/check/index.js';
-import { InvalidStateError, Simulation, type FaultSchedule } from '../../src/index.js';
+import { InvalidArgumentError, InvalidStateError, Simulation, type FaultSchedule } from '../../src/index.js';
 import { catchError } from '../kernel/expect-error.js';
 
 const NODES = ['n1', 'n2', 'n3', 'n4'];
@@ -47,6 +47,21 @@ describe('Simulation.dispose', () => {
     sim.dispose(); // twice: nothing more
   });
 
+  it('forgets the links with their arrays: network questions throw rather than answer from emptied records', () => {
+    const sim = new Simulation({ seed: 1 });
+    for (const id of ['a', 'b']) sim.addNode(id, (ctx) => ({ onStart: () => ctx.broadcast('hello') }));
+    sim.network.block('b', 'a');
+    sim.run();
+    expect(sim.network.stats().sent).toBe(2);
+    sim.dispose();
+    const questions = [() => sim.network.stats(), () => sim.network.linkStats('a', 'b'), () => sim.network.isBlocked('b', 'a'), () => sim.network.block('a', 'b'), () => sim.network.linkModel('a', 'b')];
+    for (const question of questions) {
+      const error = catchError(question);
+      expect(error).toBeInstanceOf(InvalidStateError);
+      expect((error as Error).message).toMatch(/disposed/);
+    }
+  });
+
   it('cannot dispose a running simulation', () => {
     const sim = new Simulation({ seed: 1 });
     let caught: unknown;
@@ -72,6 +87,15 @@ describe('Simulation.dispose', () => {
     });
     expect(recycled).toEqual(fresh);
     expect(new Set(fresh).size).toBe(fresh.length);
+  });
+});
+
+describe('a case\'s simulation options', () => {
+  it('keep an own "__proto__" key as a key, which the simulation refuses by name', () => {
+    const scenario = { ...gossipScenario(), simulation: JSON.parse('{"__proto__": {"maxEvents": 5}}') as object };
+    const error = catchError(() => checkCluster(scenario, { seed: 1 }));
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as InvalidArgumentError).field).toBe('__proto__');
   });
 });
 
