@@ -47,17 +47,25 @@ class ArrayPool<T extends TypedArray> {
   /**
    * Keeps `array`, zeroed, for a later simulation. The caller must have made it with
    * {@link ArrayPool.take} (a whole array of its own, never a view) and must not touch it again:
-   * the next taker owns it. Arrays of at most 64 bytes, larger than MAX_ARRAY_BYTES, or past the
-   * budget are simply dropped.
+   * the next taker owns it. Arrays of at most 64 bytes or larger than MAX_ARRAY_BYTES are simply
+   * dropped. One that would pass the budget empties every pool first: what was kept may be of
+   * lengths no later simulation asks for (one large scenario, then many small cases), and
+   * keeping it would stop all reuse for good.
    */
   give(array: T): void {
     const bytes = array.byteLength;
-    if (bytes <= IN_HEAP_BYTES || bytes > MAX_ARRAY_BYTES || pooledBytes + bytes > MAX_POOLED_BYTES) return;
+    if (bytes <= IN_HEAP_BYTES || bytes > MAX_ARRAY_BYTES) return;
+    if (pooledBytes + bytes > MAX_POOLED_BYTES) emptyPools();
     array.fill(0);
     pooledBytes += bytes;
     const list = this.free.get(array.length);
     if (list === undefined) this.free.set(array.length, [array]);
     else list.push(array);
+  }
+
+  /** Drops every array kept. */
+  empty(): void {
+    this.free.clear();
   }
 }
 
@@ -69,6 +77,13 @@ export const int32Arrays = new ArrayPool((length) => new Int32Array(length));
 export const uint32Arrays = new ArrayPool((length) => new Uint32Array(length));
 /** Uint16Arrays given back. */
 export const uint16Arrays = new ArrayPool((length) => new Uint16Array(length));
+
+const pools = [float64Arrays, int32Arrays, uint32Arrays, uint16Arrays];
+
+function emptyPools(): void {
+  for (const pool of pools) pool.empty();
+  pooledBytes = 0;
+}
 
 /** Bytes the pools hold now (for tests of the bound). */
 export function pooledArrayBytes(): number {
