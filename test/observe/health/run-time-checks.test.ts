@@ -57,19 +57,14 @@ describe('HealthChecker.addCheck', () => {
   });
 
   it('waits for a crashed checker to recover, and for a paused one to resume, before the first probe', () => {
-    const crashed = world();
-    crashed.sim.schedule(900, () => crashed.sim.crash('lb'));
-    crashed.sim.schedule(1_000, () => crashed.health.addCheck(LATE_LIVENESS));
-    crashed.sim.schedule(1_500, () => crashed.sim.restart('lb'));
-    crashed.sim.run({ until: 1_750 });
-    expect(probeTimes(crashed.health, 'late/liveness')).toEqual([1_500, 1_600, 1_700]);
-
-    const paused = world();
-    paused.sim.schedule(900, () => paused.sim.pause('lb'));
-    paused.sim.schedule(1_000, () => paused.health.addCheck(LATE_LIVENESS));
-    paused.sim.schedule(1_500, () => paused.sim.resume('lb'));
-    paused.sim.run({ until: 1_750 });
-    expect(probeTimes(paused.health, 'late/liveness')).toEqual([1_500, 1_600, 1_700]);
+    for (const [stop, start] of [['crash', 'restart'], ['pause', 'resume']] as const) {
+      const { sim, health } = world();
+      sim.schedule(900, () => sim[stop]('lb'));
+      sim.schedule(1_000, () => health.addCheck(LATE_LIVENESS));
+      sim.schedule(1_500, () => sim[start]('lb'));
+      sim.run({ until: 1_750 });
+      expect(probeTimes(health, 'late/liveness'), stop).toEqual([1_500, 1_600, 1_700]);
+    }
   });
 
   it('detects a crash of the added target within interval x threshold + timeout, and scores it from its addition', () => {
