@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fc, prop } from './prop.js';
 import alea from 'seedrandom/lib/alea.js';
-import { ALEA_STATE_SIZE, Rng, seedAleaState } from '../../src/kernel/rng.js';
+import { ALEA_STATE_SIZE, nextUniform, Rng, seedAleaState } from '../../src/kernel/rng.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 
 const DRAWS = 20_000;
@@ -329,6 +329,25 @@ describe('seedAleaState', () => {
         expect([...states]).toEqual([reference.s0, reference.s1, reference.s2, reference.c]);
       });
     }
+  });
+
+  it('gives seedrandom\'s state again for a remembered (seed, name), after draws and past the remembered bound', () => {
+    // seedAleaState remembers the states of one seed's streams (a shrinking search seeds the same
+    // links case after case): a remembered state must be copied out, never drawn from in place.
+    const names = Array.from({ length: 5_000 }, (_, index) => `link:["n${index % 2_500}","m"]`);
+    const states = new Float64Array(ALEA_STATE_SIZE);
+    for (const seed of [9, 9, 'nine', 9]) {
+      for (const name of names) {
+        seedAleaState(states, 0, seed, name);
+        const reference = alea(JSON.stringify([seed, name]), { state: true }).state();
+        expect([...states]).toEqual([reference.s0, reference.s1, reference.s2, reference.c]);
+        nextUniform(states, 0);
+      }
+    }
+    const first = new Rng(9, 'link:["a","b"]');
+    const drawn = [first.random(), first.random()];
+    const again = new Rng(9, 'link:["a","b"]');
+    expect([again.random(), again.random()]).toEqual(drawn);
   });
 
   it('seeds a stream only when it is first drawn from, with the same numbers as one seeded at once', () => {
