@@ -7,6 +7,7 @@ import { faultSchedule, type FaultScheduleOptions } from './arbitraries/fault-sc
 import { CaseRun } from './case-run.js';
 import { checkValidated, checkValidatedAsync, violationFoundReport, ViolationFound, type CheckOptions } from './check-cluster.js';
 import { describeFault, replayLine } from './failure-report.js';
+import { PassedCases } from './passed-cases.js';
 import { validateScenario, type ClusterCase, type ClusterScenario, type WorkloadOperation } from './scenario.js';
 
 /**
@@ -91,7 +92,9 @@ const OPTION_KEYS = ['faults', 'workload', 'numRuns', 'seed', 'path', 'selfCheck
  * drawn, list every node, clients included), so a mistake is reported as itself rather than as a
  * failing case. `onPass` receives the coverage of each passing case. The simulation of a passing
  * case is disposed when the case ends (its arrays go to the next case's): one kept past its case,
- * in the system state say, throws `InvalidStateError` if run again.
+ * in the system state say, throws `InvalidStateError` if run again. Once a case has failed, a
+ * case the shrinker asks for again that passed before is not run again (a case is a pure function
+ * of its seed, faults and workload): `onPass` receives its coverage again.
  *
  * @example
  * ```ts
@@ -127,19 +130,34 @@ export function searchProperty<System, Operation>(
   const faults = faultsArbitrary(scenario, options.faults);
   const operations = options.workload ?? fc.constant<Array<WorkloadOperation<Operation>>>([]);
   const checkOptions = checkOptionsOf(options);
+  const passed = new PassedCases<Coverage>();
   // The scenario was validated above, once: each case validates only what varies.
   return fc.asyncProperty(clusterSeed(), faults, operations, async (seed, schedule, items) => {
-    const testCase = caseOf(seed, schedule, items);
-    if (scenario.async === true) {
-      onPass((await checkValidatedAsync(scenario, testCase, checkOptions, report)).coverage);
-      return;
+    const key = passed.keyOf([seed, schedule, items]);
+    let coverage = passed.coverageOf(key);
+    if (coverage === undefined) {
+      try {
+        const testCase = caseOf(seed, schedule, items);
+        coverage = scenario.async === true ? (await checkValidatedAsync(scenario, testCase, checkOptions, report)).coverage : runSyncCase(scenario, testCase, checkOptions, report);
+      } catch (error) {
+        passed.failed();
+        throw error;
+      }
+      passed.passed(key, coverage);
     }
-    const outcome = checkValidated(scenario, testCase, checkOptions, report);
-    // The case passed, and nobody reads its simulation again: the next case takes its arrays.
-    // (Not for async scenarios: a continuation left waiting could still reach a disposed one.)
-    outcome.sim.dispose();
-    onPass(outcome.coverage);
+    onPass(coverage);
   });
+}
+
+type Coverage = Record<string, { met: number }>;
+
+/** Runs one case of a synchronous scenario; returns its coverage, or throws what failed it. */
+function runSyncCase<System, Operation>(scenario: ClusterScenario<System, Operation>, testCase: ClusterCase<Operation>, checkOptions: CheckOptions, report: boolean): Coverage {
+  const outcome = checkValidated(scenario, testCase, checkOptions, report);
+  // The case passed, and nobody reads its simulation again: the next case takes its arrays.
+  // (Not for async scenarios: a continuation left waiting could still reach a disposed one.)
+  outcome.sim.dispose();
+  return outcome.coverage;
 }
 
 /**
