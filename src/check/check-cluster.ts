@@ -104,6 +104,9 @@ function validateScenarioOnce(scenario: unknown): void {
   if (known !== null) validatedScenarios.set(scenario as object, ShapeSnapshot.of(scenario) ?? null);
 }
 
+/** V8's `Error.stackTraceLimit`, where it exists and may be set (not in a frozen realm). */
+const STACK_LIMIT_SETTABLE = typeof Error.stackTraceLimit === 'number' && Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')?.writable === true;
+
 /**
  * A violation found while fast-check searches and shrinks: the case failed, and that is all the
  * search needs. Building the report takes a second, traced run of the case, so the searchers
@@ -115,8 +118,20 @@ function validateScenarioOnce(scenario: unknown): void {
  * ```
  */
 export class ViolationFound extends Error {
-  constructor(readonly violation: Violation) {
-    super(`property '${violation.property}' failed after event ${violation.event} (report not built during the search)`);
+  readonly violation: Violation;
+
+  constructor(violation: Violation) {
+    // Without a stack: a shrinking search throws one for each failing candidate, nobody reads
+    // its stack (the report is built for the minimal case), and capturing one cost about 2 % of
+    // the README's register sweep (measured).
+    const limit = STACK_LIMIT_SETTABLE ? Error.stackTraceLimit : undefined;
+    if (limit !== undefined) Error.stackTraceLimit = 0;
+    try {
+      super(`property '${violation.property}' failed after event ${violation.event} (report not built during the search)`);
+    } finally {
+      if (limit !== undefined) Error.stackTraceLimit = limit;
+    }
+    this.violation = violation;
     this.name = 'ViolationFound';
   }
 }
