@@ -59,12 +59,7 @@ describe('EventQueue.release', () => {
 
   // A queue built on released arrays must behave exactly as a new one: same pops, same handles
   // (a handle carries its slot's generation, so an array not zeroed would show up here).
-  const operation = fc.oneof(
-    fc.record({ push: fc.integer({ min: 0, max: 50 }) }),
-    fc.record({ cancel: fc.nat(200) }),
-    fc.constant({ pop: true as const }),
-  );
-  prop([fc.array(operation, { maxLength: 300 }), fc.array(operation, { maxLength: 300 })], { numRuns: 60 })(
+  prop([fc.array(operation(), { maxLength: 300 }), fc.array(operation(), { maxLength: 300 })], { numRuns: 60 })(
     'a queue on released arrays pops and hands out exactly what a new queue does',
     (dirtying, operations) => {
       const released = new EventQueue();
@@ -75,25 +70,66 @@ describe('EventQueue.release', () => {
   );
 });
 
+describe('EventQueue growth', () => {
+  it('gives the arrays it outgrew to the pool, and the next queue grows on them', () => {
+    const first = new EventQueue();
+    for (let index = 0; index < 33; index++) first.push(index, index, 1, 0, 0, 0, 0, undefined); // 32 -> 64 slots
+    const before = pooledArrayBytes();
+    const second = new EventQueue();
+    second.push(1, 0, 1, 0, 0, 0, 0, undefined); // takes the 32-slot arrays the first one gave
+    expect(pooledArrayBytes()).toBeLessThan(before);
+  });
+
+  // Two queues growing in turns: each takes arrays the other just outgrew, and neither may see
+  // the other's events, or a slot generation left behind.
+  prop([fc.array(operation(), { maxLength: 400 }), fc.array(operation(), { maxLength: 400 })], { numRuns: 60 })(
+    'two queues growing in turns pop and hand out what each would alone',
+    (left, right) => {
+      const alone = [replay(new EventQueue(), left), replay(new EventQueue(), right)];
+      const queues = [new EventQueue(), new EventQueue()];
+      const seen: number[][] = [[], []];
+      const steps = [left, right];
+      for (let index = 0; index < Math.max(left.length, right.length); index++) {
+        for (const side of [0, 1]) {
+          const step = steps[side]![index];
+          if (step !== undefined) stepQueue(queues[side]!, step, seen[side]!);
+        }
+      }
+      for (const side of [0, 1]) while (queues[side]!.pop()) seen[side]!.push(queues[side]!.currentTime, queues[side]!.currentA);
+      expect(seen).toEqual(alone);
+    },
+  );
+});
+
 type Operation = { push: number } | { cancel: number } | { pop: true };
+
+function operation(): fc.Arbitrary<Operation> {
+  return fc.oneof(fc.record({ push: fc.integer({ min: 0, max: 50 }) }), fc.record({ cancel: fc.nat(200) }), fc.constant({ pop: true as const }));
+}
 
 /** Runs the operations, returning every handle and popped (time, a) in order. */
 function replay(queue: EventQueue, operations: ReadonlyArray<Operation>): number[] {
   const seen: number[] = [];
-  const handles: number[] = [];
-  let order = 0;
-  for (const operation of operations) {
-    if ('push' in operation) {
-      const handle = queue.push(operation.push, order, 1, 0, order, 0, 0, undefined);
-      order++;
-      handles.push(handle);
-      seen.push(handle);
-    } else if ('cancel' in operation) {
-      if (handles.length > 0) seen.push(queue.cancel(handles[operation.cancel % handles.length]!) ? 1 : 0);
-    } else if (queue.pop()) seen.push(queue.currentTime, queue.currentA);
-  }
+  for (const step of operations) stepQueue(queue, step, seen);
   while (queue.pop()) seen.push(queue.currentTime, queue.currentA);
   return seen;
+}
+
+/** Handles pushed so far, per queue (a cancel picks one of them). */
+const handlesOf = new WeakMap<EventQueue, number[]>();
+
+/** One operation on `queue`; what it returns or pops goes to `seen`. */
+function stepQueue(queue: EventQueue, step: Operation, seen: number[]): void {
+  let handles = handlesOf.get(queue);
+  if (handles === undefined) handlesOf.set(queue, (handles = []));
+  if ('push' in step) {
+    const order = handles.length;
+    const handle = queue.push(step.push, order, 1, 0, order, 0, 0, undefined);
+    handles.push(handle);
+    seen.push(handle);
+  } else if ('cancel' in step) {
+    if (handles.length > 0) seen.push(queue.cancel(handles[step.cancel % handles.length]!) ? 1 : 0);
+  } else if (queue.pop()) seen.push(queue.currentTime, queue.currentA);
 }
 
 // Last: it leaves the pool at its budget, which the tests above must not start from.

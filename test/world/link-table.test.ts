@@ -28,6 +28,25 @@ describe('LinkTable', () => {
     }
   });
 
+  it('keeps its streams and counts when two tables grow in turns (each takes records the other outgrew)', () => {
+    const tables = [new LinkTable(), new LinkTable()];
+    for (let to = 0; to < 300; to++) {
+      for (const [side, table] of tables.entries()) {
+        const link = table.add(side, to, side, `link:${to}`);
+        table.countSent(link);
+        table.nextUniform(link);
+      }
+    }
+    for (const [side, table] of tables.entries()) {
+      for (let to = 0; to < 300; to += 7) {
+        const link = table.find(side, to);
+        const reference = new Rng(side, `link:${to}`);
+        reference.random();
+        expect([table.sent(link), table.nextUniform(link)]).toEqual([1, reference.random()]);
+      }
+    }
+  });
+
   it('keeps streams independent: drawing on one link never shifts another', () => {
     const quiet = new LinkTable();
     const busy = new LinkTable();
