@@ -2,7 +2,7 @@ import { AsyncRunRequiredError, HandlerError, InvalidArgumentError, InvalidState
 import { rejectUnknownKeys, requireObject, requireOneOf, requirePositiveInteger } from '../validate.js';
 import { EventQueue } from './event-queue.js';
 import { yieldToMacrotask } from './macrotask.js';
-import { Rng, type Seed } from './rng.js';
+import { Rng, simulationSeeded, type Seed } from './rng.js';
 import { TraceHash } from './trace-hash.js';
 import { TraceRecorder, type TraceRecord } from './trace-recorder.js';
 
@@ -219,6 +219,7 @@ export class EventLoop {
     requireObject(options, 'options');
     rejectUnknownKeys(options as unknown as Record<string, unknown>, '', (new.target as typeof EventLoop).optionKeys);
     this.seed = readSeed(options.seed);
+    simulationSeeded(this.seed);
     this.tieBreak = options.tieBreak === undefined ? 'fifo' : options.tieBreak;
     requireOneOf(this.tieBreak, 'tieBreak', ['fifo', 'random']);
     this.maxEvents = options.maxEvents === undefined ? DEFAULT_MAX_EVENTS : options.maxEvents;

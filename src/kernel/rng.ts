@@ -26,46 +26,63 @@ const SPACE_SEEDS = mashSpaces();
  * (seeding through seedrandom was 15 % of a short run, measured).
  */
 export function seedAleaState(states: Float64Array, offset: number, seed: Seed, name: string): void {
-  if (seed !== seededFor) {
-    seededStates.clear();
-    seededFor = seed;
-  }
-  let seeded = seededStates.get(name);
-  if (seeded === undefined) {
-    seeded = mashedSeeds(streamText(seed, name));
-    if (seededStates.size >= MAX_SEEDED_STATES) seededStates.clear();
-    seededStates.set(name, seeded);
-  }
-  states[offset] = seeded[0]!;
-  states[offset + 1] = seeded[1]!;
-  states[offset + 2] = seeded[2]!;
   states[offset + 3] = 1;
+  if (seed !== rememberedSeed) {
+    mashInto(states, offset, streamText(seed, name));
+    return;
+  }
+  let remembered = rememberedStates.get(name);
+  if (remembered === undefined) {
+    remembered = new Float64Array(3);
+    mashInto(remembered, 0, streamText(seed, name));
+    if (rememberedStates.size >= MAX_REMEMBERED_STATES) rememberedStates.clear();
+    rememberedStates.set(name, remembered);
+  }
+  states[offset] = remembered[0]!;
+  states[offset + 1] = remembered[1]!;
+  states[offset + 2] = remembered[2]!;
+}
+
+/** Writes Alea's three seeds for the stream text `text` (Mash run three times over it) at `offset`. */
+function mashInto(states: Float64Array, offset: number, text: string): void {
+  let n = SPACE_SEEDS.n;
+  n = mash(n, text);
+  states[offset] = afterMash(SPACE_SEEDS.s0, n);
+  n = mash(n, text);
+  states[offset + 1] = afterMash(SPACE_SEEDS.s1, n);
+  n = mash(n, text);
+  states[offset + 2] = afterMash(SPACE_SEEDS.s2, n);
 }
 
 /**
- * The first three doubles of the streams of one seed, by stream name: the seed of the last
- * stream seeded, and at most MAX_SEEDED_STATES names. A shrinking property test runs a thousand
- * cases or more on one seed, each seeding the same links' streams again: Mash over their names
- * was 7 % of that time (measured on the README's register sweep). A case with a new seed starts
- * the memory again, so it holds one seed's streams at a time; the states are a pure function of
+ * Told the seed of each simulation as it is built. Once a simulation has the seed of the one
+ * built before it, the streams of that seed are remembered (their first three doubles, by stream
+ * name, at most MAX_REMEMBERED_STATES) until a simulation with another seed comes. A shrinking
+ * property test runs a thousand cases or more on one seed, each seeding the same links' streams
+ * again, and Mash over their names was 7 % of that time (the README's register sweep, measured).
+ * Cases that each have their own seed (a search's generation) remember nothing: remembering
+ * there cost 7 % of a short passing case (measured). The states are a pure function of
  * (seed, name), so remembering them changes no stream.
+ *
+ * @example
+ * ```ts
+ * simulationSeeded(loop.seed); // in the kernel's constructor
+ * ```
  */
-const seededStates = new Map<string, Float64Array>();
-const MAX_SEEDED_STATES = 4_096;
-let seededFor: Seed | undefined;
-
-/** Alea's three seeds for the stream text `text` (Mash run three times over it). */
-function mashedSeeds(text: string): Float64Array {
-  const seeds = new Float64Array(3);
-  let n = SPACE_SEEDS.n;
-  n = mash(n, text);
-  seeds[0] = afterMash(SPACE_SEEDS.s0, n);
-  n = mash(n, text);
-  seeds[1] = afterMash(SPACE_SEEDS.s1, n);
-  n = mash(n, text);
-  seeds[2] = afterMash(SPACE_SEEDS.s2, n);
-  return seeds;
+export function simulationSeeded(seed: Seed): void {
+  if (seed !== lastSimulationSeed) {
+    lastSimulationSeed = seed;
+    if (rememberedSeed === undefined) return;
+    rememberedSeed = undefined;
+    rememberedStates.clear();
+  } else if (rememberedSeed !== seed) rememberedSeed = seed;
 }
+
+const rememberedStates = new Map<string, Float64Array>();
+const MAX_REMEMBERED_STATES = 4_096;
+/** The seed whose streams are remembered, if any. */
+let rememberedSeed: Seed | undefined;
+let lastSimulationSeed: Seed | undefined;
 
 /** Stream names whose JSON tail {@link streamText} has written, at most MAX_NAME_TAILS of them. */
 const nameTails = new Map<string, string>();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fc, prop } from './prop.js';
 import alea from 'seedrandom/lib/alea.js';
-import { ALEA_STATE_SIZE, nextUniform, Rng, seedAleaState } from '../../src/kernel/rng.js';
+import { ALEA_STATE_SIZE, nextUniform, Rng, seedAleaState, simulationSeeded } from '../../src/kernel/rng.js';
+import { EventLoop } from '../../src/kernel/event-loop.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 
 const DRAWS = 20_000;
@@ -331,12 +332,14 @@ describe('seedAleaState', () => {
     }
   });
 
-  it('gives seedrandom\'s state again for a remembered (seed, name), after draws and past the remembered bound', () => {
-    // seedAleaState remembers the states of one seed's streams (a shrinking search seeds the same
-    // links case after case): a remembered state must be copied out, never drawn from in place.
+  it('gives seedrandom\'s state for remembered streams: after draws, past the remembered bound, and when the seed changes', () => {
+    // Once two simulations in a row have one seed, its streams' states are remembered (a
+    // shrinking search seeds the same links case after case): a remembered state must be copied
+    // out, never drawn from in place, and must never answer for another seed.
     const names = Array.from({ length: 5_000 }, (_, index) => `link:["n${index % 2_500}","m"]`);
     const states = new Float64Array(ALEA_STATE_SIZE);
-    for (const seed of [9, 9, 'nine', 9]) {
+    for (const seed of [9, 9, 9, 'nine', 'nine', 9, 9]) {
+      simulationSeeded(seed);
       for (const name of names) {
         seedAleaState(states, 0, seed, name);
         const reference = alea(JSON.stringify([seed, name]), { state: true }).state();
@@ -344,10 +347,20 @@ describe('seedAleaState', () => {
         nextUniform(states, 0);
       }
     }
-    const first = new Rng(9, 'link:["a","b"]');
-    const drawn = [first.random(), first.random()];
-    const again = new Rng(9, 'link:["a","b"]');
-    expect([again.random(), again.random()]).toEqual(drawn);
+    // A stream of another seed while one is remembered (two simulations alive at once).
+    seedAleaState(states, 0, 10, names[0]!);
+    const other = alea(JSON.stringify([10, names[0]]), { state: true }).state();
+    expect([...states]).toEqual([other.s0, other.s1, other.s2, other.c]);
+  });
+
+  it('gives two simulations with one seed the same streams, whichever are remembered', () => {
+    const draws = (): number[] => {
+      const sim = new EventLoop({ seed: 'same' });
+      return ['a', 'b', 'c'].flatMap((name) => [sim.rng(name).random(), sim.rng(name).random()]);
+    };
+    const first = draws();
+    expect(draws()).toEqual(first);
+    expect(draws()).toEqual(first);
   });
 
   it('seeds a stream only when it is first drawn from, with the same numbers as one seeded at once', () => {
