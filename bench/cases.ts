@@ -4,7 +4,7 @@
  *
  *   npm run build && npm run bench:cases
  *   npm run bench:cases -- [--dist dist] [--base <other build>/dist] [--runs 5] [--time 1500]
- *                          [--sweep-seeds 2000] [--only new|3-node|5-node|property|sweep]
+ *                          [--sweep-seeds 2000] [--only new|3-node|5-node|property|shrink|sweep]
  *
  * Cases run on a build (`--dist`, default this checkout's `dist/`), as users get it. With `--base`
  * each in-process case is measured on both builds, alternating in one process, and the ratio
@@ -23,6 +23,10 @@
  * - `clusterProperty, 3 nodes`: the same 3-node cases as property testing runs them, fast-check
  *   driving `clusterProperty` (the property behind `assertCluster` and `faultline sweep`), which
  *   disposes each passing case's simulation so the next one reuses its arrays; cases per second.
+ * - shrink: six failing seeds of the README's sweep, each searched and shrunk to its minimal case
+ *   as `faultline sweep` does it (its worker's task, on the example loaded in a user's layout);
+ *   failing seeds per second. Shrinking is where that sweep spends 95 % of its time: 72 of its
+ *   2,000 seeds fail, and each runs about 1,400 cases to shrink.
  * - sweep: `faultline sweep register.sweep.ts --seeds N` (the README's example) at `--workers 0`,
  *   `1` and `2`, alternating within a run, in a temporary project laid out as a user's (the
  *   example's files, and the checkout that holds `<dist>` as its `node_modules/faultline`); the
@@ -52,7 +56,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SWEEP_DIR = 'examples/property-testing';
 /** The sweep module first, then what it imports. */
 const SWEEP_FILES = ['register.sweep.ts', 'register.ts'] as const;
-const IN_PROCESS = ['new', '3-node', '5-node', 'property'] as const;
+const IN_PROCESS = ['new', '3-node', '5-node', 'property', 'shrink'] as const;
 type InProcessCase = (typeof IN_PROCESS)[number];
 const SWEEP_WORKERS = [0, 1, 2] as const;
 
@@ -142,8 +146,40 @@ function propertyWorkload(build: Build): AsyncWorkload {
   };
 }
 
+/**
+ * Fast-check seeds of the README's sweep that fail: each run shrinks its failure to a minimal case
+ * (about 100 ms, 1,400 to 1,750 cases). Shrinking such seeds is 95 % of that sweep's time.
+ */
+const SHRINK_SEEDS = [15, 44, 90, 91, 111, 113];
+
+type RunTask = (task: { file: string; seeds: number[]; runsPerSeed: number }) => Promise<Array<{ ok: boolean }>>;
+
+/** Failing seeds of the README's sweep, each shrunk as `faultline sweep` does it, in a user's layout. */
+async function shrinkWorkload(dist: string): Promise<AsyncWorkload> {
+  const project = userProject(dist, mkdtempSync(join(tmpdir(), 'faultline-shrink-')));
+  const runTask = ((await import(pathToFileURL(join(resolve(dist), 'sweep-worker.js')).href)) as { default: RunTask }).default;
+  const file = join(project, SWEEP_FILES[0]);
+  return {
+    async iterate() {
+      for (const seed of SHRINK_SEEDS) {
+        const [result] = await runTask({ file, seeds: [seed], runsPerSeed: 1 });
+        if (result?.ok !== false) throw new Error(`seed ${seed} of the register sweep was expected to fail`);
+      }
+      return SHRINK_SEEDS.length;
+    },
+  };
+}
+
 /** In a child: one run of one case, on the head build and (if given) the base build, alternating. */
 async function measureOne(name: InProcessCase, headDist: string, baseDist: string | undefined, timeMs: number): Promise<void> {
+  if (name === 'shrink') {
+    const dists: Array<[string, string]> = baseDist === undefined ? [['head', headDist]] : [['base', baseDist], ['head', headDist]];
+    const workloads = await Promise.all(dists.map(([, dist]) => shrinkWorkload(dist)));
+    const cases = dists.map(([label], index) => ({ group: name, name: label, parameters: {}, metric: 'opsPerSec' as const, create: () => workloads[index]! }));
+    const results = await measureTogetherAsync(cases, { timeMs, warmupMs: 500, rounds: 5 });
+    console.log(JSON.stringify(Object.fromEntries(results.map((result) => [result.name, result.median]))));
+    return;
+  }
   const builds: Array<[string, Build]> = [['head', await loadBuild(headDist)]];
   if (baseDist !== undefined) builds.unshift(['base', await loadBuild(baseDist)]);
   if (name === 'property') {
@@ -157,9 +193,16 @@ async function measureOne(name: InProcessCase, headDist: string, baseDist: strin
   console.log(JSON.stringify(Object.fromEntries(results.map((result) => [result.name, result.median]))));
 }
 
+/** This process's Node flags, with a bare `--import tsx` resolved here, so a child may start elsewhere. */
+function absoluteExecArgv(): string[] {
+  return process.execArgv.map((flag, index) => (flag === 'tsx' && process.execArgv[index - 1] === '--import' ? import.meta.resolve('tsx') : flag));
+}
+
 function measureInChild(name: InProcessCase, headDist: string, baseDist: string | undefined, timeMs: number): Record<string, number> {
-  const args = [...process.execArgv, SELF, '--child', name, '--dist', headDist, '--time', String(timeMs), ...(baseDist === undefined ? [] : ['--base', baseDist])];
-  const child = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = [...absoluteExecArgv(), SELF, '--child', name, '--dist', resolve(headDist), '--time', String(timeMs), ...(baseDist === undefined ? [] : ['--base', resolve(baseDist)])];
+  // The shrink child loads the example's TypeScript through tsx, which reads the tsconfig of its
+  // working directory: started in the checkout, it would map `faultline` to the library's source.
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...(name === 'shrink' ? { cwd: tmpdir() } : {}) });
   if (child.status !== 0) throw new Error(`'${name}' failed (exit ${child.status ?? child.signal})`);
   return JSON.parse(child.stdout) as Record<string, number>;
 }
@@ -254,8 +297,17 @@ function summary(values: readonly number[], digits: number): string {
 }
 
 function rate(perSecond: number, name: InProcessCase): string {
-  return name === 'new' ? `${(1e6 / perSecond).toFixed(2)} µs` : `${Math.round(perSecond)} cases/s`;
+  if (name === 'new') return `${(1e6 / perSecond).toFixed(2)} µs`;
+  return name === 'shrink' ? `${(1000 / perSecond).toFixed(0)} ms a failing seed` : `${Math.round(perSecond)} cases/s`;
 }
+
+const LABELS: Record<InProcessCase, string> = {
+  new: 'new Simulation (constructions/s)',
+  '3-node': 'checkCluster, 3-node (cases/s)',
+  '5-node': 'checkCluster, 5-node (cases/s)',
+  property: 'clusterProperty, 3-node (cases/s)',
+  shrink: 'failing seeds of the sweep, shrunk (seeds/s)',
+};
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -286,7 +338,7 @@ async function main(): Promise<void> {
       const against = result['base'] === undefined ? '' : `, base ${rate(result['base'], name)}, head/base ${(result['head']! / result['base']).toFixed(2)}`;
       console.log(`${name.padEnd(7)} run ${run + 1}: ${rate(result['head']!, name)}${against}`);
     }
-    const label = name === 'new' ? 'new Simulation (constructions/s)' : name === 'property' ? 'clusterProperty, 3-node (cases/s)' : `checkCluster, ${name} (cases/s)`;
+    const label = LABELS[name];
     console.log(`${label}: median (range) over ${runs} runs: ${summary(head, 0)}`);
     if (base.length > 0) console.log(`  base: ${summary(base, 0)}; head/base: ${summary(head.map((value, index) => value / base[index]!), 2)}`);
     console.log('');

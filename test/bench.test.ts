@@ -52,6 +52,14 @@ describe('bench:cases', () => {
     expect(stdout).toMatch(/head\/base: \d+\.\d\d/);
   }, 60_000);
 
+  it('shrinks failing seeds of the README sweep on the build, side by side with a base build', async () => {
+    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', 'bench/cases.ts', '--only', 'shrink', '--runs', '1', '--time', '300', '--base', 'dist'], { encoding: 'utf8' });
+    const rate = /failing seeds of the sweep, shrunk \(seeds\/s\): median \(range\) over 1 runs: (\d+)/.exec(stdout);
+    expect(rate, stdout).not.toBeNull();
+    expect(Number(rate![1])).toBeGreaterThan(0);
+    expect(stdout).toMatch(/shrink  run 1: \d+ ms a failing seed, base \d+ ms a failing seed, head\/base \d+\.\d\d/);
+  }, 120_000);
+
   it('runs the README sweep in a user-like project at 0, 1 and 2 workers', async () => {
     const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', 'bench/cases.ts', '--only', 'sweep', '--runs', '1', '--sweep-seeds', '8'], { encoding: 'utf8' });
     for (const workers of [0, 1, 2]) expect(stdout).toMatch(new RegExp(`sweep --workers ${workers}: [\\d.]+ \\([\\d.]+-[\\d.]+\\) s`));
