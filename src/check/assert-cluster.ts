@@ -94,7 +94,9 @@ const OPTION_KEYS = ['faults', 'workload', 'numRuns', 'seed', 'path', 'selfCheck
  * case is disposed when the case ends (its arrays go to the next case's): one kept past its case,
  * in the system state say, throws `InvalidStateError` if run again. Once a case has failed, a
  * case the shrinker asks for again that passed before is not run again (a case is a pure function
- * of its seed, faults and workload): `onPass` receives its coverage again.
+ * of its seed, faults and workload; cases are told apart by their JSON), unless `selfCheck` is
+ * on: `onPass` receives the same coverage object again, so treat it as read-only. The property
+ * keeps remembering passes (at most 4,096) for its life, over later `fc.check` runs too.
  *
  * @example
  * ```ts
@@ -130,26 +132,33 @@ export function searchProperty<System, Operation>(
   const faults = faultsArbitrary(scenario, options.faults);
   const operations = options.workload ?? fc.constant<Array<WorkloadOperation<Operation>>>([]);
   const checkOptions = checkOptionsOf(options);
-  const passed = new PassedCases<Coverage>();
+  // A self-check is there to catch a case that is not a pure function of its inputs: it runs
+  // every case, repeats included.
+  const passed = checkOptions.selfCheck ? undefined : new PassedCases<Coverage>();
   // The scenario was validated above, once: each case validates only what varies.
   return fc.asyncProperty(clusterSeed(), faults, operations, async (seed, schedule, items) => {
-    const key = passed.keyOf([seed, schedule, items]);
-    let coverage = passed.coverageOf(key);
+    const key = passed?.keyOf([seed, schedule, items]);
+    let coverage = passed?.coverageOf(key);
     if (coverage === undefined) {
       try {
         const testCase = caseOf(seed, schedule, items);
-        coverage = scenario.async === true ? (await checkValidatedAsync(scenario, testCase, checkOptions, report)).coverage : runSyncCase(scenario, testCase, checkOptions, report);
+        coverage = scenario.async === true ? await runAsyncCase(scenario, testCase, checkOptions, report) : runSyncCase(scenario, testCase, checkOptions, report);
       } catch (error) {
-        passed.failed();
+        passed?.startShrinking();
         throw error;
       }
-      passed.passed(key, coverage);
+      passed?.remember(key, coverage);
     }
     onPass(coverage);
   });
 }
 
 type Coverage = Record<string, { met: number }>;
+
+/** Runs one case of an async scenario; resolves to its coverage, or rejects with what failed it. */
+async function runAsyncCase<System, Operation>(scenario: ClusterScenario<System, Operation>, testCase: ClusterCase<Operation>, checkOptions: CheckOptions, report: boolean): Promise<Coverage> {
+  return (await checkValidatedAsync(scenario, testCase, checkOptions, report)).coverage;
+}
 
 /** Runs one case of a synchronous scenario; returns its coverage, or throws what failed it. */
 function runSyncCase<System, Operation>(scenario: ClusterScenario<System, Operation>, testCase: ClusterCase<Operation>, checkOptions: CheckOptions, report: boolean): Coverage {
