@@ -6,6 +6,8 @@ describe('ViolationFound', () => {
     const before = Error.stackTraceLimit;
     const found = new ViolationFound({ property: 'one leader', kind: 'safety', timeMs: 12, event: 40 });
     expect(found).toBeInstanceOf(Error);
+    expect(found).toBeInstanceOf(ViolationFound);
+    expect(found.name).toBe('ViolationFound');
     expect(found.violation.property).toBe('one leader');
     expect(found.message).toBe("property 'one leader' failed after event 40 (report not built during the search)");
     expect(found.stack ?? '').not.toMatch(/\n\s+at /);

@@ -336,7 +336,7 @@ describe('seedAleaState', () => {
     // Once two simulations in a row have one seed, its streams' states are remembered (a
     // shrinking search seeds the same links case after case): a remembered state must be copied
     // out, never drawn from in place, and must never answer for another seed.
-    const names = Array.from({ length: 5_000 }, (_, index) => `link:["n${index % 2_500}","m"]`);
+    const names = Array.from({ length: 9_000 }, (_, index) => `link:["n${index % 4_500}","m"]`); // 4,500 names: past the 4,096 kept
     const states = new Float64Array(ALEA_STATE_SIZE);
     for (const seed of [9, 9, 9, 'nine', 'nine', 9, 9]) {
       simulationSeeded(seed);
@@ -347,10 +347,17 @@ describe('seedAleaState', () => {
         nextUniform(states, 0);
       }
     }
-    // A stream of another seed while one is remembered (two simulations alive at once).
-    seedAleaState(states, 0, 10, names[0]!);
-    const other = alea(JSON.stringify([10, names[0]]), { state: true }).state();
-    expect([...states]).toEqual([other.s0, other.s1, other.s2, other.c]);
+    // Streams of other seeds while one is remembered (simulations alive at once): 1 and '1' are
+    // different seeds, -0 and 0 the same one (both are 0 in JSON).
+    for (const [remembered, other] of [[1, '1'], ['1', 1], [0, -0], [-0, 0], [9, 10]] as const) {
+      simulationSeeded(remembered);
+      simulationSeeded(remembered);
+      for (const seed of [remembered, other, remembered]) {
+        seedAleaState(states, 0, seed, names[0]!);
+        const reference = alea(JSON.stringify([seed, names[0]]), { state: true }).state();
+        expect([...states]).toEqual([reference.s0, reference.s1, reference.s2, reference.c]);
+      }
+    }
   });
 
   it('gives two simulations with one seed the same streams, whichever are remembered', () => {

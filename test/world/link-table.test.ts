@@ -4,6 +4,7 @@ import { fc, prop } from '../kernel/prop.js';
 import { DistributionSampler } from '../../src/kernel/distribution.js';
 import { ALEA_STATE_SIZE, nextUniform, Rng, seedAleaState } from '../../src/kernel/rng.js';
 import { LinkTable } from '../../src/world/link-table.js';
+import { float64Arrays } from '../../src/kernel/array-pool.js';
 
 const seeds = fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }));
 
@@ -28,17 +29,30 @@ describe('LinkTable', () => {
     }
   });
 
-  it('keeps its streams and counts when two tables grow in turns (each takes records the other outgrew)', () => {
+  it('gives the records it outgrew to the pool, zeroed', () => {
+    const table = new LinkTable();
+    table.reserve(8);
+    const outgrown = table.states;
+    for (let to = 0; to < 9; to++) table.add(0, to, 1, `link:${to}`); // the ninth link grows the table
+    expect(table.states).not.toBe(outgrown);
+    expect(float64Arrays.take(outgrown.length)).toBe(outgrown);
+    expect(outgrown.every((value) => value === 0)).toBe(true);
+  });
+
+  it('keeps its streams and counts when two tables grow in turns (the slower takes records the faster outgrew)', () => {
     const tables = [new LinkTable(), new LinkTable()];
-    for (let to = 0; to < 300; to++) {
+    const added = [0, 0];
+    for (let step = 0; step < 600; step++) {
       for (const [side, table] of tables.entries()) {
+        if (side === 1 && step % 2 === 1) continue; // half as fast: it grows to lengths the other gave back
+        const to = added[side]!++;
         const link = table.add(side, to, side, `link:${to}`);
         table.countSent(link);
         table.nextUniform(link);
       }
     }
     for (const [side, table] of tables.entries()) {
-      for (let to = 0; to < 300; to += 7) {
+      for (let to = 0; to < added[side]!; to += 7) {
         const link = table.find(side, to);
         const reference = new Rng(side, `link:${to}`);
         reference.random();
