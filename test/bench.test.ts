@@ -54,7 +54,7 @@ describe('bench:cases', () => {
 
   it('shrinks failing seeds of the README sweep on the build, side by side with a base build', async () => {
     const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', 'bench/cases.ts', '--only', 'shrink', '--runs', '1', '--time', '300', '--base', 'dist'], { encoding: 'utf8' });
-    const rate = /failing seeds of the sweep, shrunk \(seeds\/s\): median \(range\) over 1 runs: (\d+)/.exec(stdout);
+    const rate = /failing seeds of the sweep, shrunk \(seeds\/s\): median \(range\) over 1 runs: (\d+\.\d)/.exec(stdout);
     expect(rate, stdout).not.toBeNull();
     expect(Number(rate![1])).toBeGreaterThan(0);
     expect(stdout).toMatch(/shrink  run 1: \d+ ms a failing seed, base \d+ ms a failing seed, head\/base \d+\.\d\d/);

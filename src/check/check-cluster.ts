@@ -104,7 +104,10 @@ function validateScenarioOnce(scenario: unknown): void {
   if (known !== null) validatedScenarios.set(scenario as object, ShapeSnapshot.of(scenario) ?? null);
 }
 
-/** V8's `Error.stackTraceLimit`, where it exists and may be set (not in a frozen realm). */
+/**
+ * V8's `Error.stackTraceLimit`, where it exists and may be set (not in a frozen realm). Read once:
+ * a realm frozen later makes the assignment throw, which fails the case loudly rather than wrongly.
+ */
 const STACK_LIMIT_SETTABLE = typeof Error.stackTraceLimit === 'number' && Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')?.writable === true;
 
 /**
