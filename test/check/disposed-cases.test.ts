@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkCluster, clusterProperty, faultSchedule, type ClusterScenario } from '../../src/check/index.js';
 import { InvalidArgumentError, InvalidStateError, Simulation, type FaultSchedule } from '../../src/index.js';
 import { catchError } from '../kernel/expect-error.js';
+import { beatingNode } from './fixtures.js';
 
 const NODES = ['n1', 'n2', 'n3', 'n4'];
 
@@ -14,17 +15,7 @@ function gossipScenario(kept: Simulation[] = []): ClusterScenario<{ heard: numbe
     setup(sim) {
       kept.push(sim);
       const system = { heard: 0 };
-      for (const id of NODES) {
-        sim.addNode(id, (ctx) => ({
-          onStart: () => ctx.setTimer(10, 'beat'),
-          onRecover: () => ctx.setTimer(10, 'beat'),
-          onTimer() {
-            ctx.broadcast('beat');
-            ctx.setTimer(10, 'beat');
-          },
-          onMessage: () => void system.heard++,
-        }));
-      }
+      for (const id of NODES) sim.addNode(id, beatingNode(() => void system.heard++));
       return system;
     },
     invariants: [{ name: 'counted', check: (system) => system.heard >= 0 }],

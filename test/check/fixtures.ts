@@ -1,5 +1,5 @@
 import type { ClusterScenario } from '../../src/check/index.js';
-import type { NodeBehaviour } from '../../src/index.js';
+import type { NodeBehaviour, NodeContext } from '../../src/index.js';
 
 /** A ping-pong pair and a counter: small enough to reason about event by event. */
 export interface PingPong {
@@ -33,4 +33,20 @@ export function pingPongScenario(overrides: Partial<ClusterScenario<PingPong>> =
     untilMs: 2_000,
     ...overrides,
   };
+}
+
+/**
+ * A node that broadcasts `'beat'` every 10 ms from its start, and again after it recovers;
+ * `heard(ctx)` runs on each message it receives.
+ */
+export function beatingNode(heard: (ctx: NodeContext) => void): NodeBehaviour {
+  return (ctx) => ({
+    onStart: () => ctx.setTimer(10, 'beat'),
+    onRecover: () => ctx.setTimer(10, 'beat'),
+    onTimer() {
+      ctx.broadcast('beat');
+      ctx.setTimer(10, 'beat');
+    },
+    onMessage: () => heard(ctx),
+  });
 }

@@ -4,6 +4,7 @@ import { checkCluster, checkClusterAsync, clusterProperty, faultSchedule, type C
 import { clusterSeed } from '../../src/check/arbitraries/cluster-seed.js';
 import { MAX_PASSED_CASES, PassedCases } from '../../src/check/passed-cases.js';
 import type { FaultSchedule } from '../../src/index.js';
+import { beatingNode } from './fixtures.js';
 
 const NODES = ['n1', 'n2', 'n3'];
 const FAULTS: FaultScheduleOptions = { nodes: NODES, kinds: ['crash', 'partition'], maxFaults: 3, horizonMs: 300 };
@@ -21,17 +22,12 @@ function gossipScenario(ran: { cases: number }, async = false): ClusterScenario<
       ran.cases++;
       const system = { lastHeardMs: 0 };
       for (const id of NODES) {
-        sim.addNode(id, (ctx) => ({
-          onStart: () => ctx.setTimer(10, 'beat'),
-          onRecover: () => ctx.setTimer(10, 'beat'),
-          onTimer() {
-            ctx.broadcast('beat');
-            ctx.setTimer(10, 'beat');
-          },
-          onMessage: () => {
+        sim.addNode(
+          id,
+          beatingNode((ctx) => {
             if (ctx.id === 'n1') system.lastHeardMs = sim.now;
-          },
-        }));
+          }),
+        );
       }
       return system;
     },
