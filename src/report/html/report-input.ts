@@ -186,7 +186,7 @@ function checkTable(table: ReportTable, field: string): void {
 
 /**
  * Whether `id` is a node `sim` removed; false for an id it never had, which the ground truth
- * refuses with its own field name ('id') where the report's ('report.runs[0].nodes') belongs.
+ * refuses with its own field name ('id') where the report's ('report.runs[i].nodes') belongs.
  */
 function wasRemoved(sim: RunSection['sim'], id: string): boolean {
   try {
