@@ -33,7 +33,9 @@ export class PassedCases<Coverage> {
    * The JSON of parts already written, by identity: most candidates share a part with one asked
    * for before (in the register sweep 77 % reuse the workload object, 22 % the schedule, nearly
    * all one or the other), and writing the JSON was most of a key's cost. A remembered text also
-   * keeps its hash, so looking it up again in a map does not read it again.
+   * keeps its hash, so looking it up again in a map does not read it again. fast-check does not
+   * change a value once made; a part changed in place (by a scenario's own code) would keep its
+   * first JSON, and the worst that does is hide a candidate from the shrinker, as above.
    */
   private readonly jsonOfPart = new WeakMap<object, string>();
   private shrinking = false;
