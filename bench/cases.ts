@@ -154,9 +154,10 @@ const SHRINK_SEEDS = [15, 44, 90, 91, 111, 113];
 
 type RunTask = (task: { file: string; seeds: number[]; runsPerSeed: number }) => Promise<Array<{ ok: boolean }>>;
 
-/** Failing seeds of the README's sweep, each shrunk as `faultline sweep` does it, in a user's layout. */
-async function shrinkWorkload(dist: string): Promise<AsyncWorkload> {
-  const project = userProject(dist, mkdtempSync(join(tmpdir(), 'faultline-shrink-')));
+/** Failing seeds of the README's sweep, each shrunk as `faultline sweep` does it, in a user's layout made in `into`. */
+async function shrinkWorkload(dist: string, into: string): Promise<AsyncWorkload> {
+  mkdirSync(into);
+  const project = userProject(dist, into);
   const runTask = ((await import(pathToFileURL(join(resolve(dist), 'sweep-worker.js')).href)) as { default: RunTask }).default;
   const file = join(project, SWEEP_FILES[0]);
   return {
@@ -174,10 +175,15 @@ async function shrinkWorkload(dist: string): Promise<AsyncWorkload> {
 async function measureOne(name: InProcessCase, headDist: string, baseDist: string | undefined, timeMs: number): Promise<void> {
   if (name === 'shrink') {
     const dists: Array<[string, string]> = baseDist === undefined ? [['head', headDist]] : [['base', baseDist], ['head', headDist]];
-    const workloads = await Promise.all(dists.map(([, dist]) => shrinkWorkload(dist)));
-    const cases = dists.map(([label], index) => ({ group: name, name: label, parameters: {}, metric: 'opsPerSec' as const, create: () => workloads[index]! }));
-    const results = await measureTogetherAsync(cases, { timeMs, warmupMs: 500, rounds: 5 });
-    console.log(JSON.stringify(Object.fromEntries(results.map((result) => [result.name, result.median]))));
+    const projects = mkdtempSync(join(tmpdir(), 'faultline-shrink-'));
+    try {
+      const workloads = await Promise.all(dists.map(([label, dist]) => shrinkWorkload(dist, join(projects, label))));
+      const cases = dists.map(([label], index) => ({ group: name, name: label, parameters: {}, metric: 'opsPerSec' as const, create: () => workloads[index]! }));
+      const results = await measureTogetherAsync(cases, { timeMs, warmupMs: 500, rounds: 5 });
+      console.log(JSON.stringify(Object.fromEntries(results.map((result) => [result.name, result.median]))));
+    } finally {
+      rmSync(projects, { recursive: true, force: true });
+    }
     return;
   }
   const builds: Array<[string, Build]> = [['head', await loadBuild(headDist)]];
