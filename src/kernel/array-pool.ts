@@ -1,6 +1,7 @@
 /**
- * Typed arrays given back by simulations that ended (`EventLoop.dispose`), for the next simulation
- * built in this thread to take instead of making new ones.
+ * Typed arrays given back by the event queue and the link table, when they outgrow one and when
+ * their simulation ends (`EventLoop.dispose`), for the next simulation built in this thread to
+ * take instead of making new ones.
  *
  * Why: on Node 20 a typed array of more than 64 bytes keeps its memory outside the JS heap and
  * costs about 1–3 µs to make (measured), against tens of ns for a smaller one. A property test
@@ -14,7 +15,8 @@
  *
  * @example
  * ```ts
- * const heapTime = float64Arrays.take(33); // zeroed: from the pool if one of 33 is there, else new
+ * let heapTime = float64Arrays.take(33);     // zeroed: from the pool if one of 33 is there, else new
+ * heapTime = float64Arrays.grown(heapTime, 65); // its values in a longer array; the old one is given
  * float64Arrays.give(heapTime);              // nothing may read or write it after this
  * ```
  */
@@ -61,6 +63,17 @@ class ArrayPool<T extends TypedArray> {
     const list = this.free.get(array.length);
     if (list === undefined) this.free.set(array.length, [array]);
     else list.push(array);
+  }
+
+  /**
+   * An array of `length` elements that starts with `array`'s (the rest zero), taken from the
+   * pool; `array` is given to the pool, so nothing may read or write it after this.
+   */
+  grown(array: T, length: number): T {
+    const next = this.take(length);
+    next.set(array);
+    this.give(array);
+    return next;
   }
 
   /** Drops every array kept. */

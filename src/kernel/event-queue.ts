@@ -440,14 +440,14 @@ export class EventQueue {
     // and the next case's queue grows through the same lengths (32, 64, ...) this one did.
     // Eight arrays, not views into one buffer: one buffer saved 1 % of a short property-test case
     // but cost 3-4 % on the hot path (timer churn 0.965, delivery 0.954; bench:compare, 5 runs).
-    this.heapTime = grownFloat64(this.heapTime, capacity + 1);
-    this.slotOrder = grownFloat64(this.slotOrder, capacity);
-    this.heapSlot = grownInt32(this.heapSlot, capacity + 1);
-    this.slotTarget = grownInt32(this.slotTarget, capacity);
-    this.slotFields = grownInt32(this.slotFields, capacity * FIELD_STRIDE);
-    this.slotGeneration = grownUint32(this.slotGeneration, capacity);
-    this.freeSlots = grownInt32(this.freeSlots, capacity);
-    this.slotKind = grownUint16(this.slotKind, capacity);
+    this.heapTime = float64Arrays.grown(this.heapTime, capacity + 1);
+    this.slotOrder = float64Arrays.grown(this.slotOrder, capacity);
+    this.heapSlot = int32Arrays.grown(this.heapSlot, capacity + 1);
+    this.slotTarget = int32Arrays.grown(this.slotTarget, capacity);
+    this.slotFields = int32Arrays.grown(this.slotFields, capacity * FIELD_STRIDE);
+    this.slotGeneration = uint32Arrays.grown(this.slotGeneration, capacity);
+    this.freeSlots = int32Arrays.grown(this.freeSlots, capacity);
+    this.slotKind = uint16Arrays.grown(this.slotKind, capacity);
     for (let slot = this.capacity; slot < capacity; slot++) this.slotPayload.push(undefined);
     this.capacity = capacity;
   }
@@ -460,32 +460,4 @@ export class EventQueue {
  */
 function slotOf(handle: number): number {
   return handle - Math.floor(handle / SLOT_LIMIT) * SLOT_LIMIT;
-}
-
-function grownFloat64(array: Float64Array<ArrayBuffer>, length: number): Float64Array<ArrayBuffer> {
-  const next = float64Arrays.take(length);
-  next.set(array);
-  float64Arrays.give(array);
-  return next;
-}
-
-function grownInt32(array: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
-  const next = int32Arrays.take(length);
-  next.set(array);
-  int32Arrays.give(array);
-  return next;
-}
-
-function grownUint32(array: Uint32Array<ArrayBuffer>, length: number): Uint32Array<ArrayBuffer> {
-  const next = uint32Arrays.take(length);
-  next.set(array);
-  uint32Arrays.give(array);
-  return next;
-}
-
-function grownUint16(array: Uint16Array<ArrayBuffer>, length: number): Uint16Array<ArrayBuffer> {
-  const next = uint16Arrays.take(length);
-  next.set(array);
-  uint16Arrays.give(array);
-  return next;
 }

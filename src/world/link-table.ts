@@ -159,10 +159,7 @@ export class LinkTable {
   }
 
   private resize(length: number): void {
-    const records = float64Arrays.take(length);
-    records.set(this.records);
     // The old records go to the pool: readers of `states` re-read it after `add`, as documented.
-    float64Arrays.give(this.records);
-    this.records = records;
+    this.records = float64Arrays.grown(this.records, length);
   }
 }

@@ -71,13 +71,14 @@ describe('EventQueue.release', () => {
 });
 
 describe('EventQueue growth', () => {
-  it('gives the arrays it outgrew to the pool, and the next queue grows on them', () => {
-    const first = new EventQueue();
-    for (let index = 0; index < 33; index++) first.push(index, index, 1, 0, 0, 0, 0, undefined); // 32 -> 64 slots
-    const before = pooledArrayBytes();
-    const second = new EventQueue();
-    second.push(1, 0, 1, 0, 0, 0, 0, undefined); // takes the 32-slot arrays the first one gave
-    expect(pooledArrayBytes()).toBeLessThan(before);
+  it('gives the arrays it outgrew to the pool, zeroed, and the next growth of that length takes them', () => {
+    const queue = new EventQueue();
+    for (let index = 0; index < 32; index++) queue.push(index, index, 1, 0, 0, 0, 0, undefined); // 32 slots, full
+    const outgrown = Reflect.get(queue, 'heapTime') as Float64Array; // private: read here to follow it
+    queue.push(32, 32, 1, 0, 0, 0, 0, undefined); // 32 -> 64 slots
+    expect(Reflect.get(queue, 'heapTime')).not.toBe(outgrown);
+    expect(float64Arrays.take(outgrown.length)).toBe(outgrown); // the last one given of its length
+    expect(outgrown.every((value) => value === 0)).toBe(true);
   });
 
   // Two queues growing in turns: each takes arrays the other just outgrew, and neither may see
