@@ -49,7 +49,7 @@ import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import type { ClusterScenario, checkCluster as CheckCluster, clusterProperty as ClusterProperty } from '../src/check/index.js';
 import type { Simulation as SimulationClass } from '../src/index.js';
-import { measureTogether, measureTogetherAsync, median, type AsyncWorkload, type BenchCase, type Workload } from './measure.js';
+import { measureTogether, measureTogetherAsync, median, type AsyncWorkload, type Workload } from './measure.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -173,29 +173,26 @@ async function shrinkWorkload(dist: string, into: string): Promise<AsyncWorkload
 
 /** In a child: one run of one case, on the head build and (if given) the base build, alternating. */
 async function measureOne(name: InProcessCase, headDist: string, baseDist: string | undefined, timeMs: number): Promise<void> {
+  const options = { timeMs, warmupMs: 500, rounds: 5 };
+  const dists: Array<[string, string]> = baseDist === undefined ? [['head', headDist]] : [['base', baseDist], ['head', headDist]];
+  const caseOf = <W>(label: string, create: () => W) => ({ group: name, name: label, parameters: {}, metric: 'opsPerSec' as const, create });
   if (name === 'shrink') {
-    const dists: Array<[string, string]> = baseDist === undefined ? [['head', headDist]] : [['base', baseDist], ['head', headDist]];
     const projects = mkdtempSync(join(tmpdir(), 'faultline-shrink-'));
     try {
       const workloads = await Promise.all(dists.map(([label, dist]) => shrinkWorkload(dist, join(projects, label))));
-      const cases = dists.map(([label], index) => ({ group: name, name: label, parameters: {}, metric: 'opsPerSec' as const, create: () => workloads[index]! }));
-      const results = await measureTogetherAsync(cases, { timeMs, warmupMs: 500, rounds: 5 });
-      console.log(JSON.stringify(Object.fromEntries(results.map((result) => [result.name, result.median]))));
+      printMedians(await measureTogetherAsync(dists.map(([label], index) => caseOf(label, () => workloads[index]!)), options));
     } finally {
       rmSync(projects, { recursive: true, force: true });
     }
     return;
   }
-  const builds: Array<[string, Build]> = [['head', await loadBuild(headDist)]];
-  if (baseDist !== undefined) builds.unshift(['base', await loadBuild(baseDist)]);
-  if (name === 'property') {
-    const cases = builds.map(([label, build]) => ({ group: name, name: label, parameters: {}, metric: 'opsPerSec' as const, create: () => propertyWorkload(build) }));
-    const results = await measureTogetherAsync(cases, { timeMs, warmupMs: 500, rounds: 5 });
-    console.log(JSON.stringify(Object.fromEntries(results.map((result) => [result.name, result.median]))));
-    return;
-  }
-  const cases: BenchCase[] = builds.map(([label, build]) => ({ group: name, name: label, parameters: {}, metric: 'opsPerSec', create: () => workload(name, build) }));
-  const results = measureTogether(cases, { timeMs, warmupMs: 500, rounds: 5 });
+  const builds = await Promise.all(dists.map(async ([label, dist]) => [label, await loadBuild(dist)] as const));
+  if (name === 'property') printMedians(await measureTogetherAsync(builds.map(([label, build]) => caseOf(label, () => propertyWorkload(build))), options));
+  else printMedians(measureTogether(builds.map(([label, build]) => caseOf(label, () => workload(name, build))), options));
+}
+
+/** The child's answer to its parent: each build's median rate, by label. */
+function printMedians(results: ReadonlyArray<{ name: string; median: number }>): void {
   console.log(JSON.stringify(Object.fromEntries(results.map((result) => [result.name, result.median]))));
 }
 
