@@ -33,12 +33,13 @@
  *   wall time of the whole command and the speed-up of each worker count over one thread,
  *   taken within each run (with `--base`, the sweep runs on the head build only: run it again
  *   with `--dist <base>` for the base's figures).
- * - parallel capacity, measured before each sweep run: how much work two CPU-bound processes do
- *   together against one alone (2.0 on two idle cores). No sweep can speed up by more: on a VM
- *   whose cores are shared with other tenants, this is the limit to read the speed-up against.
- * - case capacity, measured next: the same ratio for passing 3-node cases, each process running
- *   them for 1.5 s. It is the sweep's own ceiling: cases touch far more memory than the spin
- *   loop, so two of them can slow each other down where two spin loops do not.
+ * - capacities, measured before each sweep run: how much work two processes side by side do
+ *   against one alone (2.0 where they do not slow each other down). `parallel`: two spin loops,
+ *   work that stays in the core. `memory`: two loops reading a 64 MB array, work that waits on
+ *   memory; the two cores of a VM share the host's caches and memory bandwidth, and this figure
+ *   says how far. `shrink`: two processes shrinking the failing seeds of the shrink row for 3 s
+ *   after a warm-up. Shrinking is the sweep's own work, so that figure is the most two workers can
+ *   speed the sweep up; the two-worker line gives the speed-up as a fraction of it.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -230,68 +231,79 @@ function userProject(dist: string, into: string): string {
   return project;
 }
 
-/** Wall time of one sweep command, in seconds, run in `project` (see {@link userProject}). */
-function timeSweep(project: string, seeds: number, workers: number, outDir: string): number {
-  const args = [join(project, 'node_modules', 'faultline', 'dist', 'cli.js'), 'sweep', SWEEP_FILES[0], '--seeds', String(seeds), '--workers', String(workers), '--out', join(outDir, `sweep-${workers}.json`)];
+/**
+ * Preloaded into a sweep command: at exit, prints the CPU time of the whole process (this thread,
+ * its workers and V8's helper threads: compiler, GC) on stderr.
+ */
+const CPU_AT_EXIT = 'data:text/javascript,process.on("exit", () => { const used = process.cpuUsage(); process.stderr.write(`\\ncpu-microseconds ${used.user + used.system}\\n`); })';
+
+/** Wall time and CPU time of one sweep command, in seconds. */
+interface SweepTime {
+  wall: number;
+  cpu: number;
+}
+
+/** Times one sweep command run in `project` (see {@link userProject}). */
+function timeSweep(project: string, seeds: number, workers: number, outDir: string): SweepTime {
+  const args = ['--import', CPU_AT_EXIT, join(project, 'node_modules', 'faultline', 'dist', 'cli.js'), 'sweep', SWEEP_FILES[0], '--seeds', String(seeds), '--workers', String(workers), '--out', join(outDir, `sweep-${workers}.json`)];
   const started = performance.now();
   const child = spawnSync(process.execPath, args, { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const seconds = (performance.now() - started) / 1000;
+  const wall = (performance.now() - started) / 1000;
   // Exit 1 means failing seeds were found, which the buggy register's sweep is meant to find.
   if (child.status !== 0 && child.status !== 1) throw new Error(`sweep --workers ${workers} failed (exit ${child.status ?? child.signal}): ${child.stderr}`);
-  return seconds;
+  const cpu = /cpu-microseconds (\d+)/.exec(child.stderr);
+  if (cpu === null) throw new Error(`sweep --workers ${workers} did not report its CPU time: ${child.stderr}`);
+  return { wall, cpu: Number(cpu[1]) / 1e6 };
 }
 
-/** Spins for `ms` and prints how many rounds of arithmetic it did. */
+/** Spins for `ms` and prints how many rounds of arithmetic it did: work that stays in the core. */
 const SPIN = 'let x = 0, n = 0; const end = performance.now() + Number(process.argv[1]); while (performance.now() < end) { for (let i = 0; i < 1e5; i++) x = (x * 1.0000001 + i) % 1e9; n++; } console.log(n + (x < 0 ? 1 : 0));';
 
-function spin(ms: number): Promise<number> {
+/**
+ * Reads one number per cache line of a 64 MB array, filled first so that its pages are real
+ * memory (an untouched typed array reads the kernel's one zero page), for `ms`, and prints how
+ * many passes it made: work that waits on memory.
+ */
+const STREAM = 'const a = new Float64Array(8 << 20); for (let i = 0; i < a.length; i++) a[i] = i; let s = 0, n = 0; const end = performance.now() + Number(process.argv[1]); while (performance.now() < end) { for (let i = 0; i < a.length; i += 8) s += a[i]; n++; } console.log(n + (s < 0 ? 1 : 0));';
+
+/** Starts a child with `args` (in `cwd`, default this one) and resolves to the number it prints. */
+function countFrom(args: readonly string[], cwd?: string): Promise<number> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['-e', SPIN, String(ms)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], ...(cwd === undefined ? {} : { cwd }) });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    child.on('close', () => resolvePromise(Number(output)));
+    child.on('close', (code) => (code === 0 ? resolvePromise(Number(output)) : reject(new Error(`${args.join(' ')} exited ${code}`))));
   });
 }
 
-/** Runs passing 3-node cases for `ms` (after a short warm-up) and prints how many it ran. */
-async function runCasesFor(ms: number, dist: string): Promise<void> {
-  const cases = workload('3-node', await loadBuild(dist));
-  const warmUntil = performance.now() + 300;
-  while (performance.now() < warmUntil) cases.iterate();
-  let done = 0;
-  const end = performance.now() + ms;
-  while (performance.now() < end) done += cases.iterate();
-  console.log(done);
+/** Work of two copies of a child side by side over one alone: 2.0 where the copies do not slow each other. */
+async function capacity(args: readonly string[], cwd?: string): Promise<number> {
+  const alone = await countFrom(args, cwd);
+  const together = await Promise.all([countFrom(args, cwd), countFrom(args, cwd)]);
+  return (together[0]! + together[1]!) / alone;
 }
 
-/** Cases a child process of its own runs in `ms`. */
-function casesFor(ms: number, dist: string): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, SELF, '--cases-for', String(ms), '--dist', dist], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', () => resolvePromise(Number(output)));
-  });
-}
+const SHRINK_CAPACITY_MS = 3000;
 
 /**
- * The same ratio for this project's own work: passing cases run by two processes side by side
- * over one alone. A sweep is made of such cases, so no worker count can speed it up by more; it
- * can fall well below the spin loop's figure, as cases touch far more memory.
+ * In a child: failing seeds of the sweep shrunk for `ms` after a warm-up (the {@link SHRINK_SEEDS},
+ * round and round, in the user's project `project`); prints seeds per second.
  */
-async function caseCapacity(dist: string): Promise<number> {
-  const alone = await casesFor(1500, dist);
-  const together = await Promise.all([casesFor(1500, dist), casesFor(1500, dist)]);
-  return (together[0]! + together[1]!) / alone;
+async function runShrinkFor(ms: number, dist: string, project: string): Promise<void> {
+  const runTask = ((await import(pathToFileURL(join(resolve(dist), 'sweep-worker.js')).href)) as { default: RunTask }).default;
+  const file = join(project, SWEEP_FILES[0]);
+  for (const seed of SHRINK_SEEDS.slice(0, 2)) await runTask({ file, seeds: [seed], runsPerSeed: 1 });
+  let done = 0;
+  const started = performance.now();
+  while (performance.now() - started < ms) await runTask({ file, seeds: [SHRINK_SEEDS[done++ % SHRINK_SEEDS.length]!], runsPerSeed: 1 });
+  console.log((1000 * done) / (performance.now() - started));
 }
 
-/** Work of two CPU-bound processes side by side over one alone: 2.0 on two free cores. */
-async function parallelCapacity(): Promise<number> {
-  const alone = await spin(1000);
-  const together = await Promise.all([spin(1000), spin(1000)]);
-  return (together[0]! + together[1]!) / alone;
+/** Capacity for shrinking failing seeds, the sweep's own work (95 % of its time): no worker count can speed the sweep up by more. */
+function shrinkCapacity(dist: string, project: string): Promise<number> {
+  // Started in the project, as tsx reads the tsconfig of its working directory (see measureInChild).
+  return capacity([...absoluteExecArgv(), SELF, '--shrink-for', String(SHRINK_CAPACITY_MS), '--dist', resolve(dist), '--project', project], project);
 }
 
 function summary(values: readonly number[], digits: number): string {
@@ -322,12 +334,13 @@ async function main(): Promise<void> {
       'sweep-seeds': { type: 'string', default: '2000' },
       only: { type: 'string' },
       child: { type: 'string' },
-      'cases-for': { type: 'string' },
+      'shrink-for': { type: 'string' },
+      project: { type: 'string' },
     },
   });
   const timeMs = Number(values.time);
   if (values.child !== undefined) return measureOne(values.child as InProcessCase, values.dist, values.base, timeMs);
-  if (values['cases-for'] !== undefined) return runCasesFor(Number(values['cases-for']), values.dist);
+  if (values['shrink-for'] !== undefined) return runShrinkFor(Number(values['shrink-for']), values.dist, values.project!);
   const runs = Number(values.runs);
   const only = values.only;
   for (const name of IN_PROCESS) {
@@ -350,32 +363,41 @@ async function main(): Promise<void> {
   if (only !== undefined && only !== 'sweep') return;
   const seeds = Number(values['sweep-seeds']);
   const outDir = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
-  const seconds = new Map<number, number[]>(SWEEP_WORKERS.map((workers) => [workers, []]));
-  const capacities: number[] = [];
-  const caseCapacities: number[] = [];
+  const times = new Map<number, SweepTime[]>(SWEEP_WORKERS.map((workers) => [workers, []]));
+  const capacities = { parallel: [] as number[], memory: [] as number[], shrink: [] as number[] };
   try {
     const project = userProject(values.dist, outDir);
     for (let run = 0; run < runs; run++) {
-      capacities.push(await parallelCapacity());
-      caseCapacities.push(await caseCapacity(values.dist));
-      const line: string[] = [`parallel capacity ${capacities.at(-1)!.toFixed(2)}`, `case capacity ${caseCapacities.at(-1)!.toFixed(2)}`];
+      capacities.parallel.push(await capacity(['-e', SPIN, '1000']));
+      capacities.memory.push(await capacity(['-e', STREAM, '1000']));
+      capacities.shrink.push(await shrinkCapacity(values.dist, project));
+      const line = Object.entries(capacities).map(([kind, values]) => `${kind} capacity ${values.at(-1)!.toFixed(2)}`);
       for (const workers of SWEEP_WORKERS) {
-        const wall = timeSweep(project, seeds, workers, outDir);
-        seconds.get(workers)!.push(wall);
-        line.push(`--workers ${workers}: ${wall.toFixed(1)} s`);
+        const time = timeSweep(project, seeds, workers, outDir);
+        times.get(workers)!.push(time);
+        line.push(`--workers ${workers}: ${time.wall.toFixed(1)} s (CPU ${time.cpu.toFixed(1)} s)`);
       }
       console.log(`sweep run ${run + 1} (${seeds} seeds): ${line.join(', ')}`);
     }
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
-  console.log(`parallel capacity (two CPU-bound processes over one; 2.00 on two free cores): ${summary(capacities, 2)}`);
-  console.log(`case capacity (passing 3-node cases in two processes over one; the most a sweep can gain): ${summary(caseCapacities, 2)}`);
-  const oneThread = seconds.get(0)!;
+  console.log(`parallel capacity (two spin loops over one; 2.00 on two free cores): ${summary(capacities.parallel, 2)}`);
+  console.log(`memory capacity (two loops reading 64 MB over one): ${summary(capacities.memory, 2)}`);
+  console.log(`shrink capacity (failing seeds shrunk in two processes over one; the most the sweep can gain): ${summary(capacities.shrink, 2)}`);
+  const oneThread = times.get(0)!;
   for (const workers of SWEEP_WORKERS) {
-    const wall = seconds.get(workers)!;
-    const speedUp = workers === 0 ? '' : `; speed-up over one thread ${summary(wall.map((value, index) => oneThread[index]! / value), 2)}`;
-    console.log(`sweep --workers ${workers}: ${summary(wall, 1)} s, ${summary(wall.map((value) => seeds / value), 0)} seeds/s${speedUp}`);
+    const runs = times.get(workers)!;
+    const wall = runs.map((time) => time.wall);
+    const speedUps = runs.map((time, index) => oneThread[index]!.wall / time.wall);
+    const parts = [`${summary(wall, 1)} s`, `${summary(wall.map((value) => seeds / value), 0)} seeds/s`, `CPU ${summary(runs.map((time) => time.cpu), 1)} s`, `${summary(runs.map((time) => time.cpu / time.wall), 2)} cores busy`];
+    if (workers > 0) parts.push(`speed-up over one thread ${summary(speedUps, 2)}`, `CPU over one thread's ${summary(runs.map((time, index) => time.cpu / oneThread[index]!.cpu), 2)}`);
+    if (workers === 2) {
+      parts.push(`${summary(speedUps.map((value, index) => value / capacities.shrink[index]!), 2)} of the shrink capacity`);
+      // Two cores busy all the time would do this command's CPU work in cpu / 2 seconds.
+      parts.push(`most with its CPU work on two cores ${summary(runs.map((time, index) => (2 * oneThread[index]!.wall) / time.cpu), 2)}`);
+    }
+    console.log(`sweep --workers ${workers}: ${parts.join(', ')}`);
   }
 }
 

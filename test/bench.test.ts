@@ -63,6 +63,7 @@ describe('bench:cases', () => {
   it('runs the README sweep in a user-like project at 0, 1 and 2 workers', async () => {
     const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', 'bench/cases.ts', '--only', 'sweep', '--runs', '1', '--sweep-seeds', '8'], { encoding: 'utf8' });
     for (const workers of [0, 1, 2]) expect(stdout).toMatch(new RegExp(`sweep --workers ${workers}: [\\d.]+ \\([\\d.]+-[\\d.]+\\) s`));
-    expect(stdout).toMatch(/case capacity .*: \d\.\d\d/);
+    for (const kind of ['parallel', 'memory', 'shrink']) expect(stdout).toMatch(new RegExp(`${kind} capacity .*: \\d\\.\\d\\d`));
+    expect(stdout).toMatch(/sweep --workers 2: .* of the shrink capacity/);
   }, 120_000);
 });
