@@ -38,8 +38,9 @@
  *   work that stays in the core. `memory`: two loops reading a 64 MB array, work that waits on
  *   memory; the two cores of a VM share the host's caches and memory bandwidth, and this figure
  *   says how far. `shrink`: two processes shrinking the failing seeds of the shrink row for 3 s
- *   after a warm-up. Shrinking is the sweep's own work, so that figure is the most two workers can
- *   speed the sweep up; the two-worker line gives the speed-up as a fraction of it.
+ *   after a warm-up. Shrinking is the sweep's own work, so that figure is about the most two
+ *   workers can speed the sweep up (it is noisy itself); the two-worker line gives the speed-up
+ *   as a fraction of it, and the most the command's own CPU time allows on two cores.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -371,7 +372,7 @@ async function main(): Promise<void> {
       capacities.parallel.push(await capacity(['-e', SPIN, '1000']));
       capacities.memory.push(await capacity(['-e', STREAM, '1000']));
       capacities.shrink.push(await shrinkCapacity(values.dist, project));
-      const line = Object.entries(capacities).map(([kind, values]) => `${kind} capacity ${values.at(-1)!.toFixed(2)}`);
+      const line = Object.entries(capacities).map(([kind, figures]) => `${kind} capacity ${figures.at(-1)!.toFixed(2)}`);
       for (const workers of SWEEP_WORKERS) {
         const time = timeSweep(project, seeds, workers, outDir);
         times.get(workers)!.push(time);
@@ -387,15 +388,15 @@ async function main(): Promise<void> {
   console.log(`shrink capacity (failing seeds shrunk in two processes over one; the most the sweep can gain): ${summary(capacities.shrink, 2)}`);
   const oneThread = times.get(0)!;
   for (const workers of SWEEP_WORKERS) {
-    const runs = times.get(workers)!;
-    const wall = runs.map((time) => time.wall);
-    const speedUps = runs.map((time, index) => oneThread[index]!.wall / time.wall);
-    const parts = [`${summary(wall, 1)} s`, `${summary(wall.map((value) => seeds / value), 0)} seeds/s`, `CPU ${summary(runs.map((time) => time.cpu), 1)} s`, `${summary(runs.map((time) => time.cpu / time.wall), 2)} cores busy`];
-    if (workers > 0) parts.push(`speed-up over one thread ${summary(speedUps, 2)}`, `CPU over one thread's ${summary(runs.map((time, index) => time.cpu / oneThread[index]!.cpu), 2)}`);
+    const timed = times.get(workers)!;
+    const wall = timed.map((time) => time.wall);
+    const speedUps = timed.map((time, index) => oneThread[index]!.wall / time.wall);
+    const parts = [`${summary(wall, 1)} s`, `${summary(wall.map((value) => seeds / value), 0)} seeds/s`, `CPU ${summary(timed.map((time) => time.cpu), 1)} s`, `${summary(timed.map((time) => time.cpu / time.wall), 2)} cores busy`];
+    if (workers > 0) parts.push(`speed-up over one thread ${summary(speedUps, 2)}`, `CPU over one thread's ${summary(timed.map((time, index) => time.cpu / oneThread[index]!.cpu), 2)}`);
     if (workers === 2) {
       parts.push(`${summary(speedUps.map((value, index) => value / capacities.shrink[index]!), 2)} of the shrink capacity`);
       // Two cores busy all the time would do this command's CPU work in cpu / 2 seconds.
-      parts.push(`most with its CPU work on two cores ${summary(runs.map((time, index) => (2 * oneThread[index]!.wall) / time.cpu), 2)}`);
+      parts.push(`most with its CPU work on two cores ${summary(timed.map((time, index) => (2 * oneThread[index]!.wall) / time.cpu), 2)}`);
     }
     console.log(`sweep --workers ${workers}: ${parts.join(', ')}`);
   }
