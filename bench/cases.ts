@@ -301,7 +301,7 @@ async function runShrinkFor(ms: number, dist: string, project: string): Promise<
   console.log((1000 * done) / (performance.now() - started));
 }
 
-/** Capacity for shrinking failing seeds, the sweep's own work (95 % of its time): no worker count can speed the sweep up by more. */
+/** Capacity for shrinking failing seeds, the sweep's own work (95 % of its time): about the most two workers can speed the sweep up. */
 function shrinkCapacity(dist: string, project: string): Promise<number> {
   // Started in the project, as tsx reads the tsconfig of its working directory (see measureInChild).
   return capacity([...absoluteExecArgv(), SELF, '--shrink-for', String(SHRINK_CAPACITY_MS), '--dist', resolve(dist), '--project', project], project);
@@ -385,7 +385,7 @@ async function main(): Promise<void> {
   }
   console.log(`parallel capacity (two spin loops over one; 2.00 on two free cores): ${summary(capacities.parallel, 2)}`);
   console.log(`memory capacity (two loops reading 64 MB over one): ${summary(capacities.memory, 2)}`);
-  console.log(`shrink capacity (failing seeds shrunk in two processes over one; the most the sweep can gain): ${summary(capacities.shrink, 2)}`);
+  console.log(`shrink capacity (failing seeds shrunk in two processes over one; about the most two workers can gain): ${summary(capacities.shrink, 2)}`);
   const oneThread = times.get(0)!;
   for (const workers of SWEEP_WORKERS) {
     const timed = times.get(workers)!;
