@@ -158,18 +158,23 @@ const SHRINK_SEEDS = [15, 44, 90, 91, 111, 113];
 
 type RunTask = (task: { file: string; seeds: number[]; runsPerSeed: number }) => Promise<Array<{ ok: boolean }>>;
 
+/** Shrinks one failing seed of the README's sweep as `faultline sweep`'s worker does, on `dist`, in the user's project `project`. */
+async function shrinkerIn(dist: string, project: string): Promise<(seed: number) => Promise<void>> {
+  const runTask = ((await import(pathToFileURL(join(resolve(dist), 'sweep-worker.js')).href)) as { default: RunTask }).default;
+  const file = join(project, SWEEP_FILES[0]);
+  return async (seed) => {
+    const [result] = await runTask({ file, seeds: [seed], runsPerSeed: 1 });
+    if (result?.ok !== false) throw new Error(`seed ${seed} of the register sweep was expected to fail`);
+  };
+}
+
 /** Failing seeds of the README's sweep, each shrunk as `faultline sweep` does it, in a user's layout made in `into`. */
 async function shrinkWorkload(dist: string, into: string): Promise<AsyncWorkload> {
   mkdirSync(into);
-  const project = userProject(dist, into);
-  const runTask = ((await import(pathToFileURL(join(resolve(dist), 'sweep-worker.js')).href)) as { default: RunTask }).default;
-  const file = join(project, SWEEP_FILES[0]);
+  const shrink = await shrinkerIn(dist, userProject(dist, into));
   return {
     async iterate() {
-      for (const seed of SHRINK_SEEDS) {
-        const [result] = await runTask({ file, seeds: [seed], runsPerSeed: 1 });
-        if (result?.ok !== false) throw new Error(`seed ${seed} of the register sweep was expected to fail`);
-      }
+      for (const seed of SHRINK_SEEDS) await shrink(seed);
       return SHRINK_SEEDS.length;
     },
   };
@@ -296,12 +301,7 @@ const SHRINK_CAPACITY_MS = 3000;
  * round, in the user's project `project`; prints seeds per second.
  */
 async function runShrinkFor(ms: number, dist: string, project: string): Promise<void> {
-  const runTask = ((await import(pathToFileURL(join(resolve(dist), 'sweep-worker.js')).href)) as { default: RunTask }).default;
-  const file = join(project, SWEEP_FILES[0]);
-  const shrink = async (seed: number): Promise<void> => {
-    const [result] = await runTask({ file, seeds: [seed], runsPerSeed: 1 });
-    if (result?.ok !== false) throw new Error(`seed ${seed} of the register sweep was expected to fail`);
-  };
+  const shrink = await shrinkerIn(dist, project);
   for (const seed of SHRINK_SEEDS.slice(0, 2)) await shrink(seed);
   let done = 0;
   const started = performance.now();
